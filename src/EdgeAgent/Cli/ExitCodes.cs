@@ -1,0 +1,31 @@
+namespace EdgeAgent.Cli;
+
+/// <summary>
+/// Process exit codes, following sysexits.h so systemd units and scripts can tell a user mistake
+/// (which restarting will not fix) from a crash (which it may).
+/// </summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    /// <summary>An unexpected failure at run time; systemd restarts the agent.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Bad command-line usage (EX_USAGE).</summary>
+    public const int Usage = 64;
+
+    /// <summary>An input file (model, replay data, bundle) is missing or malformed (EX_DATAERR).</summary>
+    public const int DataError = 65;
+
+    /// <summary>A required native library or program is missing (EX_UNAVAILABLE).</summary>
+    public const int Unavailable = 69;
+
+    /// <summary>An internal error (EX_SOFTWARE).</summary>
+    public const int Software = 70;
+
+    /// <summary>A directory the agent must write (state, logs) cannot be created or written (EX_CANTCREAT).</summary>
+    public const int CantCreate = 73;
+
+    /// <summary>The configuration is invalid (EX_CONFIG); the unit's RestartPreventExitStatus stops restart loops.</summary>
+    public const int Config = 78;
+}

@@ -1,0 +1,5 @@
+namespace EdgeAgent.Ota;
+
+public sealed class OtaOptions
+{
+}

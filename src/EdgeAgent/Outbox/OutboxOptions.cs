@@ -1,0 +1,5 @@
+namespace EdgeAgent.Outbox;
+
+public sealed class OutboxOptions
+{
+}

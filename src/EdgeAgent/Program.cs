@@ -1,0 +1,36 @@
+using System.CommandLine;
+using EdgeAgent.Cli;
+using EdgeAgent.Configuration;
+using EdgeAgent.Hosting;
+using EdgeAgent.Systemd;
+using Microsoft.Extensions.Hosting;
+
+// The CLI's verbs, and below them the features the daemon is made of. Each feature's AddXxx does nothing
+// when it is not configured.
+var root = new RootCommand("EdgeAgent: sensor and camera anomaly detection with ONNX Runtime, published over MQTT.");
+root.Subcommands.Add(RunCommand.Create(BuildHost));
+root.Subcommands.Add(CheckConfigCommand.Create());
+root.Subcommands.Add(SchemaCommand.Create());
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
+{
+    foreach (var error in parse.Errors)
+    {
+        Console.Error.WriteLine($"edgeagent: {error.Message}");
+    }
+
+    Console.Error.WriteLine("See 'edgeagent --help'.");
+    return ExitCodes.Usage;
+}
+
+// The host, not System.CommandLine, owns SIGTERM: it drives the graceful stop and STOPPING=1.
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
+
+static IHost BuildHost(LoadedConfig config, Serilog.ILogger logger, IReadOnlyDictionary<string, string> environment)
+{
+    var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+    builder.Services.AddAgentCore(config, logger);
+    builder.Services.AddSystemd(environment);
+    return builder.Build();
+}
