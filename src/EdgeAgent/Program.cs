@@ -11,6 +11,9 @@ var root = new RootCommand("EdgeAgent: sensor and camera anomaly detection with 
 root.Subcommands.Add(RunCommand.Create(BuildHost));
 root.Subcommands.Add(CheckConfigCommand.Create());
 root.Subcommands.Add(SchemaCommand.Create());
+var models = new Command("models", "Inspect, benchmark, sign, install and roll back ONNX models.");
+ModelStoreCommands.AddTo(models);
+root.Subcommands.Add(models);
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

@@ -1,0 +1,46 @@
+namespace EdgeAgent.Ota;
+
+/// <summary>
+/// The update steps that need neither the network nor a running pipeline: stage → extract → verify → store →
+/// (optionally) activate → prune. Any failure leaves the store as it was and names the reason.
+/// </summary>
+public sealed class BundleInstaller
+{
+    private readonly ModelStore _store;
+    private readonly OtaOptions _options;
+    private readonly BundleVerifier _verifier;
+
+    public BundleInstaller(ModelStore store, OtaOptions options)
+    {
+        _store = store;
+        _options = options;
+        _verifier = new BundleVerifier(options.LoadTrustedKeys(), options.AllowUnsigned);
+    }
+
+    public StoredModel Install(string bundle)
+    {
+        var staging = _store.CreateStagingDirectory();
+        try
+        {
+            BundleReader.Extract(bundle, staging, _options.MaxArtifactMegabytes * 1024L * 1024L);
+            var manifest = _verifier.Verify(staging);
+            var stored = _store.Install(staging, manifest);
+            _store.Prune(manifest.Name, _options.KeepVersions);
+            return stored;
+        }
+        catch (IOException ex) when (IsDiskFull(ex))
+        {
+            throw new OtaRejectedException(RejectionReason.DiskFull, $"no space left on the device while installing '{bundle}'", ex);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    // ENOSPC (28) and EDQUOT (122) surface as IOException HResults on Linux.
+    private static bool IsDiskFull(IOException ex) => (ex.HResult & 0xFFFF) is 28 or 122 || ex.Message.Contains("No space left", StringComparison.Ordinal);
+}

@@ -1,0 +1,66 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace EdgeAgent.Ota;
+
+/// <summary>
+/// ECDSA P-256 signatures over the SHA-256 of model.json. model.json carries the SHA-256 of model.onnx, so one
+/// signature covers both. The signature file is base64 of the IEEE P1363 (r||s) form.
+/// </summary>
+public static class BundleSignature
+{
+    public static (string PrivateKeyPem, string PublicKeyPem) GenerateKeyPair()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        return (key.ExportPkcs8PrivateKeyPem(), key.ExportSubjectPublicKeyInfoPem());
+    }
+
+    public static string Sign(string privateKeyPem, ReadOnlySpan<byte> manifest)
+    {
+        using var key = ECDsa.Create();
+        key.ImportFromPem(privateKeyPem);
+        if (key.KeySize != 256)
+        {
+            throw new CryptographicException($"the signing key must be ECDSA P-256, got a {key.KeySize}-bit key");
+        }
+
+        return Convert.ToBase64String(key.SignHash(SHA256.HashData(manifest)));
+    }
+
+    /// <summary>Returns the index of the trusted key that made the signature, or -1.</summary>
+    public static int FindSigner(ReadOnlySpan<byte> manifest, string signatureText, IReadOnlyList<string> trustedPublicKeysPem)
+    {
+        byte[] signature;
+        try
+        {
+            signature = Convert.FromBase64String(signatureText.Trim());
+        }
+        catch (FormatException)
+        {
+            return -1;
+        }
+
+        var digest = SHA256.HashData(manifest);
+        for (var i = 0; i < trustedPublicKeysPem.Count; i++)
+        {
+            using var key = ECDsa.Create();
+            key.ImportFromPem(trustedPublicKeysPem[i]);
+            if (key.VerifyHash(digest, signature))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    public static string Sha256Hex(Stream stream) => Convert.ToHexStringLower(SHA256.HashData(stream));
+
+    public static string Sha256Hex(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Sha256Hex(stream);
+    }
+
+    internal static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+}
