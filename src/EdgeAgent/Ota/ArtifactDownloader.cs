@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+
+namespace EdgeAgent.Ota;
+
+/// <summary>
+/// Fetches an artifact to a file on the store's filesystem with a size cap and a timeout, resuming a partial
+/// download with an HTTP Range request, then checks its size and SHA-256. A failed check deletes the file.
+/// </summary>
+public sealed class ArtifactDownloader
+{
+    private readonly HttpClient _http;
+    private readonly long _maxBytes;
+    private readonly TimeSpan _timeout;
+
+    public ArtifactDownloader(HttpClient http, long maxBytes, TimeSpan timeout)
+    {
+        _http = http;
+        _maxBytes = maxBytes;
+        _timeout = timeout;
+    }
+
+    /// <param name="target">Partial content already there is resumed, not fetched again.</param>
+    public async Task DownloadAsync(DesiredModel desired, string target, CancellationToken cancellationToken)
+    {
+        if (desired.Size > _maxBytes)
+        {
+            throw new OtaRejectedException(RejectionReason.TooLarge, $"{desired.Url} is {desired.Size} bytes, over the {_maxBytes / (1024 * 1024)} MB cap (ota.maxArtifactMegabytes)");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        try
+        {
+            if (desired.Url.IsFile)
+            {
+                await CopyAsync(File.OpenRead(desired.Url.LocalPath), target, append: false, desired, timeout.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await FetchAsync(desired, target, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new OtaRejectedException(RejectionReason.MalformedRequest, $"download of {desired.Url} did not finish within {_timeout.TotalSeconds:0}s; it resumes on the next attempt");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or HttpIOException)
+        {
+            throw new OtaRejectedException(RejectionReason.MalformedRequest, $"download of {desired.Url} failed: {ex.Message}; it resumes on the next attempt", ex);
+        }
+        catch (IOException ex) when ((ex.HResult & 0xFFFF) is 28 or 122 || ex.Message.Contains("No space left", StringComparison.Ordinal))
+        {
+            File.Delete(target);
+            throw new OtaRejectedException(RejectionReason.DiskFull, $"no space left on the device for {desired.Url}", ex);
+        }
+
+        Check(desired, target);
+    }
+
+    private async Task FetchAsync(DesiredModel desired, string target, CancellationToken cancellationToken)
+    {
+        var have = File.Exists(target) ? new FileInfo(target).Length : 0;
+        if (have >= desired.Size)
+        {
+            return;
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, desired.Url);
+        if (have > 0)
+        {
+            request.Headers.Range = new RangeHeaderValue(have, null);
+        }
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            File.Delete(target);
+            throw new HttpRequestException("the server refused to resume; starting over on the next attempt");
+        }
+
+        response.EnsureSuccessStatusCode();
+        // 206 continues the file; a 200 means the server ignored Range and sends everything again.
+        var append = response.StatusCode == HttpStatusCode.PartialContent;
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await CopyAsync(stream, target, append, desired, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CopyAsync(Stream source, string target, bool append, DesiredModel desired, CancellationToken cancellationToken)
+    {
+        await using (source.ConfigureAwait(false))
+        {
+            var output = new FileStream(target, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            await using (output.ConfigureAwait(false))
+            {
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    // The cap is enforced on bytes received, not on what the server or the request claims.
+                    if (output.Length + read > Math.Min(_maxBytes, desired.Size))
+                    {
+                        output.Close();
+                        File.Delete(target);
+                        throw new OtaRejectedException(desired.Size > _maxBytes ? RejectionReason.TooLarge : RejectionReason.SizeMismatch,
+                            $"{desired.Url} sent more than the {Math.Min(_maxBytes, desired.Size)} bytes expected; download discarded");
+                    }
+
+                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                }
+
+                output.Flush(flushToDisk: true);
+            }
+        }
+    }
+
+    private static void Check(DesiredModel desired, string target)
+    {
+        var length = new FileInfo(target).Length;
+        if (length < desired.Size)
+        {
+            throw new OtaRejectedException(RejectionReason.SizeMismatch,
+                $"{desired.Url} ended after {length} of {desired.Size} bytes; the download resumes on the next attempt");
+        }
+
+        if (length > desired.Size)
+        {
+            File.Delete(target);
+            throw new OtaRejectedException(RejectionReason.SizeMismatch, $"{desired.Url} has {length} bytes, the desired state says {desired.Size}");
+        }
+
+        string actual;
+        using (var stream = File.OpenRead(target))
+        {
+            actual = Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+
+        if (actual != desired.Sha256)
+        {
+            File.Delete(target);
+            throw new OtaRejectedException(RejectionReason.ChecksumMismatch, $"{desired.Url} has SHA-256 {actual}, the desired state says {desired.Sha256}: corrupted or replaced");
+        }
+    }
+}
