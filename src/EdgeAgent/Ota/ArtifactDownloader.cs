@@ -44,16 +44,16 @@ public sealed class ArtifactDownloader
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new OtaRejectedException(RejectionReason.MalformedRequest, $"download of {desired.Url} did not finish within {_timeout.TotalSeconds:0}s; it resumes on the next attempt");
+            throw new OtaRejectedException(RejectionReason.DownloadFailed, $"download of {desired.Url} did not finish within {_timeout.TotalSeconds:0}s; it resumes on the next attempt", transient: true);
         }
         catch (Exception ex) when (ex is HttpRequestException or HttpIOException)
         {
-            throw new OtaRejectedException(RejectionReason.MalformedRequest, $"download of {desired.Url} failed: {ex.Message}; it resumes on the next attempt", ex);
+            throw new OtaRejectedException(RejectionReason.DownloadFailed, $"download of {desired.Url} failed: {ex.Message}; it resumes on the next attempt", ex, transient: true);
         }
         catch (IOException ex) when ((ex.HResult & 0xFFFF) is 28 or 122 || ex.Message.Contains("No space left", StringComparison.Ordinal))
         {
             File.Delete(target);
-            throw new OtaRejectedException(RejectionReason.DiskFull, $"no space left on the device for {desired.Url}", ex);
+            throw new OtaRejectedException(RejectionReason.DiskFull, $"no space left on the device for {desired.Url}", ex, transient: true);
         }
 
         Check(desired, target);
@@ -121,7 +121,7 @@ public sealed class ArtifactDownloader
         if (length < desired.Size)
         {
             throw new OtaRejectedException(RejectionReason.SizeMismatch,
-                $"{desired.Url} ended after {length} of {desired.Size} bytes; the download resumes on the next attempt");
+                $"{desired.Url} ended after {length} of {desired.Size} bytes; the download resumes on the next attempt", transient: true);
         }
 
         if (length > desired.Size)

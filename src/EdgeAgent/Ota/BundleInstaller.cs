@@ -17,12 +17,19 @@ public sealed class BundleInstaller
         _verifier = new BundleVerifier(options.LoadTrustedKeys(), options.AllowUnsigned);
     }
 
-    public StoredModel Install(string bundle)
+    /// <param name="signature">A model.sig published beside the artifact (desired state) for a bundle that has none.</param>
+    public StoredModel Install(string bundle, string? signature = null)
     {
         var staging = _store.CreateStagingDirectory();
         try
         {
             BundleReader.Extract(bundle, staging, _options.MaxArtifactMegabytes * 1024L * 1024L);
+            var signaturePath = Path.Combine(staging, BundleFiles.Signature);
+            if (signature is not null && !File.Exists(signaturePath))
+            {
+                File.WriteAllText(signaturePath, signature);
+            }
+
             var manifest = _verifier.Verify(staging);
             var stored = _store.Install(staging, manifest);
             _store.Prune(manifest.Name, _options.KeepVersions);

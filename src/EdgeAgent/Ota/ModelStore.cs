@@ -32,6 +32,16 @@ public sealed class ModelStore
 
     private string StatePath => Path.Combine(Root, StateFileName);
 
+    /// <summary>
+    /// Where the artifact with this SHA-256 is downloaded; kept across restarts so an interrupted download resumes.
+    /// </summary>
+    public string DownloadPath(string sha256)
+    {
+        var directory = Path.Combine(Root, ".downloads");
+        Directory.CreateDirectory(directory);
+        return Path.Combine(directory, sha256 + ".artifact");
+    }
+
     /// <summary>A new empty directory on the store's filesystem, so the final move is a rename.</summary>
     public string CreateStagingDirectory()
     {

@@ -4,6 +4,7 @@ namespace EdgeAgent.Ota;
 public enum RejectionReason
 {
     MalformedRequest,
+    DownloadFailed,
     UnknownPipeline,
     UnsafeBundle,
     TooLarge,
@@ -16,4 +17,8 @@ public enum RejectionReason
     NotAModel,
     Conflict,
     DiskFull,
+    SignatureMismatch,
+    SmokeTestFailed,
+    ShadowFailed,
+    UnhealthyAfterSwap,
 }

@@ -1,0 +1,211 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Ota;
+
+/// <summary>
+/// The one update pipeline every channel feeds: download → verify → store → deploy (validate, shadow, swap,
+/// watch) → activate, one update at a time. Any failure leaves the previous model serving and the reason reported.
+/// </summary>
+public sealed partial class UpdateCoordinator : BackgroundService
+{
+    private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromSeconds(15), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15)];
+
+    private readonly ModelStore _store;
+    private readonly BundleInstaller _installer;
+    private readonly ArtifactDownloader _downloader;
+    private readonly IModelDeployment _deployment;
+    private readonly OtaStatusBoard _board;
+    private readonly TimeProvider _time;
+    private readonly ILogger<UpdateCoordinator> _logger;
+    private readonly Channel<UpdateRequest> _requests = Channel.CreateUnbounded<UpdateRequest>(new UnboundedChannelOptions { SingleReader = true });
+
+    // A retained desired state is delivered again at every reconnect: a rejected artifact is not retried.
+    private readonly HashSet<(string Pipeline, string Sha256)> _rejected = [];
+    private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+
+    public UpdateCoordinator(
+        ModelStore store,
+        BundleInstaller installer,
+        ArtifactDownloader downloader,
+        IModelDeployment deployment,
+        OtaStatusBoard board,
+        TimeProvider time,
+        ILogger<UpdateCoordinator> logger)
+    {
+        _store = store;
+        _installer = installer;
+        _downloader = downloader;
+        _deployment = deployment;
+        _board = board;
+        _time = time;
+        _logger = logger;
+        foreach (var pipeline in deployment.Pipelines)
+        {
+            var active = store.Active(pipeline);
+            board.Set(pipeline, _ => new PipelineModelStatus(pipeline, active?.Name, active?.Version, active?.PreviousName, active?.PreviousVersion,
+                UpdateState.None, null, null, null, null, time.GetUtcNow()));
+        }
+    }
+
+    public void Submit(UpdateRequest request) => _requests.Writer.TryWrite(request);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var request in _requests.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await ProcessAsync(request, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Runs one request to its end; public so tests and the CLI can drive it without the background loop.</summary>
+    public async Task ProcessAsync(UpdateRequest request, CancellationToken cancellationToken)
+    {
+        switch (request)
+        {
+            case DesiredUpdate desired:
+                await ProcessDesiredAsync(desired.Desired, cancellationToken).ConfigureAwait(false);
+                break;
+            case BundleUpdate bundle:
+                await ProcessBundleAsync(bundle, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task ProcessDesiredAsync(DesiredModel desired, CancellationToken cancellationToken)
+    {
+        var active = _store.Active(desired.Pipeline);
+        if (active is not null && active.Name == desired.Name && active.Version == desired.Version)
+        {
+            return;
+        }
+
+        if (_rejected.Contains((desired.Pipeline, desired.Sha256)))
+        {
+            return;
+        }
+
+        Report(desired.Pipeline, UpdateState.Downloading, desired.Name, desired.Version);
+        StoredModel stored;
+        try
+        {
+            var artifact = _store.DownloadPath(desired.Sha256);
+            await _downloader.DownloadAsync(desired, artifact, cancellationToken).ConfigureAwait(false);
+            Report(desired.Pipeline, UpdateState.Verifying, desired.Name, desired.Version);
+            stored = _installer.Install(artifact, desired.Signature);
+            File.Delete(artifact);
+            if (stored.Name != desired.Name || stored.Version != desired.Version)
+            {
+                throw new OtaRejectedException(RejectionReason.InvalidManifest,
+                    $"the artifact contains {stored.Name} {stored.Version}, but the desired state asks for {desired.Name} {desired.Version}");
+            }
+        }
+        catch (OtaRejectedException ex) when (ex.Transient)
+        {
+            var attempt = _attempts[desired.Pipeline] = _attempts.GetValueOrDefault(desired.Pipeline) + 1;
+            var delay = RetryDelays[Math.Min(attempt - 1, RetryDelays.Length - 1)];
+            Report(desired.Pipeline, UpdateState.Downloading, desired.Name, desired.Version, null, $"{ex.Message}; retrying in {delay.TotalSeconds:0}s");
+            LogRetry(_logger, desired.Pipeline, ex.Message, delay.TotalSeconds);
+            _ = RetryLaterAsync(new DesiredUpdate(desired), delay, cancellationToken);
+            return;
+        }
+        catch (OtaRejectedException ex)
+        {
+            Reject(desired.Pipeline, desired.Name, desired.Version, ex.Reason, ex.Message, rolledBack: false);
+            _rejected.Add((desired.Pipeline, desired.Sha256));
+            File.Delete(_store.DownloadPath(desired.Sha256));
+            return;
+        }
+
+        _attempts.Remove(desired.Pipeline);
+        if (!await DeployAsync(desired.Pipeline, stored, cancellationToken).ConfigureAwait(false))
+        {
+            _rejected.Add((desired.Pipeline, desired.Sha256));
+        }
+    }
+
+    private async Task ProcessBundleAsync(BundleUpdate bundle, CancellationToken cancellationToken)
+    {
+        StoredModel stored;
+        try
+        {
+            stored = _installer.Install(bundle.BundlePath);
+        }
+        catch (OtaRejectedException ex)
+        {
+            IEnumerable<string> pipelines = bundle.Pipeline is null ? _deployment.Pipelines : [bundle.Pipeline];
+            foreach (var pipeline in pipelines)
+            {
+                Reject(pipeline, null, null, ex.Reason, $"{bundle.Origin}: {ex.Message}", rolledBack: false);
+            }
+
+            LogRejected(_logger, bundle.Origin, ex.Reason, ex.Message);
+            throw;
+        }
+
+        IEnumerable<string> targets = bundle.Pipeline is not null
+            ? [bundle.Pipeline]
+            : _deployment.Pipelines.Where(p => _deployment.ModelName(p) == stored.Name).ToList();
+        foreach (var pipeline in targets)
+        {
+            await DeployAsync(pipeline, stored, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> DeployAsync(string pipeline, StoredModel stored, CancellationToken cancellationToken)
+    {
+        Report(pipeline, UpdateState.Validating, stored.Name, stored.Version);
+        var failure = await _deployment.DeployAsync(pipeline, stored, state => Report(pipeline, state, stored.Name, stored.Version), cancellationToken)
+            .ConfigureAwait(false);
+        if (failure is not null)
+        {
+            Reject(pipeline, stored.Name, stored.Version, failure.Reason, failure.Message, failure.RolledBack);
+            return false;
+        }
+
+        var active = _store.Activate(pipeline, stored);
+        _board.Set(pipeline, _ => new PipelineModelStatus(pipeline, active.Name, active.Version, active.PreviousName, active.PreviousVersion,
+            UpdateState.Active, stored.Name, stored.Version, null, null, _time.GetUtcNow()));
+        LogActivated(_logger, pipeline, stored.Name, stored.Version);
+        return true;
+    }
+
+    private void Report(string pipeline, UpdateState state, string? name, string? version, RejectionReason? reason = null, string? message = null) =>
+        _board.Set(pipeline, old => new PipelineModelStatus(pipeline, old?.ActiveName, old?.ActiveVersion, old?.PreviousName, old?.PreviousVersion,
+            state, name, version, reason, message, _time.GetUtcNow()));
+
+    private void Reject(string pipeline, string? name, string? version, RejectionReason reason, string message, bool rolledBack)
+    {
+        Report(pipeline, rolledBack ? UpdateState.RolledBack : UpdateState.Rejected, name, version, reason, message);
+        LogRejected(_logger, pipeline, reason, message);
+    }
+
+    private async Task RetryLaterAsync(UpdateRequest request, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            Submit(request);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model update for {Pipeline} rejected ({Reason}): {Message}; the previous model keeps serving")]
+    private static partial void LogRejected(ILogger logger, string pipeline, RejectionReason reason, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline} now serves {Name} {Version}")]
+    private static partial void LogActivated(ILogger logger, string pipeline, string name, string version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model download for {Pipeline} interrupted: {Message}; retrying in {Seconds}s")]
+    private static partial void LogRetry(ILogger logger, string pipeline, string message, double seconds);
+}
