@@ -66,7 +66,10 @@ public sealed partial class UpdateCoordinator : BackgroundService
         }
     }
 
-    /// <summary>Runs one request to its end; public so tests and the CLI can drive it without the background loop.</summary>
+    /// <summary>
+    /// Runs one request to its end; public so the inbox and tests can drive it. A rejected bundle throws
+    /// <see cref="OtaRejectedException"/> after the rejection is reported.
+    /// </summary>
     public async Task ProcessAsync(UpdateRequest request, CancellationToken cancellationToken)
     {
         switch (request)
@@ -126,7 +129,7 @@ public sealed partial class UpdateCoordinator : BackgroundService
         }
 
         _attempts.Remove(desired.Pipeline);
-        if (!await DeployAsync(desired.Pipeline, stored, cancellationToken).ConfigureAwait(false))
+        if (await DeployAsync(desired.Pipeline, stored, cancellationToken).ConfigureAwait(false) is not null)
         {
             _rejected.Add((desired.Pipeline, desired.Sha256));
         }
@@ -154,13 +157,20 @@ public sealed partial class UpdateCoordinator : BackgroundService
         IEnumerable<string> targets = bundle.Pipeline is not null
             ? [bundle.Pipeline]
             : _deployment.Pipelines.Where(p => _deployment.ModelName(p) == stored.Name).ToList();
+        DeploymentFailure? failed = null;
         foreach (var pipeline in targets)
         {
-            await DeployAsync(pipeline, stored, cancellationToken).ConfigureAwait(false);
+            failed ??= await DeployAsync(pipeline, stored, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The inbox files the bundle under .rejected with this reason.
+        if (failed is not null)
+        {
+            throw new OtaRejectedException(failed.Reason, failed.Message);
         }
     }
 
-    private async Task<bool> DeployAsync(string pipeline, StoredModel stored, CancellationToken cancellationToken)
+    private async Task<DeploymentFailure?> DeployAsync(string pipeline, StoredModel stored, CancellationToken cancellationToken)
     {
         Report(pipeline, UpdateState.Validating, stored.Name, stored.Version);
         var failure = await _deployment.DeployAsync(pipeline, stored, state => Report(pipeline, state, stored.Name, stored.Version), cancellationToken)
@@ -168,14 +178,14 @@ public sealed partial class UpdateCoordinator : BackgroundService
         if (failure is not null)
         {
             Reject(pipeline, stored.Name, stored.Version, failure.Reason, failure.Message, failure.RolledBack);
-            return false;
+            return failure;
         }
 
         var active = _store.Activate(pipeline, stored);
         _board.Set(pipeline, _ => new PipelineModelStatus(pipeline, active.Name, active.Version, active.PreviousName, active.PreviousVersion,
             UpdateState.Active, stored.Name, stored.Version, null, null, _time.GetUtcNow()));
         LogActivated(_logger, pipeline, stored.Name, stored.Version);
-        return true;
+        return null;
     }
 
     private void Report(string pipeline, UpdateState state, string? name, string? version, RejectionReason? reason = null, string? message = null) =>
