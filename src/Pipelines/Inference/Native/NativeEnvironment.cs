@@ -1,0 +1,167 @@
+using System.Runtime.InteropServices;
+
+namespace EdgeAgent.Pipelines.Inference.Native;
+
+/// <summary>
+/// The process's OrtEnv, the CPU memory description tensors are created with, and (when configured) the shared
+/// env-level arena every session allocates from.
+/// </summary>
+internal sealed unsafe class NativeEnvironment : IDisposable
+{
+    private readonly OrtApi _api;
+    private readonly OrtMemoryInfoHandle? _arenaInfo;
+    private nint _sharedAllocator;
+
+    public NativeEnvironment(OrtApi api, string logId)
+    {
+        _api = api;
+        nint env;
+        fixed (byte* id = Utf8Z.From(logId))
+        {
+            OrtStatus.ThrowIfFailed(api.CreateEnv(OrtLoggingLevel.Error, id, &env));
+        }
+
+        Env = OrtEnvHandle.Own(env);
+        nint info;
+        OrtStatus.ThrowIfFailed(api.CreateCpuMemoryInfo(OrtAllocatorType.Device, OrtMemType.Default, &info));
+        CpuMemory = OrtMemoryInfoHandle.Own(info);
+        nint arenaInfo;
+        OrtStatus.ThrowIfFailed(api.CreateCpuMemoryInfo(OrtAllocatorType.Arena, OrtMemType.Default, &arenaInfo));
+        _arenaInfo = OrtMemoryInfoHandle.Own(arenaInfo);
+    }
+
+    public OrtApi Api => _api;
+
+    public OrtEnvHandle Env { get; }
+
+    public OrtMemoryInfoHandle CpuMemory { get; }
+
+    public bool HasSharedArena { get; private set; }
+
+    /// <summary>Registers one CPU arena on the env (CreateArenaCfgV2 + CreateAndRegisterAllocator).</summary>
+    public void RegisterSharedArena(IReadOnlyList<KeyValuePair<string, nuint>> settings)
+    {
+        var keys = settings.Select(s => Marshal.StringToCoTaskMemUTF8(s.Key)).ToArray();
+        try
+        {
+            var keyPointers = stackalloc byte*[keys.Length];
+            var values = stackalloc nuint[keys.Length];
+            for (var i = 0; i < keys.Length; i++)
+            {
+                keyPointers[i] = (byte*)keys[i];
+                values[i] = settings[i].Value;
+            }
+
+            nint config;
+            OrtStatus.ThrowIfFailed(_api.CreateArenaCfgV2(keyPointers, values, (nuint)keys.Length, &config));
+            using var configHandle = OrtArenaCfgHandle.Own(config);
+
+            // ORT's env may outlive a previous runtime in this process with its arena still registered.
+            var stale = _api.UnregisterAllocator(Env.DangerousGetHandle(), _arenaInfo!.DangerousGetHandle());
+            if (stale != 0)
+            {
+                OrtStatus.Consume(stale);
+            }
+
+            OrtStatus.ThrowIfFailed(_api.CreateAndRegisterAllocator(Env.DangerousGetHandle(), _arenaInfo.DangerousGetHandle(), config));
+            HasSharedArena = true;
+            nint allocator;
+            var status = _api.GetSharedAllocator(Env.DangerousGetHandle(), _arenaInfo.DangerousGetHandle(), &allocator);
+            if (status == 0)
+            {
+                _sharedAllocator = allocator;
+            }
+            else
+            {
+                OrtStatus.Consume(status);
+            }
+        }
+        finally
+        {
+            foreach (var key in keys)
+            {
+                Marshal.FreeCoTaskMem(key);
+            }
+        }
+    }
+
+    /// <summary>The shared arena's counters (AllocatorGetStats: InUse, TotalAllocated, Limit, ...), or empty.</summary>
+    public IReadOnlyDictionary<string, long> ArenaStats()
+    {
+        var stats = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (_sharedAllocator == 0)
+        {
+            return stats;
+        }
+
+        nint pairs;
+        var status = _api.AllocatorGetStats(_sharedAllocator, &pairs);
+        if (status != 0)
+        {
+            OrtStatus.Consume(status);
+            return stats;
+        }
+
+        try
+        {
+            byte** keys;
+            byte** values;
+            nuint count;
+            _api.GetKeyValuePairs(pairs, &keys, &values, &count);
+            for (nuint i = 0; i < count; i++)
+            {
+                if (long.TryParse(OrtApi.Utf8(values[i]), out var number))
+                {
+                    stats[OrtApi.Utf8(keys[i])] = number;
+                }
+            }
+        }
+        finally
+        {
+            _api.ReleaseKeyValuePairs(pairs);
+        }
+
+        return stats;
+    }
+
+    /// <summary>Execution providers compiled into the loaded library (not all of them can start on this machine).</summary>
+    public string[] AvailableProviders()
+    {
+        byte** names;
+        int count;
+        OrtStatus.ThrowIfFailed(_api.GetAvailableProviders(&names, &count));
+        try
+        {
+            var result = new string[count];
+            for (var i = 0; i < count; i++)
+            {
+                result[i] = OrtApi.Utf8(names[i]);
+            }
+
+            return result;
+        }
+        finally
+        {
+            OrtStatus.ThrowIfFailed(_api.ReleaseAvailableProviders(names, count));
+        }
+    }
+
+    public void Dispose()
+    {
+        if (HasSharedArena)
+        {
+            var status = _api.UnregisterAllocator(Env.DangerousGetHandle(), _arenaInfo!.DangerousGetHandle());
+            if (status != 0)
+            {
+                OrtStatus.Consume(status);
+            }
+
+            HasSharedArena = false;
+            _sharedAllocator = 0;
+        }
+
+        _arenaInfo?.Dispose();
+        CpuMemory.Dispose();
+        Env.Dispose();
+    }
+}
