@@ -62,10 +62,9 @@ public static class TestModels
             .Input("image", TensorElementType.UInt8, 1, height, width, 3)
             .Output("mean", F32, 1, 3)
             .Initializer("scale", F32, [], new[] { 1f / 255f })
-            .Initializer("axes", TensorElementType.Int64, [2], new[] { 1L, 2L })
             .Node("Cast", ["image"], ["image_f"], OnnxAttribute.Int("to", (long)TensorElementType.Float))
             .Node("Mul", ["image_f", "scale"], ["scaled"])
-            .Node("ReduceMean", ["scaled", "axes"], ["mean"], OnnxAttribute.Int("keepdims", 0));
+            .Node("ReduceMean", ["scaled"], ["mean"], OnnxAttribute.Ints("axes", 1, 2), OnnxAttribute.Int("keepdims", 0));
 
     /// <summary>Deterministic pseudo-random values in [-1, 1).</summary>
     public static float[] Noise(int count, int seed)

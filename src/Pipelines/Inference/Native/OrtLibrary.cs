@@ -73,7 +73,7 @@ internal static partial class OrtLibrary
                             ExitUnavailable);
                     }
 
-                    tried.Add($"{path} ({reason})");
+                    tried.Add(path == SonameV1 ? $"{path} (not in the system loader's search path)" : $"{path} ({reason})");
                 }
                 else
                 {
