@@ -13,10 +13,10 @@ public enum ArenaExtendStrategy
 public sealed class ArenaOptions : IValidatedOptions
 {
     /// <summary>
-    /// Below this ORT does not enforce the cap: a budget smaller than one arena chunk was seen to switch the limit
-    /// off, so such budgets are refused rather than silently ignored (see ArenaBudgetTests).
+    /// max_mem 0 means "no limit" to ORT, so the smallest budget is 1 MiB. The other way the cap switches off, a
+    /// model whose weights alone exceed the budget, is refused at load (see ModelSession.CheckArenaBudget).
     /// </summary>
-    public const int MinimumMegabytes = 4;
+    public const int MinimumMegabytes = 1;
 
     [Description("Use one shared, capped arena for all models. false: every session has its own uncapped arena (ORT's default).")]
     public bool Enabled { get; set; } = true;

@@ -17,6 +17,7 @@ public sealed class InferenceRuntime : IDisposable
     private const long MiB = 1024 * 1024;
     private readonly NativeEnvironment _environment;
     private readonly ConcurrentDictionary<string, bool> _warnedProviders = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<ModelSession, bool> _sessions = new();
 
     private InferenceRuntime(InferenceOptions options, ILogger logger, NativeEnvironment environment, string[] available)
     {
@@ -96,10 +97,25 @@ public sealed class InferenceRuntime : IDisposable
     public ModelSession LoadModel(string path, ModelLoadOptions? options = null) =>
         ModelSession.Load(this, path, options ?? ModelLoadOptions.Default);
 
-    /// <summary>The shared arena's counters as ORT names them (InUse, TotalAllocated, MaxInUse, Limit, NumAllocs, ...).</summary>
-    public IReadOnlyDictionary<string, long> ArenaStatistics() => _environment.ArenaStats();
+    /// <summary>
+    /// The shared arena's counters as ORT names them (InUse, TotalAllocated, MaxInUse, Limit, NumAllocs, ...), read
+    /// through a loaded model's allocator; empty while no model is loaded or without a shared arena.
+    /// </summary>
+    public IReadOnlyDictionary<string, long> ArenaStatistics()
+    {
+        foreach (var session in _sessions.Keys)
+        {
+            return session.ArenaStatistics();
+        }
+
+        return new Dictionary<string, long>();
+    }
 
     public void Dispose() => _environment.Dispose();
+
+    internal void Track(ModelSession session) => _sessions.TryAdd(session, true);
+
+    internal void Untrack(ModelSession session) => _sessions.TryRemove(session, out _);
 
     /// <summary>Logs a skipped provider once per process run, with the list this build has.</summary>
     internal void WarnProviderOnce(string provider, string reason)

@@ -10,13 +10,15 @@ namespace EdgeAgent.Pipelines.Inference;
 /// </summary>
 public sealed partial class ModelSession : IDisposable
 {
+    private readonly InferenceRuntime _runtime;
     private readonly NativeSession _native;
     private readonly Dictionary<string, TensorBuffer> _byName;
     private bool _disposed;
 
-    private ModelSession(string path, NativeSession native, ModelMetadata metadata, TensorBuffer[] inputs, TensorBuffer[] outputs,
+    private ModelSession(InferenceRuntime runtime, string path, NativeSession native, ModelMetadata metadata, TensorBuffer[] inputs, TensorBuffer[] outputs,
         IReadOnlyList<string> providers, bool fromCache, TimeSpan loadTime)
     {
+        _runtime = runtime;
         Path = path;
         _native = native;
         Metadata = metadata;
@@ -56,6 +58,9 @@ public sealed partial class ModelSession : IDisposable
         _native.Run();
     }
 
+    /// <summary>The counters of the arena this session allocates from (the shared one when inference.arena is enabled).</summary>
+    public IReadOnlyDictionary<string, long> ArenaStatistics() => _native.AllocatorStats(_runtime.Environment);
+
     /// <summary>Ends ORT profiling (enabled by <see cref="ModelLoadOptions.ProfilePrefix"/>) and returns the JSON profile's path.</summary>
     public string EndProfiling() => _native.EndProfiling();
 
@@ -67,6 +72,7 @@ public sealed partial class ModelSession : IDisposable
         }
 
         _disposed = true;
+        _runtime.Untrack(this);
         _native.Dispose();
         foreach (var tensor in _byName.Values)
         {

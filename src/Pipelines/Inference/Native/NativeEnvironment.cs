@@ -10,7 +10,6 @@ internal sealed unsafe class NativeEnvironment : IDisposable
 {
     private readonly OrtApi _api;
     private readonly OrtMemoryInfoHandle? _arenaInfo;
-    private nint _sharedAllocator;
 
     public NativeEnvironment(OrtApi api, string logId)
     {
@@ -65,16 +64,6 @@ internal sealed unsafe class NativeEnvironment : IDisposable
 
             OrtStatus.ThrowIfFailed(_api.CreateAndRegisterAllocator(Env.DangerousGetHandle(), _arenaInfo.DangerousGetHandle(), config));
             HasSharedArena = true;
-            nint allocator;
-            var status = _api.GetSharedAllocator(Env.DangerousGetHandle(), _arenaInfo.DangerousGetHandle(), &allocator);
-            if (status == 0)
-            {
-                _sharedAllocator = allocator;
-            }
-            else
-            {
-                OrtStatus.Consume(status);
-            }
         }
         finally
         {
@@ -83,45 +72,6 @@ internal sealed unsafe class NativeEnvironment : IDisposable
                 Marshal.FreeCoTaskMem(key);
             }
         }
-    }
-
-    /// <summary>The shared arena's counters (AllocatorGetStats: InUse, TotalAllocated, Limit, ...), or empty.</summary>
-    public IReadOnlyDictionary<string, long> ArenaStats()
-    {
-        var stats = new Dictionary<string, long>(StringComparer.Ordinal);
-        if (_sharedAllocator == 0)
-        {
-            return stats;
-        }
-
-        nint pairs;
-        var status = _api.AllocatorGetStats(_sharedAllocator, &pairs);
-        if (status != 0)
-        {
-            OrtStatus.Consume(status);
-            return stats;
-        }
-
-        try
-        {
-            byte** keys;
-            byte** values;
-            nuint count;
-            _api.GetKeyValuePairs(pairs, &keys, &values, &count);
-            for (nuint i = 0; i < count; i++)
-            {
-                if (long.TryParse(OrtApi.Utf8(values[i]), out var number))
-                {
-                    stats[OrtApi.Utf8(keys[i])] = number;
-                }
-            }
-        }
-        finally
-        {
-            _api.ReleaseKeyValuePairs(pairs);
-        }
-
-        return stats;
     }
 
     /// <summary>Execution providers compiled into the loaded library (not all of them can start on this machine).</summary>
@@ -157,7 +107,6 @@ internal sealed unsafe class NativeEnvironment : IDisposable
             }
 
             HasSharedArena = false;
-            _sharedAllocator = 0;
         }
 
         _arenaInfo?.Dispose();

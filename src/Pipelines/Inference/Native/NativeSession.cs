@@ -177,6 +177,46 @@ internal sealed unsafe class NativeSession : IDisposable
         }
     }
 
+    /// <summary>
+    /// Counters of the allocator this session uses for CPU memory (with session.use_env_allocators=1, the shared
+    /// arena): InUse, TotalAllocated, Limit, MaxInUse, NumAllocs, NumReserves... Empty when it is not an arena.
+    /// </summary>
+    public Dictionary<string, long> AllocatorStats(NativeEnvironment environment)
+    {
+        var stats = new Dictionary<string, long>(StringComparer.Ordinal);
+        nint allocator;
+        OrtStatus.ThrowIfFailed(_api.CreateAllocator(_rawSession, environment.CpuMemory.DangerousGetHandle(), &allocator));
+        try
+        {
+            nint pairs;
+            OrtStatus.ThrowIfFailed(_api.AllocatorGetStats(allocator, &pairs));
+            try
+            {
+                byte** keys;
+                byte** values;
+                nuint count;
+                _api.GetKeyValuePairs(pairs, &keys, &values, &count);
+                for (nuint i = 0; i < count; i++)
+                {
+                    if (long.TryParse(OrtApi.Utf8(values[i]), System.Globalization.CultureInfo.InvariantCulture, out var number))
+                    {
+                        stats[OrtApi.Utf8(keys[i])] = number;
+                    }
+                }
+            }
+            finally
+            {
+                _api.ReleaseKeyValuePairs(pairs);
+            }
+        }
+        finally
+        {
+            _api.ReleaseAllocator(allocator);
+        }
+
+        return stats;
+    }
+
     /// <summary>Stops profiling and returns the JSON file ORT wrote.</summary>
     public string EndProfiling()
     {

@@ -76,7 +76,8 @@ internal sealed unsafe partial class OrtApi
     public delegate* unmanaged<nint, void> ReleaseKeyValuePairs;
     public delegate* unmanaged<nint, byte*, byte*, nint> RegisterExecutionProviderLibrary;
     public delegate* unmanaged<nint, nint*, nint> AllocatorGetStats;
-    public delegate* unmanaged<nint, nint, nint*, nint> GetSharedAllocator;
+    public delegate* unmanaged<nint, nint, nint*, nint> CreateAllocator;
+    public delegate* unmanaged<nint, void> ReleaseAllocator;
 
     private void Bind(nint* t)
     {
@@ -152,6 +153,7 @@ internal sealed unsafe partial class OrtApi
         ReleaseKeyValuePairs = (delegate* unmanaged<nint, void>)t[OrtSlot.ReleaseKeyValuePairs];
         RegisterExecutionProviderLibrary = (delegate* unmanaged<nint, byte*, byte*, nint>)t[OrtSlot.RegisterExecutionProviderLibrary];
         AllocatorGetStats = (delegate* unmanaged<nint, nint*, nint>)t[OrtSlot.AllocatorGetStats];
-        GetSharedAllocator = (delegate* unmanaged<nint, nint, nint*, nint>)t[OrtSlot.GetSharedAllocator];
+        CreateAllocator = (delegate* unmanaged<nint, nint, nint*, nint>)t[OrtSlot.CreateAllocator];
+        ReleaseAllocator = (delegate* unmanaged<nint, void>)t[OrtSlot.ReleaseAllocator];
     }
 }

@@ -4,7 +4,7 @@ namespace EdgeAgent.Pipelines.Inference.Native;
 /// Index of each function pointer in <c>struct OrtApi</c> (include/onnxruntime/core/session/onnxruntime_c_api.h):
 /// the struct only ever grows at the end, so an index is stable from the version that introduced the entry.
 /// Counted from the header's member order; <see cref="OrtApi.SelfCheck"/> calls entries spread over the table
-/// (0..2, 3, 78, 93, 254) and compares what they return, because a wrong index fails silently.
+/// (0..2, 78, 93, 254) and compares what they return, because a wrong index fails silently.
 /// </summary>
 internal static class OrtSlot
 {
@@ -63,6 +63,8 @@ internal static class OrtSlot
     public const int GetAvailableProviders = 125;
     public const int ReleaseAvailableProviders = 126;
     public const int AddSessionConfigEntry = 130;
+    public const int CreateAllocator = 131;
+    public const int ReleaseAllocator = 132;
     public const int CreateAndRegisterAllocator = 144;
     public const int ReleaseArenaCfg = 157;
     public const int CreateArenaCfgV2 = 164;
@@ -80,7 +82,6 @@ internal static class OrtSlot
     public const int ReleaseKeyValuePairs = 300;
     public const int RegisterExecutionProviderLibrary = 301;
     public const int AllocatorGetStats = 319;
-    public const int GetSharedAllocator = 376;
 
     /// <summary>The API version whose table has every slot above (ORT 1.30).</summary>
     public const uint ApiVersion = 30;
