@@ -26,7 +26,7 @@ public sealed partial class ModelSession
             {
                 var signature = inputSignatures[i];
                 RequireSupported(path, "input", signature);
-                inputs[i] = new TensorBuffer(signature.Name, signature.ElementType, ResolveShape(path, signature, load), signature.Symbols, native, environment);
+                inputs[i] = new TensorBuffer(signature.Name, signature.ElementType, ResolveShape(path, signature, load), signature.Dimensions, signature.Symbols, native, environment);
                 created.Add(inputs[i]);
             }
 
@@ -54,7 +54,7 @@ public sealed partial class ModelSession
             var outputs = new TensorBuffer[outputSignatures.Length];
             for (var i = 0; i < outputs.Length; i++)
             {
-                outputs[i] = new TensorBuffer(outputNames[i], probed[i].Type, probed[i].Shape, outputSignatures[i].Symbols, native, environment);
+                outputs[i] = new TensorBuffer(outputNames[i], probed[i].Type, probed[i].Shape, outputSignatures[i].Dimensions, outputSignatures[i].Symbols, native, environment);
                 created.Add(outputs[i]);
             }
 

@@ -12,9 +12,10 @@ public sealed class TensorBuffer : IDisposable
 {
     private readonly byte[] _data;
 
-    internal TensorBuffer(string name, TensorElementType elementType, long[] shape, string?[] symbols, NativeSession session, NativeEnvironment environment)
+    internal TensorBuffer(string name, TensorElementType elementType, long[] shape, long[] declared, string?[] symbols, NativeSession session, NativeEnvironment environment)
     {
         Name = name;
+        DeclaredShape = "[" + string.Join(", ", declared.Select((d, i) => d > 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : symbols[i] ?? "?")) + "]";
         ElementType = elementType;
         ShapeArray = shape;
         Symbols = symbols;
@@ -31,6 +32,9 @@ public sealed class TensorBuffer : IDisposable
 
     /// <summary>The shape this buffer was created with, dynamic dims resolved.</summary>
     public ReadOnlySpan<long> Shape => ShapeArray;
+
+    /// <summary>The shape the model declares, dynamic dims by name (or <c>?</c>), e.g. <c>[N, 3, 224, 224]</c>.</summary>
+    public string DeclaredShape { get; }
 
     /// <summary>The model's names for dynamic dims (null where the dim is fixed or unnamed).</summary>
     public IReadOnlyList<string?> Symbols { get; }

@@ -14,10 +14,12 @@ internal sealed unsafe class NativeEnvironment : IDisposable
     public NativeEnvironment(OrtApi api, string logId)
     {
         _api = api;
+        // ORT's own log goes to stderr, bypassing the journal; everything it reports as an error also comes back to
+        // us as a status, which the agent logs with context, so only fatal messages are left to ORT.
         nint env;
         fixed (byte* id = Utf8Z.From(logId))
         {
-            OrtStatus.ThrowIfFailed(api.CreateEnv(OrtLoggingLevel.Error, id, &env));
+            OrtStatus.ThrowIfFailed(api.CreateEnv(OrtLoggingLevel.Fatal, id, &env));
         }
 
         Env = OrtEnvHandle.Own(env);

@@ -5,6 +5,7 @@ internal static class OrtLoggingLevel
 {
     public const int Warning = 2;
     public const int Error = 3;
+    public const int Fatal = 4;
 }
 
 internal static class OrtAllocatorType

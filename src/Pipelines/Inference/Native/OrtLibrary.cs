@@ -113,6 +113,11 @@ internal static partial class OrtLibrary
     // what the user needs, so load once more through Load to read it.
     private static string Describe(string path)
     {
+        if (File.Exists(path) && ElfHeader.Problem(path) is { } problem)
+        {
+            return problem;
+        }
+
         try
         {
             NativeLibrary.Free(NativeLibrary.Load(path));
@@ -120,7 +125,11 @@ internal static partial class OrtLibrary
         }
         catch (DllNotFoundException ex)
         {
-            return ex.Message.Replace(Environment.NewLine, " ", StringComparison.Ordinal);
+            // .NET wraps dlerror's text in advice about strace; the loader's own words come last.
+            const string marker = "environment variable:";
+            var message = ex.Message.Replace(Environment.NewLine, " ", StringComparison.Ordinal);
+            var at = message.LastIndexOf(marker, StringComparison.Ordinal);
+            return (at >= 0 ? message[(at + marker.Length)..] : message).Trim();
         }
         catch (BadImageFormatException ex)
         {
