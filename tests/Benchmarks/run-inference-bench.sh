@@ -60,11 +60,13 @@ echo "== int8 QDQ vs float accuracy"
 
 echo "== cold load vs load from the optimised-model cache (separate processes, edgeagent models bench --runs 1)"
 : > "$WORK/loads.jsonl"
-for i in 1 2 3 4 5; do
-  rm -rf "$WORK/cache"
-  for kind in cold cached; do
-    "${AGENT[@]}" models bench "$WORK/models/cnn.onnx" --runs 1 --warmup 0 --threads "$THREADS" --json \
-      --set "inference.optimizedModelCache=$WORK/cache" | sed "s/^{/{\"kind\":\"$kind\",/" >> "$WORK/loads.jsonl"
+for i in $(seq 7); do
+  for model in cnn cnn_qdq foldable; do
+    rm -rf "$WORK/cache"
+    for kind in cold cached; do
+      "${AGENT[@]}" models bench "$WORK/models/$model.onnx" --runs 1 --warmup 0 --threads "$THREADS" --json \
+        --set "inference.optimizedModelCache=$WORK/cache" | sed "s/^{/{\"kind\":\"$kind\",\"name\":\"$model\",/" >> "$WORK/loads.jsonl"
+    done
   done
 done
 
@@ -76,24 +78,30 @@ python3 - "$RAW" "$WORK/accuracy.json" "$WORK/loads.jsonl" "$BDN" "$THREADS" > "
 import json, statistics, sys
 raw, accuracy, loads, bdn, threads = sys.argv[1:6]
 rows = [json.loads(l) for l in open(raw)]
-def med(model, impl): return statistics.median(r["result"]["median_us"] for r in rows if r["model"] == model and r["result"]["impl"] == impl)
-def p99(model, impl): return statistics.median(r["result"]["p99_us"] for r in rows if r["model"] == model and r["result"]["impl"] == impl)
-rounds = max(r["round"] for r in rows)
-print(f"Median per-call latency in µs (median over {rounds} interleaved rounds; intra-op threads {threads}; p99 in brackets)\n")
+rounds = sorted({r["round"] for r in rows})
+def value(model, impl, rnd, key="median_us"):
+    return next(r["result"][key] for r in rows if r["model"] == model and r["result"]["impl"] == impl and r["round"] == rnd)
+def med(model, impl, key="median_us"): return statistics.median(value(model, impl, r, key) for r in rounds)
+def ratio(model, a, b): return statistics.median(value(model, a, r) / value(model, b, r) for r in rounds)
+print(f"Per-call latency in µs, median of the per-round medians over {len(rounds)} interleaved rounds (intra-op threads {threads});")
+print("p99 in brackets; ratios are the median of the per-round ratios (each round runs the three one after another).\n")
 print("| model | C loop | EdgeAgent (.NET) | onnxruntime-node | .NET / C | .NET / node |")
 print("|---|---|---|---|---|---|")
 for m in ["add64", "cnn", "cnn_qdq"]:
-    c, d, n = med(m, "c"), med(m, "dotnet"), med(m, "node")
-    print(f"| {m} | {c:.2f} ({p99(m,'c'):.1f}) | {d:.2f} ({p99(m,'dotnet'):.1f}) | {n:.2f} ({p99(m,'node'):.1f}) | {d/c:.3f} | {d/n:.3f} |")
-alloc = [r["result"]["allocated_bytes"] for r in rows if r["result"]["impl"] == "dotnet"]
-print(f"\nManaged bytes allocated during the timed loops of the .NET runs: {sorted(set(alloc))}")
-print(f"\nint8 QDQ vs float CNN: QDQ/float median latency {med('cnn_qdq','dotnet')/med('cnn','dotnet'):.3f} (.NET), accuracy {open(accuracy).read().strip()}")
+    cells = " | ".join(f"{med(m, i):.2f} ({med(m, i, 'p99_us'):.1f})" for i in ["c", "dotnet", "node"])
+    print(f"| {m} | {cells} | {ratio(m, 'dotnet', 'c'):.3f} | {ratio(m, 'dotnet', 'node'):.3f} |")
+alloc = sorted({r["result"]["allocated_bytes"] for r in rows if r["result"]["impl"] == "dotnet"})
+print(f"\nManaged bytes allocated during the timed loops of the .NET runs: {alloc}")
+print(f"\nint8 QDQ vs float CNN (.NET): latency ratio QDQ/float {statistics.median(value('cnn_qdq', 'dotnet', r) / value('cnn', 'dotnet', r) for r in rounds):.3f}; accuracy {open(accuracy).read().strip()}")
 l = [json.loads(x) for x in open(loads)]
-cold = [x["load_ms"] for x in l if x["kind"] == "cold" and not x["loaded_from_cache"]]
-cached = [x["load_ms"] for x in l if x["kind"] == "cached" and x["loaded_from_cache"]]
-print(f"\nCNN load (session creation + binding + warm-up), median of {len(cold)}/{len(cached)} processes: cold {statistics.median(cold):.1f} ms, from the optimised-model cache {statistics.median(cached):.1f} ms (ratio {statistics.median(cached)/statistics.median(cold):.2f})")
-print("\nBenchmarkDotNet (ShortRun, MemoryDiagnoser):\n")
-print("".join(l for l in open(bdn) if l.startswith("|")))
+print("\nLoad time, cold vs from the optimised-model cache (median of 7 fresh processes each; session creation / whole load incl. binding and warm-up, ms):\n")
+print("| model | cold | cached | cached / cold (creation) |")
+print("|---|---|---|---|")
+for m in ["cnn", "cnn_qdq", "foldable"]:
+    def pick(kind, key): return statistics.median(x[key] for x in l if x["name"] == m and x["kind"] == kind and x["loaded_from_cache"] == (kind == "cached"))
+    print(f"| {m} | {pick('cold','session_create_ms'):.1f} / {pick('cold','load_ms'):.1f} | {pick('cached','session_create_ms'):.1f} / {pick('cached','load_ms'):.1f} | {pick('cached','session_create_ms')/pick('cold','session_create_ms'):.2f} |")
+print("\nBenchmarkDotNet (ShortRun, in-process, MemoryDiagnoser; '-' in Allocated = 0 B):\n")
+print("".join(x.replace("**", "") for x in open(bdn) if x.startswith("|")))
 PY
 cp "$BDN" "$OUT/inference-bdn.md"
 cat "$OUT/inference.md"

@@ -92,7 +92,7 @@ public static class ModelsBenchCommand
         o.WriteLine($"model:        {Path.GetFullPath(session.Path)}");
         o.WriteLine($"inputs:       {string.Join(", ", session.Inputs)}");
         o.WriteLine($"runtime:      ONNX Runtime {runtime.Version}; providers used: {string.Join(", ", session.Providers)}; intra-op threads: {(threads == 0 ? "default" : threads.ToString(c))}");
-        o.WriteLine($"load:         {session.LoadTime.TotalMilliseconds.ToString("0.0", c)} ms{(session.LoadedFromCache ? " (from the optimised-model cache)" : string.Empty)}");
+        o.WriteLine($"load:         {session.LoadTime.TotalMilliseconds.ToString("0.0", c)} ms (session creation {session.CreationTime.TotalMilliseconds.ToString("0.0", c)} ms){(session.LoadedFromCache ? " (from the optimised-model cache)" : string.Empty)}");
         o.WriteLine($"runs:         {r.Runs} timed after {r.Warmup} warm-up");
         o.WriteLine(string.Create(c, $"latency µs:   median {r.MedianMicros:0.0}  p90 {r.P90Micros:0.0}  p99 {r.P99Micros:0.0}  max {r.MaxMicros:0.0}  mean {r.MeanMicros:0.0}"));
         o.WriteLine(string.Create(c, $"throughput:   {r.RunsPerSecond:0.0} runs/s"));
@@ -127,6 +127,7 @@ public static class ModelsBenchCommand
 
             w.WriteNumber("intra_op_threads", threads);
             w.WriteNumber("load_ms", Math.Round(session.LoadTime.TotalMilliseconds, 3));
+            w.WriteNumber("session_create_ms", Math.Round(session.CreationTime.TotalMilliseconds, 3));
             w.WriteBoolean("loaded_from_cache", session.LoadedFromCache);
             w.WriteString("ort_version", runtime.Version);
             ModelsInspectCommand.WriteStrings(w, "providers", session.Providers);

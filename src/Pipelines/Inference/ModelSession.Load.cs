@@ -41,9 +41,10 @@ public sealed partial class ModelSession
             throw ModelErrors.Classify(runtime, path, ex, "loading");
         }
 
+        var created = Stopwatch.GetElapsedTime(start);
         try
         {
-            var session = Prepare(runtime, path, native, header, load, used, fromCache, start);
+            var session = Prepare(runtime, path, native, header, load, used, fromCache, start, created);
             InferenceLog.ModelLoaded(runtime.Logger, fullPath, ElapsedMilliseconds(start), string.Join(", ", used), fromCache ? ", from the optimised-model cache" : string.Empty);
             return session;
         }

@@ -6,7 +6,7 @@ namespace EdgeAgent.Pipelines.Inference;
 public sealed partial class ModelSession
 {
     private static ModelSession Prepare(InferenceRuntime runtime, string path, NativeSession native, ModelHeader header, ModelLoadOptions load,
-        List<string> providers, bool fromCache, long start)
+        List<string> providers, bool fromCache, long start, TimeSpan creationTime)
     {
         var environment = runtime.Environment;
         CheckArenaBudget(runtime, path, native, "loading its weights");
@@ -73,7 +73,7 @@ public sealed partial class ModelSession
             var ort = native.Metadata();
             var metadata = new ModelMetadata(header.IrVersion, header.Opsets, ort.Producer.Length > 0 ? ort.Producer : header.Producer,
                 header.ProducerVersion, ort.GraphName, ort.Domain, ort.Description, ort.Version, ort.Custom);
-            var session = new ModelSession(runtime, path, native, metadata, inputs, outputs, providers, fromCache, Stopwatch.GetElapsedTime(start));
+            var session = new ModelSession(runtime, path, native, metadata, inputs, outputs, providers, fromCache, creationTime, Stopwatch.GetElapsedTime(start));
             runtime.Track(session);
             return session;
         }

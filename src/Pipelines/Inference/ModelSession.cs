@@ -16,7 +16,7 @@ public sealed partial class ModelSession : IDisposable
     private bool _disposed;
 
     private ModelSession(InferenceRuntime runtime, string path, NativeSession native, ModelMetadata metadata, TensorBuffer[] inputs, TensorBuffer[] outputs,
-        IReadOnlyList<string> providers, bool fromCache, TimeSpan loadTime)
+        IReadOnlyList<string> providers, bool fromCache, TimeSpan creationTime, TimeSpan loadTime)
     {
         _runtime = runtime;
         Path = path;
@@ -26,6 +26,7 @@ public sealed partial class ModelSession : IDisposable
         Outputs = outputs;
         Providers = providers;
         LoadedFromCache = fromCache;
+        CreationTime = creationTime;
         LoadTime = loadTime;
         _byName = inputs.Concat(outputs).ToDictionary(t => t.Name, StringComparer.Ordinal);
     }
@@ -43,6 +44,9 @@ public sealed partial class ModelSession : IDisposable
 
     /// <summary>True when the optimised model from inference.optimizedModelCache was used instead of optimising again.</summary>
     public bool LoadedFromCache { get; }
+
+    /// <summary>ORT's session creation alone: parsing, graph optimisation (what the cache saves), kernel set-up.</summary>
+    public TimeSpan CreationTime { get; }
 
     /// <summary>Session creation, binding and warm-up together.</summary>
     public TimeSpan LoadTime { get; }

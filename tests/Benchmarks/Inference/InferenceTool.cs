@@ -14,6 +14,7 @@ public static class InferenceTool
         TestModels.Add(64).Save(Path.Combine(directory, "add64.onnx"));
         TestModels.SmallCnn(64).Save(Path.Combine(directory, "cnn.onnx"));
         TestModels.SmallCnnQdq(64).Save(Path.Combine(directory, "cnn_qdq.onnx"));
+        TestModels.FoldableWeights(1024).Save(Path.Combine(directory, "foldable.onnx"));
         return 0;
     }
 
@@ -38,9 +39,10 @@ public static class InferenceTool
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < runs; i++)
         {
+            // Raw timestamps: TimeSpan would round to 100 ns, too coarse for a 2 µs call.
             var start = Stopwatch.GetTimestamp();
             session.Run();
-            micros[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            micros[i] = (Stopwatch.GetTimestamp() - start) * 1e6 / Stopwatch.Frequency;
         }
 
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;

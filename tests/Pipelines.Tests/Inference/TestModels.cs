@@ -66,6 +66,20 @@ public static class TestModels
             .Node("Mul", ["image_f", "scale"], ["scaled"])
             .Node("ReduceMean", ["scaled"], ["mean"], OnnxAttribute.Ints("axes", 1, 2), OnnxAttribute.Int("keepdims", 0));
 
+    /// <summary>
+    /// y = x · (Transpose(W) * 0.5) with W stored as exported by a framework that keeps weights transposed: ORT
+    /// folds the constant subgraph while optimising, the work the optimised-model cache saves at the next load.
+    /// </summary>
+    public static OnnxModelBuilder FoldableWeights(int k) =>
+        new OnnxModelBuilder("foldable")
+            .Input("x", F32, 1, k)
+            .Output("y", F32, 1, k)
+            .Initializer("w", F32, [k, k], Noise(k * k, 11))
+            .Initializer("half", F32, [], new[] { 0.5f })
+            .Node("Transpose", ["w"], ["wt"], OnnxAttribute.Ints("perm", 1, 0))
+            .Node("Mul", ["wt", "half"], ["ws"])
+            .Node("MatMul", ["x", "ws"], ["y"]);
+
     /// <summary>Deterministic pseudo-random values in [-1, 1).</summary>
     public static float[] Noise(int count, int seed)
     {
