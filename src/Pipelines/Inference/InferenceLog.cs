@@ -13,6 +13,9 @@ internal static partial class InferenceLog
     [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Model {Path} loaded in {Milliseconds} ms (providers {Providers}{Cache})")]
     public static partial void ModelLoaded(ILogger logger, string path, long milliseconds, string providers, string cache);
 
+    [LoggerMessage(EventId = 3005, Message = "ONNX Runtime [{Category}]: {Message}")]
+    public static partial void OrtMessage(ILogger logger, LogLevel level, string category, string message);
+
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Model {Path} failed to start with providers {Providers} ({Reason}); loading it on cpu only")]
     public static partial void ProviderFallback(ILogger logger, string path, string providers, string reason);
 }

@@ -67,7 +67,7 @@ public sealed class InferenceRuntime : IDisposable
         NativeEnvironment environment;
         try
         {
-            environment = new NativeEnvironment(api, "edgeagent");
+            environment = new NativeEnvironment(api, "edgeagent", logger);
         }
         catch (OrtException ex)
         {

@@ -73,7 +73,7 @@ public sealed partial class ModelSession
     {
         var options = runtime.Options;
         using var sessionOptions = new NativeSessionOptions(runtime.Environment.Api);
-        sessionOptions.SetLogSeverity(OrtLoggingLevel.Fatal);
+        sessionOptions.SetLogSeverity(OrtLoggingLevel.Warning);
 
         // An optimised model from the cache is loaded as is: optimising it again is the work the cache saves.
         sessionOptions.SetGraphOptimizationLevel(fromCache ? 0 : options.GraphOptimization switch

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Pipelines.Inference.Native;
 
@@ -11,15 +12,16 @@ internal sealed unsafe class NativeEnvironment : IDisposable
     private readonly OrtApi _api;
     private readonly OrtMemoryInfoHandle? _arenaInfo;
 
-    public NativeEnvironment(OrtApi api, string logId)
+    public NativeEnvironment(OrtApi api, string logId, ILogger logger)
     {
         _api = api;
-        // ORT's own log goes to stderr, bypassing the journal; everything it reports as an error also comes back to
-        // us as a status, which the agent logs with context, so only fatal messages are left to ORT.
+        OrtLogSink.Attach(logger);
+
+        // Warnings and up from ORT itself go to our logger rather than to stderr.
         nint env;
         fixed (byte* id = Utf8Z.From(logId))
         {
-            OrtStatus.ThrowIfFailed(api.CreateEnv(OrtLoggingLevel.Fatal, id, &env));
+            OrtStatus.ThrowIfFailed(api.CreateEnvWithCustomLogger(OrtLogSink.Callback, 0, OrtLoggingLevel.Warning, id, &env));
         }
 
         Env = OrtEnvHandle.Own(env);

@@ -8,6 +8,7 @@ internal sealed unsafe partial class OrtApi
     public delegate* unmanaged<nint, int> GetErrorCode;
     public delegate* unmanaged<nint, byte*> GetErrorMessage;
     public delegate* unmanaged<int, byte*, nint*, nint> CreateEnv;
+    public delegate* unmanaged<delegate* unmanaged<nint, int, byte*, byte*, byte*, byte*, void>, nint, int, byte*, nint*, nint> CreateEnvWithCustomLogger;
     public delegate* unmanaged<nint, byte*, nint, nint*, nint> CreateSession;
     public delegate* unmanaged<nint, void*, nuint, nint, nint*, nint> CreateSessionFromArray;
     public delegate* unmanaged<nint, nint, nint*, nint*, nuint, nint*, nuint, nint*, nint> Run;
@@ -85,6 +86,7 @@ internal sealed unsafe partial class OrtApi
         GetErrorCode = (delegate* unmanaged<nint, int>)t[OrtSlot.GetErrorCode];
         GetErrorMessage = (delegate* unmanaged<nint, byte*>)t[OrtSlot.GetErrorMessage];
         CreateEnv = (delegate* unmanaged<int, byte*, nint*, nint>)t[OrtSlot.CreateEnv];
+        CreateEnvWithCustomLogger = (delegate* unmanaged<delegate* unmanaged<nint, int, byte*, byte*, byte*, byte*, void>, nint, int, byte*, nint*, nint>)t[OrtSlot.CreateEnvWithCustomLogger];
         CreateSession = (delegate* unmanaged<nint, byte*, nint, nint*, nint>)t[OrtSlot.CreateSession];
         CreateSessionFromArray = (delegate* unmanaged<nint, void*, nuint, nint, nint*, nint>)t[OrtSlot.CreateSessionFromArray];
         Run = (delegate* unmanaged<nint, nint, nint*, nint*, nuint, nint*, nuint, nint*, nint>)t[OrtSlot.Run];

@@ -12,6 +12,7 @@ internal static class OrtSlot
     public const int GetErrorCode = 1;
     public const int GetErrorMessage = 2;
     public const int CreateEnv = 3;
+    public const int CreateEnvWithCustomLogger = 4;
     public const int CreateSession = 7;
     public const int CreateSessionFromArray = 8;
     public const int Run = 9;
