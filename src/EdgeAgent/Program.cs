@@ -2,6 +2,7 @@ using System.CommandLine;
 using EdgeAgent.Cli;
 using EdgeAgent.Configuration;
 using EdgeAgent.Hosting;
+using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Systemd;
 using Microsoft.Extensions.Hosting;
 
@@ -11,9 +12,7 @@ var root = new RootCommand("EdgeAgent: sensor and camera anomaly detection with 
 root.Subcommands.Add(RunCommand.Create(BuildHost));
 root.Subcommands.Add(CheckConfigCommand.Create());
 root.Subcommands.Add(SchemaCommand.Create());
-var models = new Command("models", "Inspect, benchmark, sign, install and roll back ONNX models.");
-ModelStoreCommands.AddTo(models);
-root.Subcommands.Add(models);
+root.Subcommands.Add(ModelsCommand.Create());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
@@ -35,5 +34,6 @@ static IHost BuildHost(LoadedConfig config, Serilog.ILogger logger, IReadOnlyDic
     var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
     builder.Services.AddAgentCore(config, logger);
     builder.Services.AddSystemd(environment);
+    builder.Services.AddInference(config.Options.Inference);
     return builder.Build();
 }

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Text.Json;
+using EdgeAgent.Pipelines.Inference;
+
+namespace EdgeAgent.Cli;
+
+/// <summary><c>edgeagent models inspect PATH [--json]</c>.</summary>
+public static class ModelsInspectCommand
+{
+    public static Command Create()
+    {
+        var path = new Argument<string>("PATH") { Description = "The .onnx file." };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of text." };
+        var arguments = new ConfigArguments();
+        var command = new Command("inspect", "Show a model's inputs, outputs, element types, shapes, opsets, producer, metadata, and the providers this ONNX Runtime has.");
+        command.Arguments.Add(path);
+        command.Options.Add(json);
+        arguments.AddTo(command);
+        command.SetAction(result => ModelsCommand.Guard(arguments, result, options =>
+        {
+            using var runtime = InferenceRuntime.Create(options, StderrLogger.Instance);
+            using var session = runtime.LoadModel(result.GetValue(path)!);
+            if (result.GetValue(json))
+            {
+                WriteJson(runtime, session);
+            }
+            else
+            {
+                WriteText(runtime, session);
+            }
+
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    private static void WriteText(InferenceRuntime runtime, ModelSession session)
+    {
+        var m = session.Metadata;
+        var o = Console.Out;
+        o.WriteLine($"model:      {Path.GetFullPath(session.Path)} ({new FileInfo(session.Path).Length} bytes)");
+        o.WriteLine($"producer:   {m.Producer} {m.ProducerVersion}".TrimEnd());
+        o.WriteLine($"format:     ONNX IR {m.IrVersion}; opsets {string.Join(", ", m.Opsets.Select(p => $"{p.Key} {p.Value}"))}");
+        o.WriteLine($"graph:      {m.GraphName} (model version {m.ModelVersion}){(m.Description.Length > 0 ? ": " + m.Description : string.Empty)}");
+        foreach (var (key, value) in m.Properties)
+        {
+            o.WriteLine($"metadata:   {key} = {value}");
+        }
+
+        o.WriteLine("inputs:");
+        foreach (var t in session.Inputs)
+        {
+            o.WriteLine($"  {t.Name}  {TensorElementTypes.Name(t.ElementType)}  {t.DeclaredShape}");
+        }
+
+        o.WriteLine("outputs:");
+        foreach (var t in session.Outputs)
+        {
+            o.WriteLine($"  {t.Name}  {TensorElementTypes.Name(t.ElementType)}  {t.DeclaredShape}");
+        }
+
+        o.WriteLine($"runtime:    ONNX Runtime {runtime.Version} ({runtime.LibraryPath})");
+        o.WriteLine($"providers:  available in this build: {string.Join(", ", runtime.AvailableProviders)}; this session uses: {string.Join(", ", session.Providers)}");
+    }
+
+    private static void WriteJson(InferenceRuntime runtime, ModelSession session)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
+        {
+            var m = session.Metadata;
+            w.WriteStartObject();
+            w.WriteString("path", Path.GetFullPath(session.Path));
+            w.WriteNumber("ir_version", m.IrVersion);
+            w.WriteStartObject("opsets");
+            foreach (var (domain, version) in m.Opsets)
+            {
+                w.WriteNumber(domain, version);
+            }
+
+            w.WriteEndObject();
+            w.WriteString("producer", m.Producer);
+            w.WriteString("producer_version", m.ProducerVersion);
+            w.WriteString("graph", m.GraphName);
+            w.WriteString("description", m.Description);
+            w.WriteNumber("model_version", m.ModelVersion);
+            w.WriteStartObject("metadata");
+            foreach (var (key, value) in m.Properties)
+            {
+                w.WriteString(key, value);
+            }
+
+            w.WriteEndObject();
+            WriteTensors(w, "inputs", session.Inputs);
+            WriteTensors(w, "outputs", session.Outputs);
+            w.WriteString("ort_version", runtime.Version);
+            w.WriteString("runtime_library", runtime.LibraryPath);
+            WriteStrings(w, "available_providers", runtime.AvailableProviders);
+            WriteStrings(w, "providers", session.Providers);
+            w.WriteEndObject();
+        }
+
+        stdout.WriteByte((byte)'\n');
+    }
+
+    internal static void WriteTensors(Utf8JsonWriter w, string name, IReadOnlyList<TensorBuffer> tensors)
+    {
+        w.WriteStartArray(name);
+        foreach (var t in tensors)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", t.Name);
+            w.WriteString("type", TensorElementTypes.Name(t.ElementType));
+            w.WriteString("declared_shape", t.DeclaredShape);
+            w.WriteStartArray("shape");
+            foreach (var d in t.Shape)
+            {
+                w.WriteNumberValue(d);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    internal static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var value in values)
+        {
+            w.WriteStringValue(value);
+        }
+
+        w.WriteEndArray();
+    }
+}

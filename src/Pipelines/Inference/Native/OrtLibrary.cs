@@ -1,0 +1,154 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+using EdgeAgent.Configuration;
+
+namespace EdgeAgent.Pipelines.Inference.Native;
+
+/// <summary>
+/// Finds and loads libonnxruntime.so.1 once per process: <c>inference.runtimeLibrary</c>, then
+/// <c>$EDGEAGENT_ORT_LIB</c>, then the copy beside the agent, then the system loader's search.
+/// The one imported symbol, <c>OrtGetApiBase</c>, is bound to whatever was loaded here.
+/// </summary>
+internal static partial class OrtLibrary
+{
+    public const string EnvironmentVariable = "EDGEAGENT_ORT_LIB";
+    public const string SonameV1 = "libonnxruntime.so.1";
+    private const string ImportName = "edgeagent-onnxruntime";
+    private const int ExitUnavailable = 69;
+
+    private static readonly object Gate = new();
+    private static nint s_handle;
+
+    static OrtLibrary()
+    {
+        NativeLibrary.SetDllImportResolver(typeof(OrtLibrary).Assembly, Resolve);
+    }
+
+    /// <summary>The path that was loaded, for messages and <c>models inspect</c>.</summary>
+    public static string? LoadedPath { get; private set; }
+
+    /// <summary>Loads the library (first call) or checks that the same one is asked for again.</summary>
+    public static void EnsureLoaded(string? configured)
+    {
+        lock (Gate)
+        {
+            var candidates = Candidates(configured);
+            if (s_handle != 0)
+            {
+                if (!string.IsNullOrEmpty(configured) && LoadedPath != configured && Path.GetFullPath(configured) != LoadedPath)
+                {
+                    throw new AgentStartupException(
+                        $"ONNX Runtime is already loaded from '{LoadedPath}'; a process can use one runtime library only, not also '{configured}'.",
+                        ExitUnavailable);
+                }
+
+                return;
+            }
+
+            var tried = new List<string>();
+            foreach (var (path, explicitChoice) in candidates)
+            {
+                if (explicitChoice || path == SonameV1 || File.Exists(path))
+                {
+                    if (NativeLibrary.TryLoad(path, out var handle))
+                    {
+                        if (!NativeLibrary.TryGetExport(handle, "OrtGetApiBase", out _))
+                        {
+                            NativeLibrary.Free(handle);
+                            throw new AgentStartupException(
+                                $"'{path}' is not an ONNX Runtime library (it has no OrtGetApiBase). Fix: point inference.runtimeLibrary or ${EnvironmentVariable} at libonnxruntime.so.1.",
+                                ExitUnavailable);
+                        }
+
+                        s_handle = handle;
+                        LoadedPath = path == SonameV1 ? SonameV1 : Path.GetFullPath(path);
+                        return;
+                    }
+
+                    var reason = Describe(path);
+                    if (explicitChoice)
+                    {
+                        throw new AgentStartupException(
+                            $"ONNX Runtime library '{path}' cannot be loaded: {reason}. Fix: install ORT 1.30 for this machine ({RuntimeInformation.ProcessArchitecture}) and point inference.runtimeLibrary or ${EnvironmentVariable} at its libonnxruntime.so.1.",
+                            ExitUnavailable);
+                    }
+
+                    tried.Add(path == SonameV1 ? $"{path} (not in the system loader's search path)" : $"{path} ({reason})");
+                }
+                else
+                {
+                    tried.Add($"{path} (not found)");
+                }
+            }
+
+            throw new AgentStartupException(
+                $"ONNX Runtime (libonnxruntime.so.1) was not found; tried {string.Join(", ", tried)}. Fix: run install.sh, or set inference.runtimeLibrary or ${EnvironmentVariable}.",
+                ExitUnavailable);
+        }
+    }
+
+    [LibraryImport(ImportName)]
+    public static partial nint OrtGetApiBase();
+
+    private static IEnumerable<(string Path, bool Explicit)> Candidates(string? configured)
+    {
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            yield return (configured, true);
+            yield break;
+        }
+
+        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            yield return (fromEnvironment, true);
+            yield break;
+        }
+
+        yield return (Path.Combine(AppContext.BaseDirectory, SonameV1), false);
+        yield return (SonameV1, false);
+    }
+
+    // NativeLibrary.TryLoad drops dlerror's text; the loader's reason (wrong ELF class, missing dependency) is
+    // what the user needs, so load once more through Load to read it.
+    private static string Describe(string path)
+    {
+        if (File.Exists(path) && ElfHeader.Problem(path) is { } problem)
+        {
+            return problem;
+        }
+
+        try
+        {
+            NativeLibrary.Free(NativeLibrary.Load(path));
+            return "unknown reason";
+        }
+        catch (DllNotFoundException ex)
+        {
+            // .NET wraps dlerror's text in advice about strace; the loader's own words come last.
+            const string marker = "environment variable:";
+            var message = ex.Message.Replace(Environment.NewLine, " ", StringComparison.Ordinal);
+            var at = message.LastIndexOf(marker, StringComparison.Ordinal);
+            return (at >= 0 ? message[(at + marker.Length)..] : message).Trim();
+        }
+        catch (BadImageFormatException ex)
+        {
+            return ex.Message;
+        }
+    }
+
+    private static nint Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+    {
+        if (libraryName != ImportName)
+        {
+            return 0;
+        }
+
+        if (s_handle == 0)
+        {
+            throw new InvalidOperationException("OrtLibrary.EnsureLoaded must run before the ONNX Runtime entry point is used.");
+        }
+
+        return s_handle;
+    }
+}
