@@ -2,7 +2,10 @@ using System.CommandLine;
 using EdgeAgent.Cli;
 using EdgeAgent.Configuration;
 using EdgeAgent.Hosting;
+using EdgeAgent.Mqtt;
+using EdgeAgent.Outbox;
 using EdgeAgent.Systemd;
+using EdgeAgent.Telemetry;
 using Microsoft.Extensions.Hosting;
 
 // The CLI's verbs, and below them the features the daemon is made of. Each feature's AddXxx does nothing
@@ -32,5 +35,8 @@ static IHost BuildHost(LoadedConfig config, Serilog.ILogger logger, IReadOnlyDic
     var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
     builder.Services.AddAgentCore(config, logger);
     builder.Services.AddSystemd(environment);
+    builder.Services.AddOutbox(config.Options);
+    builder.Services.AddMqtt(config.Options);
+    builder.Services.AddTelemetry(config.Options);
     return builder.Build();
 }
