@@ -14,6 +14,8 @@ var root = new RootCommand("EdgeAgent: sensor and camera anomaly detection with 
 root.Subcommands.Add(RunCommand.Create(BuildHost));
 root.Subcommands.Add(CheckConfigCommand.Create());
 root.Subcommands.Add(SchemaCommand.Create());
+root.Subcommands.Add(EdgeAgent.Mqtt.Bench.MqttCommand.Create());
+root.Subcommands.Add(OutboxCommand.Create());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)

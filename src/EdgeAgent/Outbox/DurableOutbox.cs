@@ -36,6 +36,7 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
         _bytes = totals.Bytes;
         _oldestTimestampMs = totals.OldestTimestamp;
         _dropped = totals.Dropped;
+        LastSeqAtOpen = totals.LastSeq;
         _ackedThrough = 0;
         _idPrefix = System.Text.Encoding.ASCII.GetBytes(_store.Epoch + "-");
         _flightSeq = new long[options.Batching.MaxInFlight];
@@ -47,6 +48,9 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
     public string Name => "outbox";
 
     public string Path => _store.Path;
+
+    /// <summary>The highest seq ever assigned when the file was opened: with one writer, ticket n becomes seq LastSeqAtOpen + n.</summary>
+    internal long LastSeqAtOpen { get; }
 
     /// <summary>Called on the pump thread for every acknowledged seq (benchmarks measure enqueue-to-PUBACK with it).</summary>
     internal Action<long>? DeliveredObserver { get; set; }
