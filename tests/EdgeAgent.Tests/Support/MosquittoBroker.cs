@@ -30,6 +30,9 @@ public sealed class MosquittoBroker : IDisposable
         config.AppendLine("log_type notice");
         config.AppendLine("log_type information");
         config.AppendLine("connection_messages true");
+
+        // Test subscribers read through a pipe and may lag a burst; the broker must queue for them, not drop.
+        config.AppendLine("max_queued_messages 0");
         config.AppendLine($"listener {Port} 127.0.0.1");
         config.AppendLine("allow_anonymous true");
         if (tls is not null)

@@ -22,7 +22,7 @@ internal static class MqttBench
     public static async Task<BenchOutcome> RunAsync(LoadedConfig loaded, BenchSettings settings, CancellationToken cancellationToken)
     {
         var options = loaded.Options;
-        options.Outbox.DrainRatePerSecond = 0;
+        options.Outbox.DrainRatePerSecond = settings.DrainRate;
         if (!DirectoryProbe.TryEnsureWritable(options.StateDirectory, out var error))
         {
             throw new AgentStartupException($"stateDirectory '{options.StateDirectory}' cannot be written: {error}", 73);

@@ -15,20 +15,21 @@ public static class MqttCommand
         var payloadBytes = new Option<int>("--payload-bytes") { Description = "Size of each event's JSON payload.", DefaultValueFactory = _ => 256 };
         var rate = new Option<int>("--rate") { Description = "Events per second offered (0: as fast as the outbox accepts them).", DefaultValueFactory = _ => 0 };
         var producers = new Option<int>("--producers") { Description = "Threads calling Enqueue at once (pipelines run in parallel; they share commits).", DefaultValueFactory = _ => 4 };
+        var drainRate = new Option<int>("--drain-rate") { Description = "Outbox drain rate during the bench (0: unlimited, the default; outbox.drainRatePerSecond is ignored).", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
 
         var bench = new Command("bench",
             "Publish synthetic events through the real outbox (stateDirectory/outbox.db) to the configured broker and report events/s and " +
-            "enqueue-to-PUBACK latency. Sends under <baseTopic>/bench; ignores outbox.drainRatePerSecond. Run it with the agent stopped.");
+            "enqueue-to-PUBACK latency. Sends under <baseTopic>/bench; the drain rate is --drain-rate, not outbox.drainRatePerSecond. Run it with the agent stopped.");
         arguments.AddTo(bench);
-        foreach (var option in new Option[] { count, qos, payloadBytes, rate, producers, json })
+        foreach (var option in new Option[] { count, qos, payloadBytes, rate, producers, drainRate, json })
         {
             bench.Options.Add(option);
         }
 
         bench.SetAction(async (result, cancellationToken) =>
         {
-            var settings = new BenchSettings(result.GetValue(count), result.GetValue(qos), result.GetValue(payloadBytes), result.GetValue(rate), result.GetValue(producers));
+            var settings = new BenchSettings(result.GetValue(count), result.GetValue(qos), result.GetValue(payloadBytes), result.GetValue(rate), result.GetValue(producers), result.GetValue(drainRate));
             if (settings.Validate() is { } usage)
             {
                 Console.Error.WriteLine($"edgeagent: {usage}");
