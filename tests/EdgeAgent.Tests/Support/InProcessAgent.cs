@@ -35,7 +35,9 @@ public sealed class InProcessAgent : IAsyncDisposable
     public string Log => _log.Text;
 
     /// <param name="settings">--set style overrides, e.g. <c>mqtt.port=1884</c>.</param>
-    public static async Task<InProcessAgent> StartAsync(string stateDirectory, params string[] settings)
+    public static Task<InProcessAgent> StartAsync(string stateDirectory, params string[] settings) => StartAsync(stateDirectory, null, settings);
+
+    public static async Task<InProcessAgent> StartAsync(string stateDirectory, Action<IServiceCollection>? configure, params string[] settings)
     {
         var loaded = ConfigLoader.Load(
             new ConfigSources([], [$"stateDirectory={stateDirectory}", "deviceId=testdev", "logging.file.enabled=false", .. settings]),
@@ -47,6 +49,7 @@ public sealed class InProcessAgent : IAsyncDisposable
         builder.Services.AddOutbox(loaded.Options);
         builder.Services.AddMqtt(loaded.Options);
         builder.Services.AddTelemetry(loaded.Options);
+        configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new InProcessAgent(host, log);
