@@ -53,7 +53,7 @@ internal sealed partial class MqttConnectionService : BackgroundService
                 }
                 catch (MosquittoException ex)
                 {
-                    Fail(ConnectionState.Unreachable, ex.Message);
+                    Fail(ConnectionState.Unreachable, ex.Message + Hint(ex.Code));
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
                 {
@@ -105,7 +105,7 @@ internal sealed partial class MqttConnectionService : BackgroundService
                 return true;
             }
 
-            Fail(ConnectionState.Unreachable, $"cannot connect to the broker {_options.Host}:{_options.Port}: {end.Describe()}{Hint(end)}");
+            Fail(ConnectionState.Unreachable, $"cannot connect to the broker {_options.Host}:{_options.Port}: {end.Describe()}{Hint(end.Code)}");
             return false;
         }
 
@@ -174,7 +174,7 @@ internal sealed partial class MqttConnectionService : BackgroundService
         }
     }
 
-    private string Hint(SessionEnd end) => (MosqErr)end.Code switch
+    private string Hint(int code) => (MosqErr)code switch
     {
         MosqErr.Tls or MosqErr.TlsHandshake =>
             $". Fix: check that mqtt.tls.caFile ('{_options.Tls.CaFile}') holds the CA that signed the broker's certificate and that mqtt.host matches the certificate's name",

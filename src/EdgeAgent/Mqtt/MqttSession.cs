@@ -17,6 +17,7 @@ internal sealed class MqttSession : IMosquittoCallbacks, IDisposable
     private readonly Lock _controlLock = new();
     private readonly Dictionary<int, TaskCompletionSource> _controlAcks = [];
     private volatile bool _stop;
+    private bool _started;
     private volatile bool _controlPending;
     private volatile string? _lastLibraryError;
 
@@ -40,8 +41,18 @@ internal sealed class MqttSession : IMosquittoCallbacks, IDisposable
 
     public void Start(string host, int port, int keepAliveSeconds)
     {
-        Client.ConnectAsync(host, port, keepAliveSeconds);
+        try
+        {
+            Client.ConnectAsync(host, port, keepAliveSeconds);
+        }
+        catch (MosquittoException ex)
+        {
+            // A refused TCP connect or a failed TLS handshake can fail right here; OpenSSL's reason is in the log callback.
+            throw new MosquittoException(_lastLibraryError is null ? ex.Message : $"{ex.Message} ({_lastLibraryError})", ex.Code);
+        }
+
         _thread.Start();
+        _started = true;
     }
 
     /// <summary>Publishes a control message (status, discovery) outside the outbox and waits for its PUBACK.</summary>
@@ -97,7 +108,7 @@ internal sealed class MqttSession : IMosquittoCallbacks, IDisposable
     public void Dispose()
     {
         _stop = true;
-        if (_thread.ThreadState != ThreadState.Unstarted && !_thread.Join(TimeSpan.FromSeconds(5)))
+        if (_started && !_thread.Join(TimeSpan.FromSeconds(5)))
         {
             return; // never destroy a client under a running loop; the process is going down anyway
         }

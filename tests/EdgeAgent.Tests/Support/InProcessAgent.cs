@@ -95,6 +95,10 @@ public sealed class InProcessAgent : IAsyncDisposable
             lock (_text)
             {
                 _text.Append(logEvent.Level).Append(' ').AppendLine(logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture));
+                if (logEvent.Exception is not null)
+                {
+                    _text.AppendLine(logEvent.Exception.ToString());
+                }
             }
         }
     }

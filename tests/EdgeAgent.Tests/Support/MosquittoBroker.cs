@@ -22,6 +22,9 @@ public sealed class MosquittoBroker : IDisposable
         Port = FreePort();
         var config = new StringBuilder();
         config.AppendLine("per_listener_settings true");
+
+        // Started as root, mosquitto would drop to the 'mosquitto' user, which cannot read our private temp directory.
+        config.AppendLine($"user {Environment.UserName}");
         config.AppendLine("persistence true");
         config.AppendLine($"persistence_location {_dir.Path}/");
         config.AppendLine("log_dest stdout");
