@@ -115,6 +115,7 @@ internal sealed partial class MqttConnectionService : BackgroundService
             LogStatusNotConfirmed(_logger, _link.StatusTopic);
         }
 
+        session.Client.StopLogCallback();
         backoff.Reset();
         _lastFailure = null;
         _link.SetConnected(session);

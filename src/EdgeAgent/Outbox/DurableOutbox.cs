@@ -6,8 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeAgent.Outbox;
 
 /// <summary>
-/// The durable store-and-forward queue: <see cref="Enqueue"/> returns once the message is committed to SQLite
-/// (callers waiting at the same time share one commit); one pump thread then sends the messages in order through
+/// The durable store-and-forward queue: <see cref="Enqueue"/> returns once a QoS 1 message is committed to SQLite
+/// (callers waiting at the same time share one commit; QoS 0 messages join the next commit without waiting); one pump thread then sends the messages in order through
 /// the <see cref="IOutboxSink"/> and deletes them only when the broker has acknowledged them (PUBACK for QoS 1).
 /// Bounded by size and age: the oldest messages are dropped and counted, never silently.
 /// </summary>
@@ -94,6 +94,14 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
             var ticket = ++_nextTicket;
             _filling.LastTicket = ticket;
             _wake.Set();
+
+            // QoS 0 is at-most-once by contract: it is written with the next group commit, but its caller does not
+            // wait for that commit (a crash may lose the last milliseconds of QoS 0 traffic, never a QoS 1 event).
+            if (options.Qos == 0)
+            {
+                return ticket;
+            }
+
             while (_committedTicket < ticket)
             {
                 if (_fault is not null || _pumpExited)

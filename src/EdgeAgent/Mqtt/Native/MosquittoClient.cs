@@ -178,6 +178,12 @@ internal sealed unsafe class MosquittoClient : IDisposable
     /// <summary>Sends DISCONNECT (the broker then discards the Last Will); the loop ends with MOSQ_ERR_NO_CONN.</summary>
     public int Disconnect() => LibMosquitto.mosquitto_disconnect(Raw);
 
+    /// <summary>
+    /// Stops libmosquitto's log callback. It exists to explain connect failures (OpenSSL's reasons); once connected,
+    /// libmosquitto would otherwise format a debug line for every packet (measurable at tens of thousands per second).
+    /// </summary>
+    public void StopLogCallback() => LibMosquitto.mosquitto_log_callback_set(Raw, null);
+
     public static string Describe(int rc, int errno) => LibMosquitto.Describe(rc, errno);
 
     public static string DescribeConnack(int code) => LibMosquitto.DescribeConnack(code);
