@@ -125,6 +125,20 @@ public sealed partial class DurableOutbox
         }
 
         var visitor = new SendVisitor(this, sink, generation, allowed);
+
+        // Caught up: the batch just committed is exactly what comes next, and it is still in memory.
+        var batch = _writing;
+        if (batch.Sendable && batch.Count > 0 && _cursor >= batch.Seq(0) - 1)
+        {
+            for (var i = 0; i < batch.Count && visitor.Remaining > 0 && !visitor.Stop; i++)
+            {
+                if (batch.Seq(i) > _cursor)
+                {
+                    visitor.Visit(batch.Seq(i), batch.TimestampMs(i), batch.Qos(i), batch.Retain(i), batch.Topic(i), batch.Payload(i));
+                }
+            }
+        }
+
         while (visitor.Remaining > 0 && !visitor.Stop)
         {
             var rows = _store.ReadAfter(_cursor, Math.Min(PageSize, visitor.Remaining), ref visitor);

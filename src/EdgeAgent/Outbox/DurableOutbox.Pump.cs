@@ -42,6 +42,7 @@ public sealed partial class DurableOutbox
                 lock (_sync)
                 {
                     stopping = _stopped;
+                    _writing.Clear();
                     (_filling, _writing) = (_writing, _filling);
                     if (_writing.Count > 0)
                     {
@@ -108,7 +109,7 @@ public sealed partial class DurableOutbox
             {
                 var topic = batch.Topic(i);
                 var payload = batch.Payload(i);
-                _store.Insert(batch.TimestampMs(i), batch.Qos(i), batch.Retain(i), topic, payload);
+                batch.SetSeq(i, _store.Insert(batch.TimestampMs(i), batch.Qos(i), batch.Retain(i), topic, payload));
                 added++;
                 addedBytes += OutboxStore.SizeOf(topic.Length, payload.Length);
             }
@@ -156,6 +157,7 @@ public sealed partial class DurableOutbox
             }
 
             _store.Commit();
+            batch.Sendable = dropped == 0;
             _deletedThrough = deleteThrough;
             Volatile.Write(ref _depth, depth);
             Volatile.Write(ref _bytes, bytes);
@@ -171,10 +173,10 @@ public sealed partial class DurableOutbox
 
         if (batch.Count > 0)
         {
+            // The batch stays readable until the next swap: Send publishes it from memory instead of reading it back.
             lock (_sync)
             {
                 _committedTicket = batch.LastTicket;
-                batch.Clear();
                 Monitor.PulseAll(_sync);
             }
         }

@@ -8,6 +8,7 @@ internal sealed class StagingBatch
 {
     private byte[] _data = new byte[64 * 1024];
     private Entry[] _entries = new Entry[256];
+    private long[] _seqs = new long[256];
     private int _used;
 
     public int Count { get; private set; }
@@ -46,6 +47,22 @@ internal sealed class StagingBatch
         return _data.AsSpan(e.Offset + e.TopicLength, e.PayloadLength);
     }
 
+    /// <summary>The seq each message got when inserted; valid after the batch is committed.</summary>
+    public long Seq(int index) => _seqs[index];
+
+    public void SetSeq(int index, long seq)
+    {
+        if (_seqs.Length < _entries.Length)
+        {
+            Array.Resize(ref _seqs, _entries.Length);
+        }
+
+        _seqs[index] = seq;
+    }
+
+    /// <summary>Whether the committed batch may be sent from memory (none of it was dropped in the same transaction).</summary>
+    public bool Sendable { get; set; }
+
     public byte Qos(int index) => _entries[index].Qos;
 
     public bool Retain(int index) => _entries[index].Retain;
@@ -55,6 +72,7 @@ internal sealed class StagingBatch
     public void Clear()
     {
         Count = 0;
+        Sendable = false;
         _used = 0;
     }
 
