@@ -3,7 +3,10 @@ using EdgeAgent.Cli;
 using EdgeAgent.Configuration;
 using EdgeAgent.Hosting;
 using EdgeAgent.Pipelines.Inference;
+using EdgeAgent.Mqtt;
+using EdgeAgent.Outbox;
 using EdgeAgent.Systemd;
+using EdgeAgent.Telemetry;
 using Microsoft.Extensions.Hosting;
 
 // The CLI's verbs, and below them the features the daemon is made of. Each feature's AddXxx does nothing
@@ -13,6 +16,8 @@ root.Subcommands.Add(RunCommand.Create(BuildHost));
 root.Subcommands.Add(CheckConfigCommand.Create());
 root.Subcommands.Add(SchemaCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
+root.Subcommands.Add(EdgeAgent.Mqtt.Bench.MqttCommand.Create());
+root.Subcommands.Add(OutboxCommand.Create());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
@@ -35,5 +40,8 @@ static IHost BuildHost(LoadedConfig config, Serilog.ILogger logger, IReadOnlyDic
     builder.Services.AddAgentCore(config, logger);
     builder.Services.AddSystemd(environment);
     builder.Services.AddInference(config.Options.Inference);
+    builder.Services.AddOutbox(config.Options);
+    builder.Services.AddMqtt(config.Options);
+    builder.Services.AddTelemetry(config.Options);
     return builder.Build();
 }

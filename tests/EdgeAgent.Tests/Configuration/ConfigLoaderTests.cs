@@ -63,7 +63,7 @@ public sealed class ConfigLoaderTests : IDisposable
             }
             """);
         errors.Should().BeEquivalentTo(
-            "mqtt.hots: unknown key 'hots'; did you mean 'host'? (known keys here: enabled, host, port)",
+            "mqtt.hots: unknown key 'hots'; did you mean 'host'? (known keys here: enabled, host, port, clientId, keepAliveSeconds, protocolVersion, username, passwordFile, password, baseTopic, tls, reconnect, homeAssistant)",
             "shutdownTimeoutSeconds: must be a whole number, got 'soon'",
             "logging.level: must be one of trace, debug, information, warning, error, critical, got 'loud'",
             "deviceId: must be 1..64 characters of A-Z, a-z, 0-9, '.', '_' or '-' (it becomes an MQTT topic level)",

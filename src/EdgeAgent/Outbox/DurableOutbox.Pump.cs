@@ -1,0 +1,188 @@
+using System.Diagnostics;
+
+namespace EdgeAgent.Outbox;
+
+/// <summary>The pump thread: group commits, deletions after acknowledgement, size and age limits, sending.</summary>
+public sealed partial class DurableOutbox
+{
+    private static readonly long AgeCheckInterval = Stopwatch.Frequency * 10;
+
+    private Thread? _pumpThread;
+    private volatile bool _pumpExited;
+    private long _depth;
+    private long _bytes;
+    private long _oldestTimestampMs;
+    private long _dropped;
+    private long _rejected;
+    private long _accepted;
+    private long _delivered;
+    private long _lastAgeCheck;
+    private long _deletedThrough;
+
+    /// <summary>Starts the pump on its own thread (one long-running loop; the host stops it through <see cref="Dispose"/>).</summary>
+    public void Start()
+    {
+        if (_pumpThread is not null)
+        {
+            return;
+        }
+
+        _pumpThread = new Thread(RunPump) { Name = "outbox-pump", IsBackground = true };
+        _pumpThread.Start();
+    }
+
+    private void RunPump()
+    {
+        try
+        {
+            while (true)
+            {
+                _wake.Reset();
+                bool stopping;
+                lock (_sync)
+                {
+                    stopping = _stopped;
+                    _writing.Clear();
+                    (_filling, _writing) = (_writing, _filling);
+                    if (_writing.Count > 0)
+                    {
+                        Monitor.PulseAll(_sync); // producers held back by a full batch may go on
+                    }
+                }
+
+                var acks = TakeAcknowledgements();
+                var wrote = WriteTransaction();
+                if (stopping)
+                {
+                    break;
+                }
+
+                var sent = Send();
+                if (!wrote && !sent && acks == 0)
+                {
+                    _wake.Wait(_waitMilliseconds);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            LogFault(_logger, Path, ex.Message, ex);
+            lock (_sync)
+            {
+                _fault = ex;
+                Monitor.PulseAll(_sync);
+            }
+
+            FaultHandler?.Invoke(ex);
+        }
+        finally
+        {
+            lock (_sync)
+            {
+                _pumpExited = true;
+                Monitor.PulseAll(_sync);
+            }
+        }
+    }
+
+    /// <summary>Called when the pump fails for good (disk error): the host stops so systemd restarts the agent.</summary>
+    internal Action<Exception>? FaultHandler { get; set; }
+
+    /// <summary>One transaction: the staged messages, deletions of acknowledged ones, size and age limits.</summary>
+    private bool WriteTransaction()
+    {
+        var batch = _writing;
+        var deleteThrough = Math.Max(_deletedThrough, _ackedThrough);
+        var now = Stopwatch.GetTimestamp();
+        var checkAge = now - _lastAgeCheck > AgeCheckInterval;
+        var overCap = _bytes > CapBytes;
+        if (batch.Count == 0 && deleteThrough == _deletedThrough && !checkAge && !overCap)
+        {
+            return false;
+        }
+
+        try
+        {
+            _store.Begin();
+            long added = 0, addedBytes = 0;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var topic = batch.Topic(i);
+                var payload = batch.Payload(i);
+                batch.SetSeq(i, _store.Insert(batch.TimestampMs(i), batch.Qos(i), batch.Retain(i), topic, payload));
+                added++;
+                addedBytes += OutboxStore.SizeOf(topic.Length, payload.Length);
+            }
+
+            var depth = _depth + added;
+            var bytes = _bytes + addedBytes;
+            long delivered = 0;
+            if (deleteThrough > _deletedThrough)
+            {
+                var (count, size) = _store.DeleteThrough(deleteThrough);
+                depth -= count;
+                bytes -= size;
+                delivered = count;
+            }
+
+            long dropped = 0;
+            if (checkAge)
+            {
+                _lastAgeCheck = now;
+                var expiredThrough = _store.LastSeqOlderThan(NowMs() - (long)_options.MaxAgeHours * 3_600_000);
+                if (expiredThrough > 0)
+                {
+                    var (count, size) = _store.DeleteThrough(expiredThrough);
+                    LogExpired(_logger, count, _options.MaxAgeHours);
+                    dropped += count;
+                    depth -= count;
+                    bytes -= size;
+                }
+            }
+
+            if (bytes > CapBytes)
+            {
+                // Free a tenth more than needed so a full outbox drops in chunks, not one row per commit.
+                var through = _store.SeqFreeing(bytes - CapBytes + CapBytes / 10);
+                var (count, size) = _store.DeleteThrough(through);
+                dropped += count;
+                depth -= count;
+                bytes -= size;
+                LogDroppedFull(_logger, count, _options.MaxMegabytes);
+            }
+
+            if (dropped > 0)
+            {
+                _store.SetDropped(_dropped + dropped);
+            }
+
+            _store.Commit();
+            batch.Sendable = dropped == 0;
+            _deletedThrough = deleteThrough;
+            Volatile.Write(ref _depth, depth);
+            Volatile.Write(ref _bytes, bytes);
+            Volatile.Write(ref _dropped, _dropped + dropped);
+            Volatile.Write(ref _accepted, _accepted + added);
+            Volatile.Write(ref _oldestTimestampMs, depth == 0 ? 0 : (delivered + dropped > 0 || _oldestTimestampMs == 0 ? _store.OldestTimestamp() : _oldestTimestampMs));
+        }
+        catch
+        {
+            _store.RollbackQuietly();
+            throw;
+        }
+
+        if (batch.Count > 0)
+        {
+            // The batch stays readable until the next swap: Send publishes it from memory instead of reading it back.
+            lock (_sync)
+            {
+                _committedTicket = batch.LastTicket;
+                Monitor.PulseAll(_sync);
+            }
+        }
+
+        return true;
+    }
+
+    private long CapBytes => (long)_options.MaxMegabytes * 1024 * 1024;
+}

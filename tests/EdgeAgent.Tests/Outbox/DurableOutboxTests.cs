@@ -1,0 +1,156 @@
+using EdgeAgent.Outbox;
+using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Tests.Support;
+using EdgeAgent.Tests.Support;
+using FluentAssertions;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+
+namespace EdgeAgent.Tests.Outbox;
+
+/// <summary>The outbox against a real SQLite file, without a broker (MQTT disabled: it must keep everything).</summary>
+public sealed class DurableOutboxTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private string DbPath => _dir.Combine("outbox.db");
+
+    [Fact]
+    public void Accepted_messages_survive_reopening_in_order()
+    {
+        using (var outbox = Open(new OutboxOptions()))
+        {
+            outbox.Start();
+            for (var i = 1; i <= 500; i++)
+            {
+                outbox.Enqueue("events/test"u8, System.Text.Encoding.UTF8.GetBytes($"{{\"n\":{i}}}"), MessageOptions.Event);
+            }
+        }
+
+        using var reopened = Open(new OutboxOptions());
+        reopened.Statistics.Depth.Should().Be(500);
+        Payloads().Should().Equal(Enumerable.Range(1, 500).Select(i => $"{{\"n\":{i}}}"));
+    }
+
+    [Fact]
+    public void At_its_size_cap_drops_the_oldest_and_counts_them()
+    {
+        var payload = new byte[2000];
+        payload.AsSpan().Fill((byte)'x');
+        using (var outbox = Open(new OutboxOptions { MaxMegabytes = 1 }))
+        {
+            outbox.Start();
+            for (var i = 0; i < 1500; i++)
+            {
+                outbox.Enqueue("events/test"u8, payload, MessageOptions.Event);
+            }
+
+            var stats = outbox.Statistics;
+            stats.Bytes.Should().BeLessThanOrEqualTo(1024 * 1024);
+            stats.Dropped.Should().BeGreaterThan(900, "3 MB went into a 1 MB outbox");
+            (stats.Depth + stats.Dropped).Should().Be(1500, "every message is either kept or counted as dropped");
+        }
+
+        // The newest survive, contiguous up to the last one; the count of dropped ones is kept in the file.
+        using var connection = OutboxStore.OpenReadOnly(DbPath)!;
+        var (depth, _, _, lastSeq, dropped) = OutboxStore.ReadTotals(connection);
+        lastSeq.Should().Be(1500);
+        Seqs(connection).Should().Equal(Enumerable.Range((int)(1500 - depth + 1), (int)depth).Select(i => (long)i));
+        dropped.Should().Be(1500 - depth);
+    }
+
+    [Fact]
+    public void A_corrupted_file_is_moved_aside_with_a_clear_log_line_and_a_new_outbox_starts()
+    {
+        var garbage = new byte[8192];
+        new Random(7).NextBytes(garbage);
+        File.WriteAllBytes(DbPath, garbage);
+
+        var logger = new CollectingLogger<DurableOutbox>();
+        using (var outbox = new DurableOutbox(new OutboxOptions(), DbPath, logger))
+        {
+            outbox.Start();
+            outbox.Enqueue("events/test"u8, "{}"u8, MessageOptions.Event);
+            outbox.Statistics.Depth.Should().Be(1);
+        }
+
+        var aside = Directory.GetFiles(_dir.Path, "outbox.db.unreadable-*").Where(f => !f.EndsWith("-wal", StringComparison.Ordinal) && !f.EndsWith("-shm", StringComparison.Ordinal)).Should().ContainSingle().Subject;
+        File.ReadAllBytes(aside).Should().Equal(garbage, "the damaged file is kept for inspection, untouched");
+        logger.Lines.Should().Contain(l => l.Contains(DbPath, StringComparison.Ordinal) && l.Contains("moved aside", StringComparison.Ordinal) && l.Contains(aside, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_foreign_sqlite_database_is_moved_aside_not_used()
+    {
+        using (var foreign = new SqliteConnection($"Data Source={DbPath};Pooling=False"))
+        {
+            foreign.Open();
+            using var command = foreign.CreateCommand();
+            command.CommandText = "CREATE TABLE customers(name TEXT); INSERT INTO customers VALUES('keep me');";
+            command.ExecuteNonQuery();
+        }
+
+        var logger = new CollectingLogger<DurableOutbox>();
+        using (var outbox = new DurableOutbox(new OutboxOptions(), DbPath, logger))
+        {
+            outbox.Statistics.Depth.Should().Be(0);
+        }
+
+        logger.Lines.Should().Contain(l => l.Contains("not an EdgeAgent outbox", StringComparison.Ordinal));
+        Directory.GetFiles(_dir.Path, "outbox.db.unreadable-*").Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public void Enqueue_allocates_nothing_once_warm()
+    {
+        using var outbox = Open(new OutboxOptions());
+        outbox.Start();
+        var payload = new byte[300];
+        for (var i = 0; i < 2000; i++)
+        {
+            outbox.Enqueue("events/test"u8, payload, MessageOptions.Event);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 2000; i++)
+        {
+            outbox.Enqueue("events/test"u8, payload, MessageOptions.Event);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+
+    public void Dispose() => _dir.Dispose();
+
+    private DurableOutbox Open(OutboxOptions options) => new(options, DbPath, NullLogger<DurableOutbox>.Instance);
+
+    private List<string> Payloads()
+    {
+        using var connection = OutboxStore.OpenReadOnly(DbPath)!;
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT payload FROM messages ORDER BY seq";
+        using var reader = command.ExecuteReader();
+        var result = new List<string>();
+        while (reader.Read())
+        {
+            result.Add(System.Text.Encoding.UTF8.GetString((byte[])reader[0]));
+        }
+
+        return result;
+    }
+
+    private static List<long> Seqs(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT seq FROM messages ORDER BY seq";
+        using var reader = command.ExecuteReader();
+        var result = new List<long>();
+        while (reader.Read())
+        {
+            result.Add(reader.GetInt64(0));
+        }
+
+        return result;
+    }
+}
