@@ -60,7 +60,7 @@ internal sealed class FrameAligner
             return;
         }
 
-        if (sample.TimestampTicks <= _emitted - _toleranceTicks)
+        if (_emitted != long.MinValue && sample.TimestampTicks <= _emitted - _toleranceTicks)
         {
             _counters.Late++;
             return;
