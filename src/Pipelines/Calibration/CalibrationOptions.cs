@@ -14,4 +14,8 @@ public sealed record CalibrationOptions
 
     /// <summary>The normal coefficient range is widened by this share of its width on each side.</summary>
     public double CoefficientSlack { get; init; } = 0.1;
+
+    /// <summary>"Normal" data often is not: after a first fit, this share of the worst-scoring windows is left out
+    /// and the baseline fitted again on the rest (a simple trimmed, robust fit).</summary>
+    public double TrimFraction { get; init; }
 }

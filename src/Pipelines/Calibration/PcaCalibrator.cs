@@ -12,6 +12,20 @@ public static class PcaCalibrator
     /// <param name="rows">Feature vectors of normal windows (unstandardised), all the same length.</param>
     public static BaselineModel Fit(IReadOnlyList<float[]> rows, CalibrationOptions options)
     {
+        var model = FitOnce(rows, options);
+        if (options.TrimFraction <= 0)
+        {
+            return model;
+        }
+
+        var scores = Scores(model, rows);
+        var keep = Math.Max(3, (int)Math.Round(rows.Count * (1 - options.TrimFraction)));
+        var kept = Enumerable.Range(0, rows.Count).OrderBy(i => scores[i]).Take(keep).Order().Select(i => rows[i]).ToList();
+        return FitOnce(kept, options);
+    }
+
+    private static BaselineModel FitOnce(IReadOnlyList<float[]> rows, CalibrationOptions options)
+    {
         if (rows.Count < 3)
         {
             throw new ArgumentException($"calibration needs at least 3 normal windows, got {rows.Count}");

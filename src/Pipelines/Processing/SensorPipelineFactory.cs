@@ -2,6 +2,7 @@ using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Preprocessing;
 using EdgeAgent.Pipelines.Scoring;
 using EdgeAgent.Pipelines.Sources;
+using EdgeAgent.Pipelines.Sources.Sysfs;
 using EdgeAgent.Pipelines.Windowing;
 using Microsoft.Extensions.Logging;
 
@@ -66,7 +67,11 @@ public static class SensorPipelineFactory
         {
             SourceType.Simulated => new SimulatedSource(context, source.Simulated),
             SourceType.Replay => new ReplaySource(context, source.Replay, maxRetry),
+            SourceType.Iio or SourceType.Hwmon or SourceType.Thermal or SourceType.W1 =>
+                new PolledSource(context, SysfsChannels.Create(source.Type, source.Sysfs, context.Channels), Interval(source), maxRetry),
             _ => throw new NotSupportedException($"source type '{source.Type}' is not available in this build"),
         };
     }
+
+    private static TimeSpan Interval(SourceOptions source) => TimeSpan.FromMilliseconds(source.PollIntervalMilliseconds);
 }

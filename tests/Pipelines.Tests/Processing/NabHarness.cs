@@ -21,12 +21,13 @@ public sealed record NabSettings(
     double VarianceToKeep = 0.95,
     int RaiseWindows = 2,
     int ClearWindows = 6,
-    double CooldownHours = 12)
+    double CooldownHours = 12,
+    double TrimFraction = 0)
 {
     public Statistic[] EffectiveStatistics => Statistics ?? [Statistic.Mean, Statistic.Std, Statistic.Min, Statistic.Max, Statistic.Slope];
 }
 
-public sealed record NabResult(string File, DetectionQuality Quality, BaselineModel Model, int CalibrationWindows, IReadOnlyList<long> AlertStarts);
+public sealed record NabResult(string File, DetectionQuality Quality, BaselineModel Model, int CalibrationWindows, IReadOnlyList<long> AlertStarts, IReadOnlyList<(long End, double Score)> Scores);
 
 /// <summary>
 /// The NAB quality harness in pure C#: replay (as fast as possible) → windows → features; calibration on the
@@ -71,15 +72,19 @@ public static class NabHarness
             }
         }
 
-        var model = PcaCalibrator.Fit(rows, new CalibrationOptions { Quantile = settings.Quantile, Margin = settings.Margin, VarianceToKeep = settings.VarianceToKeep });
+        var model = PcaCalibrator.Fit(rows, new CalibrationOptions { Quantile = settings.Quantile, Margin = settings.Margin, VarianceToKeep = settings.VarianceToKeep, TrimFraction = settings.TrimFraction });
 
         // Pass 2: the real pipeline with the standardize step fed from the baseline.
         options.Features.Add(new FeatureOptions { Kind = FeatureKind.Standardize, Mean = [.. model.Mean], Std = [.. model.Std] });
         var queue = new RecordingQueue();
         var pipeline = SensorPipelineFactory.Create(options, "test-device", new BaselineWindowModel(model), model.Threshold, queue);
+        var scores = new List<(long, double)>();
         foreach (var sample in samples)
         {
-            pipeline.OnSample(sample);
+            if (pipeline.OnSample(sample) > 0)
+            {
+                scores.Add((pipeline.LastWindow.EndTicks, pipeline.LastScore));
+            }
         }
 
         var starts = queue.Events("anomaly_start")
@@ -87,7 +92,7 @@ public static class NabHarness
             .ToList();
         var labels = LabelledWindows.Load(Path.Combine(NabDirectory, "anomaly_windows.json"))[file];
         var quality = DetectionQuality.Evaluate(labels, starts, (int)pipeline.Counters.Windows);
-        return new NabResult(file, quality, model, rows.Count, starts);
+        return new NabResult(file, quality, model, rows.Count, starts, scores);
     }
 
     private static async Task<List<Sample>> ReadAllAsync(PipelineOptions options)
