@@ -69,6 +69,9 @@ public static class SensorPipelineFactory
             SourceType.Replay => new ReplaySource(context, source.Replay, maxRetry),
             SourceType.Iio or SourceType.Hwmon or SourceType.Thermal or SourceType.W1 =>
                 new PolledSource(context, SysfsChannels.Create(source.Type, source.Sysfs, context.Channels), Interval(source), maxRetry),
+            SourceType.Serial => new SerialSource(context, source.Serial, maxRetry),
+            SourceType.Mqtt => new MqttSource(context, source.Mqtt, subscriptions
+                ?? throw new ArgumentException($"source '{context.Name}' needs the MQTT link, which is not configured", nameof(subscriptions))),
             _ => throw new NotSupportedException($"source type '{source.Type}' is not available in this build"),
         };
     }
