@@ -12,7 +12,7 @@ namespace EdgeAgent.Pipelines.Processing;
 public static class SensorPipelineFactory
 {
     /// <summary>Every channel of every source, in pipeline order (the index of a <see cref="Sample.Channel"/>).</summary>
-    public static IReadOnlyList<ChannelOptions> Channels(PipelineOptions options) =>
+    public static IReadOnlyList<SourceChannelOptions> Channels(PipelineOptions options) =>
         [.. options.EffectiveSources().SelectMany(s => s.EffectiveChannels())];
 
     public static Windower CreateWindower(PipelineOptions options) =>
@@ -70,6 +70,7 @@ public static class SensorPipelineFactory
             SourceType.Iio or SourceType.Hwmon or SourceType.Thermal or SourceType.W1 =>
                 new PolledSource(context, SysfsChannels.Create(source.Type, source.Sysfs, context.Channels), Interval(source), maxRetry),
             SourceType.Serial => new SerialSource(context, source.Serial, maxRetry),
+            SourceType.I2c => new PolledSource(context, [.. source.I2c.Registers.Select(r => new I2cChannel(source.I2c.Device, source.I2c.Address, r))], Interval(source), maxRetry),
             SourceType.Mqtt => new MqttSource(context, source.Mqtt, subscriptions
                 ?? throw new ArgumentException($"source '{context.Name}' needs the MQTT link, which is not configured", nameof(subscriptions))),
             _ => throw new NotSupportedException($"source type '{source.Type}' is not available in this build"),

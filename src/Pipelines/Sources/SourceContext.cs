@@ -13,7 +13,7 @@ public sealed class SourceContext
     private readonly long[] _lastTimestamp;
     private long _lastLog = long.MinValue;
 
-    public SourceContext(string name, int channelBase, IReadOnlyList<ChannelOptions> channels, ILogger logger)
+    public SourceContext(string name, int channelBase, IReadOnlyList<SourceChannelOptions> channels, ILogger logger)
     {
         Name = name;
         ChannelBase = channelBase;
@@ -28,7 +28,7 @@ public sealed class SourceContext
     /// <summary>Pipeline-wide index of this source's first channel.</summary>
     public int ChannelBase { get; }
 
-    public IReadOnlyList<ChannelOptions> Channels { get; }
+    public IReadOnlyList<SourceChannelOptions> Channels { get; }
 
     public ILogger Logger { get; }
 

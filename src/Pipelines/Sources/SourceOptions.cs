@@ -14,7 +14,7 @@ public sealed class SourceOptions : IValidatedOptions
     public string Name { get; set; } = string.Empty;
 
     [Description("The channels this source produces. Default: one channel named 'value'.")]
-    public List<ChannelOptions> Channels { get; set; } = [];
+    public List<SourceChannelOptions> Channels { get; set; } = [];
 
     [Description("Kernel interfaces and serial/i2c: how often to read. Replay, mqtt and simulated pace themselves.")]
     [Range(1, 3_600_000)]
@@ -42,7 +42,7 @@ public sealed class SourceOptions : IValidatedOptions
     [Description("type i2c: a bus device and its register map (channels[i] reads registers[i]).")]
     public I2cSourceOptions I2c { get; set; } = new();
 
-    public IReadOnlyList<ChannelOptions> EffectiveChannels() => Channels.Count > 0 ? Channels : [new ChannelOptions()];
+    public IReadOnlyList<SourceChannelOptions> EffectiveChannels() => Channels.Count > 0 ? Channels : [new SourceChannelOptions()];
 
     public string EffectiveName(int index) => Name.Length > 0 ? Name : $"{ConfigPath.CamelCase(Type.ToString())}{index}";
 

@@ -35,8 +35,15 @@ public static class TimestampParser
             seconds /= 1000;
         }
 
-        var ticks = (seconds * TimeSpan.TicksPerSecond) + DateTime.UnixEpoch.Ticks;
-        return ticks > 0 && ticks < DateTime.MaxValue.Ticks ? (long)ticks : 0;
+        // Whole seconds and the fraction separately: a double of ~6e17 ticks cannot hold 100 ns.
+        var whole = Math.Floor(seconds);
+        if (whole < -62135596800 || whole > 253402300799)
+        {
+            return 0;
+        }
+
+        var ticks = DateTime.UnixEpoch.Ticks + ((long)whole * TimeSpan.TicksPerSecond) + (long)Math.Round((seconds - whole) * TimeSpan.TicksPerSecond);
+        return ticks > 0 && ticks < DateTime.MaxValue.Ticks ? ticks : 0;
     }
 
     private static bool TryParseDate(ReadOnlySpan<byte> s, out long utcTicks)

@@ -3,7 +3,7 @@ namespace EdgeAgent.Pipelines.Sources.Sysfs;
 /// <summary>Maps the configuration of an iio, hwmon, thermal or w1 source to attribute files under its root.</summary>
 internal static class SysfsChannels
 {
-    public static IReadOnlyList<PolledChannel> Create(SourceType type, SysfsSourceOptions options, IReadOnlyList<ChannelOptions> channels) =>
+    public static IReadOnlyList<PolledChannel> Create(SourceType type, SysfsSourceOptions options, IReadOnlyList<SourceChannelOptions> channels) =>
     [
         .. channels.Select(channel => type switch
         {
@@ -17,7 +17,7 @@ internal static class SysfsChannels
 
     /// <summary>IIO ABI: value = (in_X_raw + in_X_offset) * in_X_scale, with the scale/offset either per channel
     /// (in_voltage0_scale) or shared by the channel type (in_voltage_scale); absent means 1 and 0.</summary>
-    private static PolledChannel Iio(SysfsSourceOptions options, ChannelOptions channel)
+    private static PolledChannel Iio(SysfsSourceOptions options, SourceChannelOptions channel)
     {
         var field = channel.Field.Length > 0 ? channel.Field : "in_voltage0";
         var directory = DeviceDirectory(Path.Combine(options.Root, "bus", "iio", "devices"), options.Device);
@@ -33,7 +33,7 @@ internal static class SysfsChannels
     }
 
     /// <summary>hwmon sysfs units: temp, in, curr, humidity in milli-units; power, energy in micro-units; fan in RPM.</summary>
-    private static PolledChannel Hwmon(SysfsSourceOptions options, ChannelOptions channel)
+    private static PolledChannel Hwmon(SysfsSourceOptions options, SourceChannelOptions channel)
     {
         var field = channel.Field.Length > 0 ? channel.Field : "temp1";
         var directory = DeviceDirectory(Path.Combine(options.Root, "class", "hwmon"), options.Device);
@@ -44,13 +44,13 @@ internal static class SysfsChannels
         return new ScaledAttributeChannel(Path.Combine(directory, file), () => (scale, 0));
     }
 
-    private static PolledChannel Thermal(SysfsSourceOptions options, ChannelOptions channel)
+    private static PolledChannel Thermal(SysfsSourceOptions options, SourceChannelOptions channel)
     {
         var zone = channel.Field.Length > 0 ? channel.Field : "thermal_zone0";
         return new ScaledAttributeChannel(Path.Combine(options.Root, "class", "thermal", zone, "temp"), () => (1e-3, 0));
     }
 
-    private static PolledChannel W1(SysfsSourceOptions options, ChannelOptions channel)
+    private static PolledChannel W1(SysfsSourceOptions options, SourceChannelOptions channel)
     {
         var devices = Path.Combine(options.Root, "bus", "w1", "devices");
         var id = channel.Field;

@@ -5,7 +5,7 @@ using EdgeAgent.Configuration;
 namespace EdgeAgent.Pipelines.Sources;
 
 /// <summary>One value stream of a source. What <see cref="Field"/> means depends on the source type.</summary>
-public sealed class ChannelOptions : IValidatedOptions
+public sealed class SourceChannelOptions : IValidatedOptions
 {
     [Description("Channel name, used in features and events (e.g. temperature).")]
     [RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "must be 1..64 characters of A-Z, a-z, 0-9, '_', '.' or '-'")]
