@@ -19,10 +19,11 @@ public sealed class ReplaySourceTests
         await using var runner = new SourceRunner(Replay(path));
         var samples = await runner.CompleteAsync();
         // The file repeats one hour on 2014-01-07 (02:00..02:55 again after 02:55): those 12 rows go backwards in
-        // time and are rejected and counted; everything else comes through.
+        // time (the last one repeats 02:55 exactly) and are rejected and counted; everything else comes through.
         rows.Should().Be(22_695);
         samples.Should().HaveCount(rows - 12);
-        runner.Source.Counters[BadInput.TimestampBackwards].Should().Be(12);
+        runner.Source.Counters[BadInput.TimestampBackwards].Should().Be(11);
+        runner.Source.Counters[BadInput.DuplicateTimestamp].Should().Be(1);
         runner.Source.Counters.TotalBad.Should().Be(12);
         new DateTime(samples[0].TimestampTicks).Should().Be(new DateTime(2013, 12, 2, 21, 15, 0));
         samples[0].Value.Should().Be(73.96732207);
