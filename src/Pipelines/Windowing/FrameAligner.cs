@@ -66,7 +66,15 @@ internal sealed class FrameAligner
             return;
         }
 
-        if (_pending != long.MinValue && sample.TimestampTicks > _pending + _toleranceTicks)
+        if (channel == 0 && (sample.TimestampTicks <= _emitted || sample.TimestampTicks <= _pending))
+        {
+            _counters.Late++;
+            return;
+        }
+
+        // The pending frame is final once a sample lies beyond its tolerance, or the next reference sample comes;
+        // either way it is completed before this sample overwrites a held value.
+        if (_pending != long.MinValue && (channel == 0 || sample.TimestampTicks > _pending + _toleranceTicks))
         {
             Complete();
         }
@@ -75,17 +83,6 @@ internal sealed class FrameAligner
         _lastTicks[channel] = sample.TimestampTicks;
         if (channel == 0)
         {
-            if (_pending != long.MinValue)
-            {
-                Complete();
-            }
-
-            if (sample.TimestampTicks <= _emitted)
-            {
-                _counters.Late++;
-                return;
-            }
-
             _pending = sample.TimestampTicks;
         }
 

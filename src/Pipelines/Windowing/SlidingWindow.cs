@@ -90,7 +90,9 @@ internal sealed class SlidingWindow
         _sinceWindow++;
         if (_timeMode)
         {
-            if (ticks - _startTicks < _sizeTicks - _hopTicks / 2 || (_lastWindowTicks != long.MinValue && ticks - _lastWindowTicks < _hopTicks))
+            // The first window is due once the frames span the size (counting the last frame's own interval).
+            var interval = _count > 1 ? (ticks - _startTicks) / (_count - 1) : 0;
+            if (ticks - _startTicks + interval < _sizeTicks || (_lastWindowTicks != long.MinValue && ticks - _lastWindowTicks < _hopTicks))
             {
                 return false;
             }
