@@ -18,6 +18,8 @@ public static class PcaCalibrator
             return model;
         }
 
+        // Refit without the windows the first fit reconstructs worst: anomalies hidden in "normal" data would
+        // otherwise raise the threshold above themselves.
         var scores = Scores(model, rows);
         var keep = Math.Max(3, (int)Math.Round(rows.Count * (1 - options.TrimFraction)));
         var kept = Enumerable.Range(0, rows.Count).OrderBy(i => scores[i]).Take(keep).Order().Select(i => rows[i]).ToList();
