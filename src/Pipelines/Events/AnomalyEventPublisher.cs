@@ -1,0 +1,79 @@
+using EdgeAgent.Pipelines.Scoring;
+
+namespace EdgeAgent.Pipelines.Events;
+
+/// <summary>
+/// The last stage of a pipeline: feeds each window's score to the alert logic and publishes anomaly_start,
+/// anomaly_update (at most every updateIntervalSeconds), anomaly_end and optional score telemetry to
+/// <c>events/&lt;pipeline&gt;</c> through the durable outbound queue. Allocates nothing per window.
+/// </summary>
+public sealed class AnomalyEventPublisher
+{
+    private readonly IOutboundQueue _queue;
+    private readonly AnomalyScorer _scorer;
+    private readonly AnomalyEventWriter _writer;
+    private readonly byte[] _topic;
+    private readonly long _updateTicks;
+    private readonly long _scoreTicks;
+    private readonly int[] _top;
+    private readonly double[] _contributions;
+    private long _lastUpdate;
+    private long _lastScore = long.MinValue;
+
+    public AnomalyEventPublisher(string deviceId, string pipeline, AlertOptions options, AlertStateMachine alert,
+        AnomalyScorer scorer, int topFeatures, IOutboundQueue queue)
+    {
+        Alert = alert;
+        _queue = queue;
+        _scorer = scorer;
+        _writer = new AnomalyEventWriter(deviceId, pipeline, alert.SeverityNames);
+        _topic = AnomalyEventWriter.Topic(pipeline);
+        _updateTicks = (long)(options.UpdateIntervalSeconds * TimeSpan.TicksPerSecond);
+        _scoreTicks = (long)(options.ScoreIntervalSeconds * TimeSpan.TicksPerSecond);
+        _top = new int[topFeatures];
+        _contributions = new double[topFeatures];
+    }
+
+    public AlertStateMachine Alert { get; }
+
+    public long EventsPublished { get; private set; }
+
+    /// <summary>Call once per window after <see cref="AnomalyScorer.Score"/>.</summary>
+    public AlertTransition OnWindow(double score, long windowStartTicks, long windowEndTicks)
+    {
+        var transition = Alert.Update(score, windowStartTicks, windowEndTicks);
+        switch (transition)
+        {
+            case AlertTransition.Started:
+                var count = _scorer.TopContributors(_top, _contributions);
+                Publish(_writer.Start(Alert, score, windowStartTicks, windowEndTicks, _scorer.ContributorNames, _top.AsSpan(0, count), _contributions.AsSpan(0, count)));
+                _lastUpdate = windowEndTicks;
+                break;
+            case AlertTransition.Ended:
+                Publish(_writer.End(Alert));
+                break;
+            default:
+                if (Alert.Active && _updateTicks > 0 && windowEndTicks - _lastUpdate >= _updateTicks)
+                {
+                    Publish(_writer.Update(Alert, score, windowEndTicks));
+                    _lastUpdate = windowEndTicks;
+                }
+
+                break;
+        }
+
+        if (_scoreTicks > 0 && !double.IsNaN(score) && (_lastScore == long.MinValue || windowEndTicks - _lastScore >= _scoreTicks))
+        {
+            Publish(_writer.Score(Alert, score, windowEndTicks));
+            _lastScore = windowEndTicks;
+        }
+
+        return transition;
+    }
+
+    private void Publish(ReadOnlySpan<byte> payload)
+    {
+        _queue.Enqueue(_topic, payload, MessageOptions.Event);
+        EventsPublished++;
+    }
+}

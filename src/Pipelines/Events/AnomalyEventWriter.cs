@@ -1,0 +1,130 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using EdgeAgent.Pipelines.Scoring;
+
+namespace EdgeAgent.Pipelines.Events;
+
+/// <summary>
+/// Writes a pipeline's event JSON into one reused buffer with one reused <see cref="Utf8JsonWriter"/>: no
+/// allocation per event. Each method returns the payload, valid until the next call.
+/// </summary>
+public sealed class AnomalyEventWriter
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(4096);
+    private readonly Utf8JsonWriter _writer;
+    private readonly JsonEncodedText _device;
+    private readonly JsonEncodedText _pipeline;
+    private readonly JsonEncodedText[] _severities;
+
+    public AnomalyEventWriter(string deviceId, string pipeline, IReadOnlyList<string> severityNames)
+    {
+        _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = false });
+        _device = JsonEncodedText.Encode(deviceId);
+        _pipeline = JsonEncodedText.Encode(pipeline);
+        _severities = [.. severityNames.Select(n => JsonEncodedText.Encode(n))];
+    }
+
+    /// <summary><c>anomaly_start</c>: score, threshold, the window's time span and the top contributors.</summary>
+    public ReadOnlySpan<byte> Start(AlertStateMachine alert, double score, long windowStartTicks, long windowEndTicks,
+        IReadOnlyList<byte[]> names, ReadOnlySpan<int> top, ReadOnlySpan<double> contributions)
+    {
+        Begin("anomaly_start"u8, alert.AlertId, alert.RaisedTicks, alert);
+        Number("score"u8, score);
+        Number("threshold"u8, alert.RaiseThreshold);
+        _writer.WriteStartObject("window"u8);
+        _writer.WriteString("start"u8, Utc(windowStartTicks));
+        _writer.WriteString("end"u8, Utc(windowEndTicks));
+        _writer.WriteEndObject();
+        _writer.WriteString("alertStart"u8, Utc(alert.StartTicks));
+        _writer.WriteStartArray("features"u8);
+        for (var i = 0; i < top.Length; i++)
+        {
+            _writer.WriteStartObject();
+            var name = (uint)top[i] < (uint)names.Count ? names[top[i]] : [];
+            _writer.WriteString("name"u8, name);
+            Number("contribution"u8, contributions[i]);
+            _writer.WriteEndObject();
+        }
+
+        _writer.WriteEndArray();
+        return End();
+    }
+
+    /// <summary><c>anomaly_update</c>: the current score and the peak so far.</summary>
+    public ReadOnlySpan<byte> Update(AlertStateMachine alert, double score, long windowEndTicks)
+    {
+        Begin("anomaly_update"u8, alert.AlertId, windowEndTicks, alert);
+        Number("score"u8, score);
+        Number("peakScore"u8, alert.PeakScore);
+        Number("threshold"u8, alert.RaiseThreshold);
+        return End();
+    }
+
+    /// <summary><c>anomaly_end</c>: duration from the raising streak's start and the peak score.</summary>
+    public ReadOnlySpan<byte> End(AlertStateMachine alert)
+    {
+        Begin("anomaly_end"u8, alert.AlertId, alert.EndTicks, alert);
+        _writer.WriteString("started"u8, Utc(alert.StartTicks));
+        Number("durationSeconds"u8, (alert.EndTicks - alert.StartTicks) / (double)TimeSpan.TicksPerSecond);
+        Number("peakScore"u8, alert.PeakScore);
+        Number("threshold"u8, alert.RaiseThreshold);
+        return End();
+    }
+
+    /// <summary><c>score</c> telemetry for one window.</summary>
+    public ReadOnlySpan<byte> Score(AlertStateMachine alert, double score, long windowEndTicks)
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        _writer.WriteStartObject();
+        _writer.WriteString("type"u8, "score"u8);
+        _writer.WriteString("ts"u8, Utc(windowEndTicks));
+        _writer.WriteString("device"u8, _device);
+        _writer.WriteString("pipeline"u8, _pipeline);
+        Number("score"u8, score);
+        Number("threshold"u8, alert.RaiseThreshold);
+        _writer.WriteBoolean("active"u8, alert.Active);
+        return End();
+    }
+
+    private void Begin(ReadOnlySpan<byte> type, Guid id, long ticks, AlertStateMachine alert)
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        _writer.WriteStartObject();
+        _writer.WriteString("type"u8, type);
+        _writer.WriteString("id"u8, id);
+        _writer.WriteString("ts"u8, Utc(ticks));
+        _writer.WriteString("device"u8, _device);
+        _writer.WriteString("pipeline"u8, _pipeline);
+        if ((uint)alert.Severity < (uint)_severities.Length)
+        {
+            _writer.WriteString("severity"u8, _severities[alert.Severity]);
+        }
+    }
+
+    private ReadOnlySpan<byte> End()
+    {
+        _writer.WriteEndObject();
+        _writer.Flush();
+        return _buffer.WrittenSpan;
+    }
+
+    // JSON has no NaN or infinity; a non-finite number is written as null rather than failing the event.
+    private void Number(ReadOnlySpan<byte> name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            _writer.WriteNumber(name, value);
+        }
+        else
+        {
+            _writer.WriteNull(name);
+        }
+    }
+
+    private static DateTime Utc(long ticks) => new(Math.Clamp(ticks, 0, DateTime.MaxValue.Ticks), DateTimeKind.Utc);
+
+    internal static byte[] Topic(string pipeline) => Encoding.UTF8.GetBytes("events/" + pipeline);
+}

@@ -1,0 +1,43 @@
+using EdgeAgent.Pipelines.Windowing;
+
+namespace EdgeAgent.Pipelines.Preprocessing;
+
+/// <summary>(x - mean) / std, in place, over every feature the earlier steps wrote; writes nothing of its own.</summary>
+public sealed class StandardizeStep : FeatureStep
+{
+    private float[] _mean = [];
+    private float[] _inverseStd = [];
+
+    public override int Length => 0;
+
+    /// <summary>Features this step expects (0 until <see cref="Set"/>).</summary>
+    public int Expected => _mean.Length;
+
+    public void Set(IReadOnlyList<double> mean, IReadOnlyList<double> std)
+    {
+        if (mean.Count != std.Count)
+        {
+            throw new ArgumentException($"standardisation has {mean.Count} means but {std.Count} standard deviations");
+        }
+
+        _mean = [.. mean.Select(m => (float)m)];
+        _inverseStd = [.. std.Select(s => (float)(1.0 / s))];
+    }
+
+    public override void Write(WindowData window, Span<float> destination, Span<float> written)
+    {
+        if (_mean.Length != written.Length)
+        {
+            throw new InvalidOperationException($"standardisation has {_mean.Length} values for {written.Length} features");
+        }
+
+        for (var i = 0; i < written.Length; i++)
+        {
+            written[i] = (written[i] - _mean[i]) * _inverseStd[i];
+        }
+    }
+
+    public override void AddNames(List<string> names, IReadOnlyList<string> channelNames)
+    {
+    }
+}

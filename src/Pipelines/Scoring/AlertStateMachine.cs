@@ -1,0 +1,131 @@
+namespace EdgeAgent.Pipelines.Scoring;
+
+/// <summary>
+/// Per-pipeline alert logic over window scores: hysteresis (raise at or above one level, clear below a lower one),
+/// debounce (N windows in a row to raise, M to clear), a cooldown after each alert, and severity by peak score.
+/// Time is the windows' sample time, so replays behave exactly like live runs.
+/// </summary>
+public sealed class AlertStateMachine
+{
+    private readonly int _raiseWindows;
+    private readonly int _clearWindows;
+    private readonly long _cooldownTicks;
+    private readonly double[] _severityLevels;
+    private int _above;
+    private int _below;
+    private long _streakStart;
+    private double _streakPeak;
+    private long _lastEnd = long.MinValue;
+
+    public AlertStateMachine(AlertOptions options, double? modelThreshold)
+    {
+        RaiseThreshold = options.RaiseThreshold ?? modelThreshold
+            ?? throw new ArgumentException("no raise threshold: set alert.raiseThreshold or use a model whose manifest has one");
+        ClearThreshold = options.ClearThreshold ?? (0.8 * RaiseThreshold);
+        _raiseWindows = options.RaiseWindows;
+        _clearWindows = options.ClearWindows;
+        _cooldownTicks = (long)(options.CooldownSeconds * TimeSpan.TicksPerSecond);
+        var severities = options.EffectiveSeverities().OrderBy(s => s.AtThresholdMultiple).ToArray();
+        SeverityNames = [.. severities.Select(s => s.Name)];
+        _severityLevels = [.. severities.Select(s => s.AtThresholdMultiple * RaiseThreshold)];
+    }
+
+    public double RaiseThreshold { get; }
+
+    public double ClearThreshold { get; }
+
+    public IReadOnlyList<string> SeverityNames { get; }
+
+    public bool Active { get; private set; }
+
+    /// <summary>Identifies the current (or last) alert in its start, update and end events.</summary>
+    public Guid AlertId { get; private set; }
+
+    /// <summary>Start of the first window of the streak that raised the current alert.</summary>
+    public long StartTicks { get; private set; }
+
+    /// <summary>When the current (or last) alert was raised (end of the raising window).</summary>
+    public long RaisedTicks { get; private set; }
+
+    public long EndTicks { get; private set; }
+
+    public double PeakScore { get; private set; }
+
+    /// <summary>Index into <see cref="SeverityNames"/> for the peak so far; -1 below every level.</summary>
+    public int Severity { get; private set; } = -1;
+
+    /// <summary>Windows whose score was NaN (a model output that does not fit); they change nothing.</summary>
+    public long InvalidScores { get; private set; }
+
+    public AlertTransition Update(double score, long windowStartTicks, long windowEndTicks)
+    {
+        if (double.IsNaN(score))
+        {
+            InvalidScores++;
+            return AlertTransition.None;
+        }
+
+        if (!Active)
+        {
+            if (score < RaiseThreshold)
+            {
+                _above = 0;
+                return AlertTransition.None;
+            }
+
+            if (_above++ == 0)
+            {
+                _streakStart = windowStartTicks;
+                _streakPeak = score;
+            }
+
+            _streakPeak = Math.Max(_streakPeak, score);
+            if (_above < _raiseWindows || (_lastEnd != long.MinValue && windowEndTicks - _lastEnd < _cooldownTicks))
+            {
+                return AlertTransition.None;
+            }
+
+            Active = true;
+            AlertId = Guid.NewGuid();
+            StartTicks = _streakStart;
+            RaisedTicks = windowEndTicks;
+            PeakScore = _streakPeak;
+            Severity = SeverityOf(PeakScore);
+            _below = 0;
+            _above = 0;
+            return AlertTransition.Started;
+        }
+
+        if (score > PeakScore)
+        {
+            PeakScore = score;
+            Severity = SeverityOf(score);
+        }
+
+        _below = score < ClearThreshold ? _below + 1 : 0;
+        if (_below < _clearWindows)
+        {
+            return AlertTransition.None;
+        }
+
+        Active = false;
+        EndTicks = windowEndTicks;
+        _lastEnd = windowEndTicks;
+        _below = 0;
+        return AlertTransition.Ended;
+    }
+
+    private int SeverityOf(double score)
+    {
+        var severity = -1;
+        for (var i = 0; i < _severityLevels.Length; i++)
+        {
+            if (score >= _severityLevels[i])
+            {
+                severity = i;
+            }
+        }
+
+        return severity;
+    }
+}

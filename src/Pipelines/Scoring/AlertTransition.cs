@@ -1,0 +1,8 @@
+namespace EdgeAgent.Pipelines.Scoring;
+
+public enum AlertTransition
+{
+    None,
+    Started,
+    Ended,
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+
+namespace EdgeAgent.Pipelines.Sources;
+
+/// <summary>Signals with injected anomalies; drives the bundled demo. Deterministic for a given seed.</summary>
+public sealed class SimulatedSource : SampleSource
+{
+    private readonly SimulatedSourceOptions _options;
+    private readonly long _startTicks;
+
+    public SimulatedSource(SourceContext context, SimulatedSourceOptions options)
+        : this(context, options, DateTime.UtcNow.Ticks)
+    {
+    }
+
+    internal SimulatedSource(SourceContext context, SimulatedSourceOptions options, long startTicks)
+        : base(context)
+    {
+        _options = options;
+        _startTicks = startTicks;
+        Generator = new SignalGenerator(options, context.Channels.Count);
+    }
+
+    public SignalGenerator Generator { get; }
+
+    public override async Task RunAsync(ChannelWriter<Sample> writer, CancellationToken cancellationToken)
+    {
+        var values = new double[Generator.Channels];
+        var periodTicks = TimeSpan.TicksPerSecond / _options.SampleRateHz;
+
+        // A PeriodicTimer (unlike Task.Delay) allocates nothing per tick; each tick emits every sample that is due.
+        using var timer = _options.RealTime ? new PeriodicTimer(TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (long)periodTicks))) : null;
+        var started = Stopwatch.GetTimestamp();
+        long n = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (timer is not null && n * periodTicks > Stopwatch.GetElapsedTime(started).Ticks)
+            {
+                await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            Generator.Next(values);
+            var timestamp = _startTicks + (long)(n * periodTicks);
+            for (var c = 0; c < values.Length; c++)
+            {
+                if (Context.TryAccept(c, timestamp, values[c], out var sample))
+                {
+                    await writer.WriteAsync(sample, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            n++;
+        }
+    }
+}

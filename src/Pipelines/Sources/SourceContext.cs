@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Pipelines.Sources;
+
+/// <summary>
+/// What every source shares: its name and channels, counters, the validity gate (NaN/Inf, timestamps that go
+/// backwards or repeat per channel) and rate-limited logging of bad input.
+/// </summary>
+public sealed class SourceContext
+{
+    private static readonly long LogInterval = 10 * Stopwatch.Frequency;
+    private readonly long[] _lastTimestamp;
+    private long _lastLog = long.MinValue;
+
+    public SourceContext(string name, int channelBase, IReadOnlyList<SourceChannelOptions> channels, ILogger logger)
+    {
+        Name = name;
+        ChannelBase = channelBase;
+        Channels = channels;
+        Logger = logger;
+        _lastTimestamp = new long[channels.Count];
+        Array.Fill(_lastTimestamp, long.MinValue);
+    }
+
+    public string Name { get; }
+
+    /// <summary>Pipeline-wide index of this source's first channel.</summary>
+    public int ChannelBase { get; }
+
+    public IReadOnlyList<SourceChannelOptions> Channels { get; }
+
+    public ILogger Logger { get; }
+
+    public SourceCounters Counters { get; } = new();
+
+    /// <summary>Checks one value; returns the pipeline-wide sample, or false after counting why it was rejected.</summary>
+    public bool TryAccept(int channel, long timestampTicks, double value, out Sample sample)
+    {
+        sample = default;
+        if (!double.IsFinite(value))
+        {
+            Reject(BadInput.NonFinite);
+            return false;
+        }
+
+        var last = _lastTimestamp[channel];
+        if (timestampTicks < last)
+        {
+            Reject(BadInput.TimestampBackwards);
+            return false;
+        }
+
+        if (timestampTicks == last)
+        {
+            Reject(BadInput.DuplicateTimestamp);
+            return false;
+        }
+
+        _lastTimestamp[channel] = timestampTicks;
+        Counters.AddSample();
+        sample = new Sample(timestampTicks, ChannelBase + channel, value);
+        return true;
+    }
+
+    /// <summary>Counts a rejected input and logs it unless another was logged in the last 10 s.</summary>
+    public void Reject(BadInput kind, string detail = "")
+    {
+        var total = Counters.AddBad(kind);
+        var now = Stopwatch.GetTimestamp();
+        if (now - Interlocked.Read(ref _lastLog) < LogInterval)
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastLog, now);
+        SourceLog.BadInput(Logger, Name, kind, detail.Length > 0 ? detail : "see counters", total);
+    }
+
+    /// <summary>Forgets the per-channel timestamps (a replay loop starts over, a device was replaced).</summary>
+    public void ResetTimestamps() => Array.Fill(_lastTimestamp, long.MinValue);
+}

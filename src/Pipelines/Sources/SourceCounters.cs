@@ -1,0 +1,47 @@
+namespace EdgeAgent.Pipelines.Sources;
+
+/// <summary>Per-source counts for telemetry and tests. Written by the source's loop, read from anywhere.</summary>
+public sealed class SourceCounters
+{
+    private readonly long[] _bad = new long[Enum.GetValues<BadInput>().Length];
+    private long _samples;
+    private long _deviceLost;
+    private long _deviceBack;
+    private long _readErrors;
+
+    public long Samples => Interlocked.Read(ref _samples);
+
+    /// <summary>Times the device or file went away (each outage counts once, however long it lasts).</summary>
+    public long DeviceLost => Interlocked.Read(ref _deviceLost);
+
+    public long DeviceBack => Interlocked.Read(ref _deviceBack);
+
+    /// <summary>Failed read attempts, including every retry during an outage.</summary>
+    public long ReadErrors => Interlocked.Read(ref _readErrors);
+
+    public long TotalBad
+    {
+        get
+        {
+            long total = 0;
+            for (var i = 0; i < _bad.Length; i++)
+            {
+                total += Interlocked.Read(ref _bad[i]);
+            }
+
+            return total;
+        }
+    }
+
+    public long this[BadInput kind] => Interlocked.Read(ref _bad[(int)kind]);
+
+    internal void AddSample() => Interlocked.Increment(ref _samples);
+
+    internal long AddBad(BadInput kind) => Interlocked.Increment(ref _bad[(int)kind]);
+
+    internal void AddDeviceLost() => Interlocked.Increment(ref _deviceLost);
+
+    internal void AddDeviceBack() => Interlocked.Increment(ref _deviceBack);
+
+    internal void AddReadError() => Interlocked.Increment(ref _readErrors);
+}

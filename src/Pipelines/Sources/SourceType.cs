@@ -1,0 +1,14 @@
+namespace EdgeAgent.Pipelines.Sources;
+
+public enum SourceType
+{
+    Simulated,
+    Replay,
+    Mqtt,
+    Iio,
+    Hwmon,
+    Thermal,
+    W1,
+    Serial,
+    I2c,
+}

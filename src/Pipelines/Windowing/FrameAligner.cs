@@ -1,0 +1,156 @@
+using EdgeAgent.Pipelines.Sources;
+
+namespace EdgeAgent.Pipelines.Windowing;
+
+/// <summary>
+/// Turns interleaved samples of several channels into aligned frames (one value per channel) on the first
+/// channel's timestamps. Another channel contributes its latest value if it is within the tolerance of the frame's
+/// time (hold-last); a channel with nothing that recent makes the frame stale: it is counted and breaks the window,
+/// never filled in. A frame is emitted as soon as every channel has a value at or after its time, or when a sample
+/// beyond the tolerance shows that nothing closer will come.
+/// </summary>
+internal sealed class FrameAligner
+{
+    private const int QueueFrames = 4;
+    private readonly int _channels;
+    private readonly ChannelRange[] _ranges;
+    private readonly long _toleranceTicks;
+    private readonly WindowCounters _counters;
+    private readonly double[] _last;
+    private readonly long[] _lastTicks;
+    private readonly double[] _queueValues;
+    private readonly long[] _queueTicks = new long[QueueFrames];
+    private readonly bool[] _queueBreak = new bool[QueueFrames];
+    private long _pending = long.MinValue;
+    private long _emitted = long.MinValue;
+    private int _head;
+    private int _count;
+    private bool _breakNext;
+
+    public FrameAligner(ChannelRange[] ranges, TimeSpan tolerance, WindowCounters counters)
+    {
+        _channels = ranges.Length;
+        _ranges = ranges;
+        _toleranceTicks = tolerance.Ticks;
+        _counters = counters;
+        _last = new double[_channels];
+        _lastTicks = new long[_channels];
+        Array.Fill(_lastTicks, long.MinValue);
+        _queueValues = new double[QueueFrames * _channels];
+    }
+
+    public void Push(in Sample sample)
+    {
+        _counters.Samples++;
+        var channel = sample.Channel;
+        if ((uint)channel >= (uint)_channels)
+        {
+            return;
+        }
+
+        if (!double.IsFinite(sample.Value))
+        {
+            _counters.NonFinite++;
+            return;
+        }
+
+        if (!_ranges[channel].Contains(sample.Value))
+        {
+            _counters.OutOfRange++;
+            return;
+        }
+
+        if (_emitted != long.MinValue && sample.TimestampTicks <= _emitted - _toleranceTicks)
+        {
+            _counters.Late++;
+            return;
+        }
+
+        if (channel == 0 && (sample.TimestampTicks <= _emitted || sample.TimestampTicks <= _pending))
+        {
+            _counters.Late++;
+            return;
+        }
+
+        // The pending frame is final once a sample lies beyond its tolerance, or the next reference sample comes;
+        // either way it is completed before this sample overwrites a held value.
+        if (_pending != long.MinValue && (channel == 0 || sample.TimestampTicks > _pending + _toleranceTicks))
+        {
+            Complete();
+        }
+
+        _last[channel] = sample.Value;
+        _lastTicks[channel] = sample.TimestampTicks;
+        if (channel == 0)
+        {
+            _pending = sample.TimestampTicks;
+        }
+
+        if (_pending != long.MinValue && AllFresh())
+        {
+            Complete();
+        }
+    }
+
+    /// <summary>Takes the oldest aligned frame. <paramref name="breakBefore"/>: a stale channel came before it.</summary>
+    public bool TryDequeue(out long ticks, Span<double> values, out bool breakBefore)
+    {
+        if (_count == 0)
+        {
+            ticks = 0;
+            breakBefore = false;
+            return false;
+        }
+
+        ticks = _queueTicks[_head];
+        breakBefore = _queueBreak[_head];
+        _queueValues.AsSpan(_head * _channels, _channels).CopyTo(values);
+        _head = (_head + 1) % QueueFrames;
+        _count--;
+        return true;
+    }
+
+    private bool AllFresh()
+    {
+        for (var c = 0; c < _channels; c++)
+        {
+            if (_lastTicks[c] < _pending)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private void Complete()
+    {
+        var ticks = _pending;
+        _pending = long.MinValue;
+        for (var c = 0; c < _channels; c++)
+        {
+            if (_lastTicks[c] == long.MinValue || _lastTicks[c] < ticks - _toleranceTicks)
+            {
+                _counters.StaleChannels++;
+                _breakNext = true;
+                return;
+            }
+        }
+
+        if (_count == QueueFrames)
+        {
+            // The loop drains after every push, so this cannot fill; dropping the oldest keeps it bounded anyway.
+            _head = (_head + 1) % QueueFrames;
+            _count--;
+        }
+
+        var slot = (_head + _count) % QueueFrames;
+        _last.CopyTo(_queueValues.AsSpan(slot * _channels, _channels));
+        _queueTicks[slot] = ticks;
+        _queueBreak[slot] = _breakNext;
+        _breakNext = false;
+        _count++;
+        _emitted = ticks;
+        _counters.Frames++;
+    }
+}

@@ -1,0 +1,147 @@
+namespace EdgeAgent.Pipelines.Windowing;
+
+/// <summary>
+/// A ring of aligned frames that yields a window every hop (samples or seconds of sample time). A gap longer than
+/// the limit, or a stale frame, empties the ring: the next window starts after it, nothing is interpolated.
+/// </summary>
+internal sealed class SlidingWindow
+{
+    private readonly int _channels;
+    private readonly int _capacity;
+    private readonly bool _timeMode;
+    private readonly int _sizeSamples;
+    private readonly int _hopSamples;
+    private readonly long _sizeTicks;
+    private readonly long _hopTicks;
+    private readonly long _maxGapTicks;
+    private readonly WindowCounters _counters;
+    private readonly double[] _values;
+    private readonly long[] _ticks;
+    private int _head;
+    private int _count;
+    private long _lastTicks = long.MinValue;
+    private long _startTicks;
+    private long _lastWindowTicks = long.MinValue;
+    private int _sinceWindow;
+
+    public SlidingWindow(int channels, WindowOptions options, WindowCounters counters)
+    {
+        _channels = channels;
+        _timeMode = options.Unit == WindowUnit.Seconds;
+        _sizeSamples = (int)options.Size;
+        _hopSamples = Math.Max(1, (int)options.Hop);
+        _sizeTicks = (long)(options.Size * TimeSpan.TicksPerSecond);
+        _hopTicks = (long)(options.Hop * TimeSpan.TicksPerSecond);
+        _maxGapTicks = (long)(options.MaxGapSeconds * TimeSpan.TicksPerSecond);
+        _capacity = _timeMode ? options.MaxSamples : _sizeSamples;
+        _counters = counters;
+        _values = new double[channels * _capacity];
+        _ticks = new long[_capacity];
+    }
+
+    public int Capacity => _capacity;
+
+    /// <summary>Drops everything collected so far (a gap or a stale channel).</summary>
+    public void Break()
+    {
+        _count = 0;
+        _sinceWindow = 0;
+        _lastWindowTicks = long.MinValue;
+    }
+
+    /// <summary>Adds a frame; returns true when it completes a window.</summary>
+    public bool Add(long ticks, ReadOnlySpan<double> frame)
+    {
+        if (_lastTicks != long.MinValue && ticks - _lastTicks > _maxGapTicks)
+        {
+            _counters.Gaps++;
+            Break();
+        }
+
+        _lastTicks = ticks;
+        if (_count == 0)
+        {
+            _startTicks = ticks;
+        }
+
+        if (_timeMode)
+        {
+            // Keep (ticks - size, ticks]; beyond MaxSamples the oldest frame goes too.
+            while (_count > 0 && (_ticks[_head] <= ticks - _sizeTicks || _count == _capacity))
+            {
+                _head = (_head + 1) % _capacity;
+                _count--;
+            }
+        }
+        else if (_count == _capacity)
+        {
+            _head = (_head + 1) % _capacity;
+            _count--;
+        }
+
+        var slot = (_head + _count) % _capacity;
+        _ticks[slot] = ticks;
+        for (var c = 0; c < _channels; c++)
+        {
+            _values[(c * _capacity) + slot] = frame[c];
+        }
+
+        _count++;
+        _sinceWindow++;
+        if (_timeMode)
+        {
+            // The first window is due once the frames span the size (counting the last frame's own interval).
+            var interval = _count > 1 ? (ticks - _startTicks) / (_count - 1) : 0;
+            if (ticks - _startTicks + interval < _sizeTicks || (_lastWindowTicks != long.MinValue && ticks - _lastWindowTicks < _hopTicks))
+            {
+                return false;
+            }
+
+            _lastWindowTicks = ticks;
+        }
+        else
+        {
+            if (_count < _sizeSamples || (_counters.Windows > 0 && _lastWindowTicks != long.MinValue && _sinceWindow < _hopSamples))
+            {
+                return false;
+            }
+
+            _lastWindowTicks = ticks;
+            _sinceWindow = 0;
+        }
+
+        _counters.Windows++;
+        return true;
+    }
+
+    public void CopyTo(WindowData window)
+    {
+        window.Count = _count;
+        var first = _capacity - _head;
+        for (var c = 0; c < _channels; c++)
+        {
+            var ring = _values.AsSpan(c * _capacity, _capacity);
+            var target = window.ChannelStorage(c);
+            if (_count <= first)
+            {
+                ring.Slice(_head, _count).CopyTo(target);
+            }
+            else
+            {
+                ring[_head..].CopyTo(target);
+                ring[..(_count - first)].CopyTo(target[first..]);
+            }
+        }
+
+        var ticks = _ticks.AsSpan();
+        if (_count <= first)
+        {
+            ticks.Slice(_head, _count).CopyTo(window.Timestamps);
+        }
+        else
+        {
+            ticks[_head..].CopyTo(window.Timestamps);
+            ticks[..(_count - first)].CopyTo(window.Timestamps.AsSpan(first));
+        }
+    }
+}

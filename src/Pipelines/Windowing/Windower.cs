@@ -1,0 +1,53 @@
+using EdgeAgent.Pipelines.Sources;
+
+namespace EdgeAgent.Pipelines.Windowing;
+
+/// <summary>
+/// The windowing stage of a pipeline: samples in, windows out. Call <see cref="Push"/> for each sample, then
+/// <see cref="TryGetWindow"/> until it returns false. Allocates nothing after construction.
+/// </summary>
+public sealed class Windower
+{
+    private readonly FrameAligner _aligner;
+    private readonly SlidingWindow _window;
+    private readonly double[] _frame;
+
+    public Windower(WindowOptions options, ChannelRange[] ranges)
+    {
+        _aligner = new FrameAligner(ranges, TimeSpan.FromSeconds(options.ToleranceSeconds), Counters);
+        _window = new SlidingWindow(ranges.Length, options, Counters);
+        _frame = new double[ranges.Length];
+        Channels = ranges.Length;
+    }
+
+    public WindowCounters Counters { get; } = new();
+
+    public int Channels { get; }
+
+    /// <summary>Samples per channel a window can hold (the window size in sample mode).</summary>
+    public int Capacity => _window.Capacity;
+
+    public WindowData CreateWindowData() => new(Channels, Capacity);
+
+    public void Push(in Sample sample) => _aligner.Push(sample);
+
+    /// <summary>Fills <paramref name="window"/> with the next complete window, if the samples pushed so far made one.</summary>
+    public bool TryGetWindow(WindowData window)
+    {
+        while (_aligner.TryDequeue(out var ticks, _frame, out var breakBefore))
+        {
+            if (breakBefore)
+            {
+                _window.Break();
+            }
+
+            if (_window.Add(ticks, _frame))
+            {
+                _window.CopyTo(window);
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

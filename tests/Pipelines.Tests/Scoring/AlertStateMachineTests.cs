@@ -1,0 +1,76 @@
+using EdgeAgent.Pipelines.Scoring;
+using FluentAssertions;
+using Xunit;
+
+namespace EdgeAgent.Pipelines.Tests.Scoring;
+
+public sealed class AlertStateMachineTests
+{
+    private static long S(int seconds) => seconds * TimeSpan.TicksPerSecond;
+
+    /// <summary>Feeds one score per 10 s window and returns the transitions by window index.</summary>
+    private static List<(int Window, AlertTransition Transition)> Run(AlertStateMachine alert, params double[] scores)
+    {
+        var result = new List<(int, AlertTransition)>();
+        for (var i = 0; i < scores.Length; i++)
+        {
+            var t = alert.Update(scores[i], S(i * 10), S((i * 10) + 10));
+            if (t != AlertTransition.None)
+            {
+                result.Add((i, t));
+            }
+        }
+
+        return result;
+    }
+
+    [Fact]
+    public void Debounce_raise_after_n_windows_clear_after_m()
+    {
+        var alert = new AlertStateMachine(new AlertOptions { RaiseThreshold = 1, ClearThreshold = 0.5, RaiseWindows = 3, ClearWindows = 2, CooldownSeconds = 0 }, null);
+        Run(alert, 2, 2, 0, 2, 2, 2, 0.4, 0.7, 0.4, 0.4, 0).Should().Equal((5, AlertTransition.Started), (9, AlertTransition.Ended));
+        alert.StartTicks.Should().Be(S(30), "the alert starts with the first window of the streak that raised it");
+        alert.RaisedTicks.Should().Be(S(60));
+        alert.EndTicks.Should().Be(S(100));
+    }
+
+    [Fact]
+    public void Hysteresis_keeps_the_alert_between_clear_and_raise_levels()
+    {
+        var alert = new AlertStateMachine(new AlertOptions { RaiseThreshold = 1, ClearThreshold = 0.5, RaiseWindows = 1, ClearWindows = 1, CooldownSeconds = 0 }, null);
+        Run(alert, 1.2, 0.9, 0.6, 0.51, 0.49).Should().Equal((0, AlertTransition.Started), (4, AlertTransition.Ended));
+    }
+
+    [Fact]
+    public void Cooldown_suppresses_a_new_alert_until_it_has_passed()
+    {
+        var alert = new AlertStateMachine(new AlertOptions { RaiseThreshold = 1, RaiseWindows = 1, ClearWindows = 1, CooldownSeconds = 35 }, null);
+        Run(alert, 2, 0, 2, 2, 2, 2).Should().Equal((0, AlertTransition.Started), (1, AlertTransition.Ended), (5, AlertTransition.Started));
+    }
+
+    [Fact]
+    public void Severity_follows_the_peak_and_defaults_come_from_the_model()
+    {
+        var alert = new AlertStateMachine(new AlertOptions { RaiseWindows = 1, ClearWindows = 1 }, modelThreshold: 2);
+        alert.RaiseThreshold.Should().Be(2);
+        alert.ClearThreshold.Should().Be(1.6);
+        alert.SeverityNames.Should().Equal("warning", "critical");
+        Run(alert, 2.5);
+        alert.Severity.Should().Be(0);
+        Run(alert, 4.5);
+        alert.Severity.Should().Be(1);
+        alert.PeakScore.Should().Be(4.5);
+    }
+
+    [Fact]
+    public void Nan_scores_are_counted_and_change_nothing()
+    {
+        var alert = new AlertStateMachine(new AlertOptions { RaiseThreshold = 1, RaiseWindows = 2 }, null);
+        Run(alert, 2, double.NaN, 2).Should().Equal((2, AlertTransition.Started));
+        alert.InvalidScores.Should().Be(1);
+    }
+
+    [Fact]
+    public void Without_any_threshold_it_says_where_to_set_one() =>
+        FluentActions.Invoking(() => new AlertStateMachine(new AlertOptions(), null)).Should().Throw<ArgumentException>().WithMessage("*alert.raiseThreshold*");
+}
