@@ -20,4 +20,7 @@ public sealed class PipelineOptions
 
     [Description("Run this pipeline.")]
     public bool Enabled { get; set; } = true;
+
+    [Description("Camera pipelines: the ffmpeg-decoded input, frame size and supervision. Required for kind camera, absent otherwise.")]
+    public Camera.CameraOptions? Camera { get; set; }
 }
