@@ -127,9 +127,9 @@ public sealed partial class CameraCapture : IHealthSource
                 }
 
                 failuresInRow = Interlocked.Read(ref _framesReceived) > framesBefore ? 1 : failuresInRow + 1;
-                var restart = Interlocked.Increment(ref _restarts);
                 var delay = RestartBackoff.Delay(failuresInRow, _options.RestartBackoffMinSeconds, _options.RestartBackoffMaxSeconds, _random);
                 SetState(CameraState.Restarting);
+                var restart = Interlocked.Increment(ref _restarts);
                 if (outcome == RunOutcome.Exited)
                 {
                     LogExited(_logger, Name, _lastExitCode, _lastError, restart, delay.TotalSeconds);
