@@ -8,26 +8,7 @@ public sealed partial class CameraCapture
 
     private Process StartFfmpeg()
     {
-        var start = new ProcessStartInfo(_options.FfmpegPath)
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = false,
-        };
-        foreach (var argument in _arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        // ffmpeg is not our watchdog client: with these inherited it could ping or confuse systemd on our behalf.
-        start.Environment.Remove("NOTIFY_SOCKET");
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("WATCHDOG_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        var process = new Process { StartInfo = start };
+        var process = new Process { StartInfo = FfmpegStartInfo.Create(_options.FfmpegPath, _arguments, redirectInput: false) };
         process.Start();
         return process;
     }
