@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace EdgeAgent.Pipelines.Preprocessing;
 
 /// <summary>
@@ -164,26 +167,35 @@ public sealed partial class ImagePreprocessor
 
             previousRow = _sourceRows[y];
             var source = frame.Slice(previousRow * sourceStride, sourceStride);
-            if (channels == 3)
-            {
-                for (var x = 0; x < columns.Length; x++)
-                {
-                    var s = columns[x];
-                    var t = x * 3;
-                    target[t] = source[s];
-                    target[t + 1] = source[s + 1];
-                    target[t + 2] = source[s + 2];
-                }
-            }
-            else
-            {
-                for (var x = 0; x < columns.Length; x++)
-                {
-                    target[x] = source[columns[x]];
-                }
-            }
+            CopyRow(source, target, columns, channels);
         }
 
         return staging;
+    }
+
+    /// <summary>Gathers the nearest source pixel of each target column; the column table was checked at construction.</summary>
+    private static void CopyRow(ReadOnlySpan<byte> source, Span<byte> target, int[] columns, int channels)
+    {
+        ref var from = ref MemoryMarshal.GetReference(source);
+        ref var to = ref MemoryMarshal.GetReference(target);
+        ref var column = ref MemoryMarshal.GetArrayDataReference(columns);
+        if (channels == 3)
+        {
+            for (var x = 0; x < columns.Length; x++)
+            {
+                ref var pixel = ref Unsafe.Add(ref from, Unsafe.Add(ref column, x));
+                ref var output = ref Unsafe.Add(ref to, x * 3);
+                // Two bytes and one, rather than three single-byte moves.
+                Unsafe.WriteUnaligned(ref output, Unsafe.ReadUnaligned<ushort>(ref pixel));
+                Unsafe.Add(ref output, 2) = Unsafe.Add(ref pixel, 2);
+            }
+        }
+        else
+        {
+            for (var x = 0; x < columns.Length; x++)
+            {
+                Unsafe.Add(ref to, x) = Unsafe.Add(ref from, Unsafe.Add(ref column, x));
+            }
+        }
     }
 }
