@@ -98,4 +98,6 @@ public sealed class PipelineOptions : IValidatedOptions
             }
         }
     }
+    [Description("Camera pipelines: the ffmpeg-decoded input, frame size and supervision. Required for kind camera, absent otherwise.")]
+    public Camera.CameraOptions? Camera { get; set; }
 }

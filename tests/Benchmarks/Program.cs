@@ -2,17 +2,25 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using EdgeAgent.Benchmarks.Camera;
 using EdgeAgent.Benchmarks.Inference;
 
-// Default: BenchmarkDotNet over every benchmark class. The inference script also uses the extra verbs below to
-// run its side-by-side comparison on the same model files as the C and onnxruntime-node harnesses.
+// Default: BenchmarkDotNet over every benchmark class. The extra verbs are whole-process measurements used by the
+// scripts beside this file (side-by-side inference comparison, camera load probe).
 return args.FirstOrDefault() switch
 {
     "write-models" => InferenceTool.WriteModels(args[1]),
     "latency" => InferenceTool.Latency(args[1..]),
     "accuracy" => InferenceTool.Accuracy(args[1]),
+    "camera-load" => await CameraLoad(),
     _ => Run(args),
 };
+
+static async Task<int> CameraLoad()
+{
+    await CameraLoadProbe.RunAsync();
+    return 0;
+}
 
 static int Run(string[] args)
 {

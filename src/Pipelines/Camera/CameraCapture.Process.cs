@@ -1,0 +1,193 @@
+using System.Diagnostics;
+
+namespace EdgeAgent.Pipelines.Camera;
+
+public sealed partial class CameraCapture
+{
+    private int _lastExitCode;
+
+    private Process StartFfmpeg()
+    {
+        var process = new Process { StartInfo = FfmpegStartInfo.Create(_options.FfmpegPath, _arguments, redirectInput: false) };
+        process.Start();
+        return process;
+    }
+
+    /// <summary>One ffmpeg run: reads frames until it exits, stalls or the caller cancels; always leaves it dead.</summary>
+    private async Task<RunOutcome> SuperviseAsync(Process process, CancellationToken cancellationToken)
+    {
+        using var owned = process;
+        Volatile.Write(ref _lastFrameTicks, Stopwatch.GetTimestamp());
+        var stdout = process.StandardOutput.BaseStream;
+        var reader = Task.Factory.StartNew(
+            () => ReadFrames(stdout), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var readFrames = ReadFramesAsync(reader, stdout);
+        var stderr = PumpStderrAsync(process.StandardError);
+        var interval = TimeSpan.FromSeconds(Math.Clamp(_options.StallTimeoutSeconds / 5, 0.05, 0.5));
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (readFrames.IsCompleted)
+                {
+                    await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+                    _lastExitCode = process.ExitCode;
+                    await stderr.WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
+                    if (_lastExitCode == 0 && _options.InputKind == CameraInputKind.File && !_options.Loop)
+                    {
+                        return RunOutcome.Ended;
+                    }
+
+                    if (_lastError.Length == 0 || _lastExitCode == 0)
+                    {
+                        _lastError = $"ffmpeg exited with code {_lastExitCode}";
+                    }
+
+                    return RunOutcome.Exited;
+                }
+
+                var silent = Stopwatch.GetTimestamp() - Volatile.Read(ref _lastFrameTicks);
+                if (silent > _stallTicks)
+                {
+                    var stalls = Interlocked.Increment(ref _stalls);
+                    _lastError = $"no frame for {(double)silent / Stopwatch.Frequency:0.0}s (stall timeout {_options.StallTimeoutSeconds}s)";
+                    SetState(CameraState.Stalled);
+                    LogStalled(_logger, Name, (double)silent / Stopwatch.Frequency, stalls);
+                    return RunOutcome.Stalled;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return RunOutcome.Cancelled;
+        }
+        catch (TimeoutException)
+        {
+            // Stdout closed but the process lingers: treat as an exit; the kill below makes it one.
+            _lastError = "ffmpeg closed its output but did not exit";
+            return RunOutcome.Exited;
+        }
+        finally
+        {
+            Kill(process);
+            // The reader ends once the pipe closes with the process; the stderr pump likewise.
+            await Task.WhenAny(Task.WhenAll(readFrames, stderr), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        return RunOutcome.Cancelled;
+    }
+
+    private static async Task ReadFramesAsync(Task reader, Stream stdout)
+    {
+        try
+        {
+            await reader.ConfigureAwait(false);
+        }
+        finally
+        {
+            await stdout.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: false);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+    }
+
+    /// <summary>
+    /// The reading thread: blocking reads of exactly one frame at a time into the hand-off's write buffer. Blocking
+    /// reads on a dedicated thread allocate nothing per frame; the supervisor ends them by killing ffmpeg.
+    /// </summary>
+    private void ReadFrames(Stream stdout)
+    {
+        var frameBytes = _options.FrameBytes;
+        var announced = false;
+        try
+        {
+            while (true)
+            {
+                var buffer = Frames.WriteTarget.Buffer;
+                var filled = 0;
+                while (filled < frameBytes)
+                {
+                    var read = stdout.Read(buffer, filled, frameBytes - filled);
+                    if (read == 0)
+                    {
+                        if (filled > 0)
+                        {
+                            Interlocked.Increment(ref _partialFrames);
+                            LogPartialFrame(_logger, Name, filled, frameBytes);
+                        }
+
+                        return;
+                    }
+
+                    filled += read;
+                }
+
+                var now = Stopwatch.GetTimestamp();
+                Volatile.Write(ref _lastFrameTicks, now);
+                var sequence = Interlocked.Increment(ref _framesReceived);
+                Frames.Publish(sequence, now);
+                if (!announced)
+                {
+                    announced = true;
+                    _lastError = string.Empty;
+                    SetState(CameraState.Streaming);
+                    LogStreaming(_logger, Name, _options.Width, _options.Height, _options.PixelFormat);
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The pipe broke because the supervisor killed ffmpeg; the supervisor records why.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task PumpStderrAsync(StreamReader stderr)
+    {
+        try
+        {
+            while (await stderr.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                _lastError = line.Length > 300 ? line[..300] : line;
+                if (_stderrLimiter.TryAcquire(Stopwatch.GetTimestamp(), out var suppressed))
+                {
+                    if (suppressed > 0)
+                    {
+                        LogStderrAfterSuppressed(_logger, Name, line, suppressed);
+                    }
+                    else
+                    {
+                        LogStderr(_logger, Name, line);
+                    }
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+}

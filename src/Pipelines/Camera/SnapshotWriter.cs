@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using EdgeAgent.Pipelines.Scoring;
+
+namespace EdgeAgent.Pipelines.Camera;
+
+/// <summary>
+/// Encodes a raw frame as JPEG with a one-shot ffmpeg (raw pixels on stdin, JPEG on stdout), draws the detection
+/// boxes, writes it to the snapshot directory and keeps only the newest <c>keep</c> files there. Runs on anomaly
+/// starts only, so it may allocate; it copies the frame first, so the caller can return the frame at once.
+/// </summary>
+public sealed class SnapshotWriter
+{
+    private readonly string _ffmpegPath;
+    private readonly int _keep;
+    private readonly int _quality;
+    private readonly SemaphoreSlim _fileLock = new(1, 1);
+    private long _sequence;
+
+    public SnapshotWriter(string directory, int keep, string ffmpegPath = "ffmpeg", int quality = 5)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        Directory = directory;
+        _keep = keep;
+        _ffmpegPath = ffmpegPath;
+        _quality = quality;
+    }
+
+    public string Directory { get; }
+
+    /// <summary>Copies the frame and starts encoding; the frame may be returned to its hand-off as soon as this returns.</summary>
+    public Task<Snapshot> WriteAsync(CameraFrame frame, ReadOnlySpan<Detection> boxes, DateTimeOffset time, CancellationToken cancellationToken = default) =>
+        WriteAsync(frame.Pixels, frame.Width, frame.Height, frame.Format, boxes, time, cancellationToken);
+
+    public Task<Snapshot> WriteAsync(
+        ReadOnlySpan<byte> pixels, int width, int height, CameraPixelFormat format, ReadOnlySpan<Detection> boxes, DateTimeOffset time,
+        CancellationToken cancellationToken = default)
+    {
+        var channels = format == CameraPixelFormat.Gray ? 1 : 3;
+        if (pixels.Length != width * height * channels)
+        {
+            throw new ArgumentException($"frame has {pixels.Length} bytes, expected {width}x{height}x{channels}", nameof(pixels));
+        }
+
+        var arguments = FfmpegArguments.Snapshot(width, height, format, boxes, _quality, "pipe:1");
+        return EncodeAsync(pixels.ToArray(), arguments, time, cancellationToken);
+    }
+
+    private async Task<Snapshot> EncodeAsync(byte[] pixels, IReadOnlyList<string> arguments, DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        using var process = new Process { StartInfo = FfmpegStartInfo.Create(_ffmpegPath, arguments, redirectInput: true) };
+        process.Start();
+        var jpeg = new MemoryStream();
+        try
+        {
+            // Feed stdin while draining stdout and stderr, so no pipe fills up and blocks ffmpeg.
+            var output = process.StandardOutput.BaseStream.CopyToAsync(jpeg, cancellationToken);
+            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
+            try
+            {
+                await using var input = process.StandardInput.BaseStream;
+                await input.WriteAsync(pixels, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+                // ffmpeg quit before reading the frame (broken pipe); its exit code and stderr say why, below.
+            }
+
+            await output.ConfigureAwait(false);
+            var stderr = await errors.ConfigureAwait(false);
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            if (process.ExitCode != 0 || jpeg.Length == 0)
+            {
+                throw new IOException($"ffmpeg could not encode the snapshot (exit code {process.ExitCode}): {stderr.Trim()}");
+            }
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+        }
+
+        var bytes = jpeg.ToArray();
+        var path = await SaveAsync(bytes, time, cancellationToken).ConfigureAwait(false);
+        return new Snapshot(path, bytes);
+    }
+
+    private async Task<string> SaveAsync(byte[] jpeg, DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        await _fileLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            System.IO.Directory.CreateDirectory(Directory);
+            // Sortable names: the oldest sorts first, so pruning needs no file times.
+            var name = string.Create(CultureInfo.InvariantCulture,
+                $"{time.UtcDateTime:yyyyMMdd'T'HHmmss'.'fff'Z'}-{Interlocked.Increment(ref _sequence):D6}.jpg");
+            var path = Path.Combine(Directory, name);
+            var temporary = path + ".tmp";
+            await File.WriteAllBytesAsync(temporary, jpeg, cancellationToken).ConfigureAwait(false);
+            File.Move(temporary, path, overwrite: true);
+            Prune();
+            return path;
+        }
+        finally
+        {
+            _fileLock.Release();
+        }
+    }
+
+    private void Prune()
+    {
+        var files = System.IO.Directory.GetFiles(Directory, "*.jpg");
+        if (files.Length <= _keep)
+        {
+            return;
+        }
+
+        Array.Sort(files, StringComparer.Ordinal);
+        foreach (var old in files.AsSpan(0, files.Length - _keep))
+        {
+            File.Delete(old);
+        }
+    }
+}
