@@ -4,6 +4,7 @@ using EdgeAgent.Pipelines.Scoring;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Sources.Sysfs;
 using EdgeAgent.Pipelines.Windowing;
+using EdgeAgent.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Pipelines.Processing;
@@ -72,7 +73,7 @@ public static class SensorPipelineFactory
             SourceType.Serial => new SerialSource(context, source.Serial, maxRetry),
             SourceType.I2c => new PolledSource(context, [.. source.I2c.Registers.Select(r => new I2cChannel(source.I2c.Device, source.I2c.Address, r))], Interval(source), maxRetry),
             SourceType.Mqtt => new MqttSource(context, source.Mqtt, subscriptions
-                ?? throw new ArgumentException($"source '{context.Name}' needs the MQTT link, which is not configured", nameof(subscriptions))),
+                ?? throw new AgentStartupException($"source '{context.Name}' reads MQTT, but the MQTT link is not enabled: set mqtt.enabled and mqtt.host, or use another source type", 78)),
             _ => throw new NotSupportedException($"source type '{source.Type}' is not available in this build"),
         };
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using EdgeAgent.Configuration;
 
 namespace EdgeAgent.Pipelines.Sources;
 
@@ -98,7 +99,8 @@ public sealed class ReplaySource : SampleSource
                         {
                             if (_parser.AwaitingHeader && _parser.ReadHeader(text) is { } problem)
                             {
-                                throw new InvalidDataException($"{_options.Path}: {problem}");
+                                // A user mistake that retrying cannot fix: stop with one message naming the file and the fix (65: data error).
+                                throw new AgentStartupException($"{_options.Path}: {problem}; set the channel's field and replay.timestampField to columns of the file", 65);
                             }
 
                             continue;

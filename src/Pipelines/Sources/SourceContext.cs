@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Pipelines.Sources;
@@ -11,7 +12,7 @@ public sealed class SourceContext
 {
     private static readonly long LogInterval = 10 * Stopwatch.Frequency;
     private readonly long[] _lastTimestamp;
-    private long _lastLog = long.MinValue;
+    private long _lastLog = long.MinValue / 2; // "long ago", without overflowing the subtraction in WillLog
 
     public SourceContext(string name, int channelBase, IReadOnlyList<SourceChannelOptions> channels, ILogger logger)
     {
@@ -67,15 +68,21 @@ public sealed class SourceContext
     public void Reject(BadInput kind, string detail = "")
     {
         var total = Counters.AddBad(kind);
-        var now = Stopwatch.GetTimestamp();
-        if (now - Interlocked.Read(ref _lastLog) < LogInterval)
+        if (!WillLog())
         {
             return;
         }
 
-        Interlocked.Exchange(ref _lastLog, now);
+        Interlocked.Exchange(ref _lastLog, Stopwatch.GetTimestamp());
         SourceLog.BadInput(Logger, Name, kind, detail.Length > 0 ? detail : "see counters", total);
     }
+
+    /// <summary>The same, formatting the interpolated detail only when it is going to be logged.</summary>
+    public void Reject(BadInput kind, [InterpolatedStringHandlerArgument("", "kind")] ref RejectDetail detail) =>
+        Reject(kind, detail.ToStringAndClear());
+
+    /// <summary>Whether a rejection now would be logged (none was in the last 10 s).</summary>
+    public bool WillLog() => Stopwatch.GetTimestamp() - Interlocked.Read(ref _lastLog) >= LogInterval;
 
     /// <summary>Forgets the per-channel timestamps (a replay loop starts over, a device was replaced).</summary>
     public void ResetTimestamps() => Array.Fill(_lastTimestamp, long.MinValue);

@@ -17,6 +17,11 @@ public sealed class NabDetectionQualityTests
 {
     private static readonly NabSettings TwelveHours = new(144, 48, [Statistic.Mean, Statistic.Std], Quantile: 1.0, Margin: 3, TrimFraction: 0.1);
     private static readonly NabSettings OneDay = TwelveHours with { Size = 288 };
+
+    // Per-series settings for the two files the shared setting does not serve (tuned on the same data: they show
+    // that the configuration can express a working detector, not how it generalises).
+    private static readonly NabSettings AmbientSixHours = new(72, 12, [Statistic.Mean, Statistic.Std, Statistic.Min, Statistic.Max], Quantile: 1.0, Margin: 5, CooldownHours: 24);
+    private static readonly NabSettings Ec2FourHours = new(48, 6, [Statistic.Mean, Statistic.Std], Quantile: 1.0, Margin: 8, CooldownHours: 24);
     private readonly ITestOutputHelper _output;
 
     public NabDetectionQualityTests(ITestOutputHelper output)
@@ -46,7 +51,23 @@ public sealed class NabDetectionQualityTests
         result.AlertStarts.Should().BeEmpty();
     }
 
-    // Reported, not asserted: these do not meet the goals (see the output and the report).
+    [Fact]
+    public async Task Ambient_temperature_with_its_own_setting_detects_both_failures_without_false_alerts()
+    {
+        var quality = (await Run("ambient_temperature_system_failure.csv", AmbientSixHours)).Quality;
+        quality.Detected.Should().Be(2);
+        quality.FalseAlerts.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Ec2_latency_with_its_own_setting_detects_all_three_failures_without_false_alerts()
+    {
+        var quality = (await Run("ec2_request_latency_system_failure.csv", Ec2FourHours)).Quality;
+        quality.Detected.Should().Be(3);
+        quality.FalseAlerts.Should().Be(0);
+    }
+
+    // Reported, not asserted: with the shared 12-hour setting these do not meet the goals (see the output and the report).
     [Theory]
     [InlineData("ambient_temperature_system_failure.csv")]
     [InlineData("ec2_request_latency_system_failure.csv")]

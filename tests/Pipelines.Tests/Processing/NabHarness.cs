@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Threading.Channels;
 using EdgeAgent.Pipelines.Calibration;
 using EdgeAgent.Pipelines.Preprocessing;
 using EdgeAgent.Pipelines.Processing;
@@ -50,27 +49,9 @@ public static class NabHarness
             Features = [new FeatureOptions { Kind = FeatureKind.Statistics, Statistics = [.. settings.EffectiveStatistics] }],
             Alert = new AlertOptions { RaiseWindows = settings.RaiseWindows, ClearWindows = settings.ClearWindows, CooldownSeconds = settings.CooldownHours * 3600, UpdateIntervalSeconds = 0 },
         };
-        var samples = await ReadAllAsync(options);
-
-        // Pass 1: features of every window, to calibrate on those that end within the first 15% of the rows.
-        var windower = SensorPipelineFactory.CreateWindower(options);
-        var features = SensorPipelineFactory.CreateFeatures(options);
-        var window = windower.CreateWindowData();
-        var cutoff = samples[(int)(0.15 * samples.Count)].TimestampTicks;
-        var rows = new List<float[]>();
-        foreach (var sample in samples)
-        {
-            windower.Push(sample);
-            while (windower.TryGetWindow(window))
-            {
-                if (window.EndTicks <= cutoff)
-                {
-                    var row = new float[features.Length];
-                    features.Write(window, row);
-                    rows.Add(row);
-                }
-            }
-        }
+        var calibration = await CalibrationData.CollectAsync(options, NullLoggerFactory.Instance, take: 0.15);
+        var samples = await CalibrationData.ReadAllAsync(options, NullLoggerFactory.Instance);
+        var rows = calibration.Rows;
 
         var model = PcaCalibrator.Fit(rows, new CalibrationOptions { Quantile = settings.Quantile, Margin = settings.Margin, VarianceToKeep = settings.VarianceToKeep, TrimFraction = settings.TrimFraction });
 
@@ -93,30 +74,5 @@ public static class NabHarness
         var labels = LabelledWindows.Load(Path.Combine(NabDirectory, "anomaly_windows.json"))[file];
         var quality = DetectionQuality.Evaluate(labels, starts, (int)pipeline.Counters.Windows);
         return new NabResult(file, quality, model, rows.Count, starts, scores);
-    }
-
-    private static async Task<List<Sample>> ReadAllAsync(PipelineOptions options)
-    {
-        var source = SensorPipelineFactory.CreateSources(options, NullLoggerFactory.Instance).Single();
-        var channel = Channel.CreateBounded<Sample>(4096);
-        var run = Task.Run(async () =>
-        {
-            try
-            {
-                await source.RunAsync(channel.Writer, CancellationToken.None);
-            }
-            finally
-            {
-                channel.Writer.Complete();
-            }
-        });
-        var samples = new List<Sample>();
-        await foreach (var sample in channel.Reader.ReadAllAsync())
-        {
-            samples.Add(sample);
-        }
-
-        await run;
-        return samples;
     }
 }

@@ -64,4 +64,24 @@ public sealed class RecordParserTests
         parser.TryParse("{oops"u8, context, values, valid, out _).Should().BeFalse();
         context.Counters[BadInput.MalformedLine].Should().Be(1);
     }
+
+    [Fact]
+    public void A_stream_of_bad_lines_is_counted_without_allocating_between_logs()
+    {
+        var context = Context(1);
+        var parser = new RecordParser(RecordFormat.Csv, ["v"], "t");
+        parser.ReadHeader("t,v"u8);
+        var values = new double[1];
+        var valid = new bool[1];
+        var line = "2024-01-01 00:00:00,oops"u8.ToArray();
+        parser.TryParse(line, context, values, valid, out _);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            parser.TryParse(line, context, values, valid, out _);
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+        context.Counters[BadInput.NonNumeric].Should().Be(1001);
+    }
 }

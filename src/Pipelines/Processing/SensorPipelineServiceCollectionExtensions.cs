@@ -1,0 +1,47 @@
+using EdgeAgent.Configuration;
+using EdgeAgent.Health;
+using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Preprocessing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Pipelines.Processing;
+
+public static class SensorPipelineServiceCollectionExtensions
+{
+    /// <summary>
+    /// One <see cref="SensorPipelineService"/> per enabled sensor pipeline; nothing when there is none. Needs
+    /// <see cref="IOutboundQueue"/>, <see cref="HealthMonitor"/>, <see cref="ReadinessGate"/> and logging registered;
+    /// <see cref="IMessageSubscriptions"/> only for mqtt sources. <paramref name="models"/> loads the model of a
+    /// pipeline given its feature pipeline (so that it can check the input length and set standardisation).
+    /// </summary>
+    public static IServiceCollection AddSensorPipelines(this IServiceCollection services, IReadOnlyList<PipelineOptions> pipelines, string deviceId,
+        Func<IServiceProvider, PipelineOptions, FeaturePipeline, ModelBinding> models)
+    {
+        foreach (var options in pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Sensor))
+        {
+            services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(provider =>
+            {
+                SensorPipelineRunner runner;
+                var heartbeat = new Heartbeat("pipeline " + options.Name + " loop", TimeSpan.FromSeconds(30));
+                try
+                {
+                    var features = SensorPipelineFactory.CreateFeatures(options);
+                    var binding = models(provider, options, features);
+                    var pipeline = SensorPipelineFactory.Create(options, deviceId, binding.Model, binding.Threshold, provider.GetRequiredService<IOutboundQueue>(), features);
+                    var sources = SensorPipelineFactory.CreateSources(options, provider.GetRequiredService<ILoggerFactory>(), provider.GetService<IMessageSubscriptions>());
+                    runner = new SensorPipelineRunner(options.Name, sources, pipeline, heartbeat);
+                }
+                catch (ArgumentException e)
+                {
+                    throw SensorPipelineService.StartupError(options.Name, e);
+                }
+
+                return new SensorPipelineService(runner, provider.GetRequiredService<HealthMonitor>(), provider.GetRequiredService<ReadinessGate>(), heartbeat,
+                    provider.GetRequiredService<ILogger<SensorPipelineService>>());
+            });
+        }
+
+        return services;
+    }
+}
