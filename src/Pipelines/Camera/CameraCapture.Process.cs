@@ -14,7 +14,7 @@ public sealed partial class CameraCapture
     }
 
     /// <summary>One ffmpeg run: reads frames until it exits, stalls or the caller cancels; always leaves it dead.</summary>
-    private async Task<RunOutcome> SuperviseAsync(Process process, CancellationToken cancellationToken)
+    private async Task<RunOutcome> SuperviseAsync(Process process, long framesBefore, CancellationToken cancellationToken)
     {
         using var owned = process;
         Volatile.Write(ref _lastFrameTicks, Stopwatch.GetTimestamp());
@@ -34,7 +34,9 @@ public sealed partial class CameraCapture
                     await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
                     _lastExitCode = process.ExitCode;
                     await stderr.WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
-                    if (_lastExitCode == 0 && _options.InputKind == CameraInputKind.File && !_options.Loop)
+                    // A file that was read (fully, or until a corrupt tail) is finished: restarting would replay it.
+                    if (_options.InputKind == CameraInputKind.File && !_options.Loop &&
+                        (_lastExitCode == 0 || Interlocked.Read(ref _framesReceived) > framesBefore))
                     {
                         return RunOutcome.Ended;
                     }

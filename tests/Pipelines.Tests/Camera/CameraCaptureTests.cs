@@ -135,6 +135,24 @@ public sealed class CameraCaptureTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_short_final_read_is_discarded_and_counted()
+    {
+        // Stands in for an ffmpeg killed mid-write: two whole 16x16 grey frames, then half of a third.
+        var script = _temp.Write("short-ffmpeg.sh", "#!/bin/sh\nhead -c 640 /dev/zero\nexit 0\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var capture = new CameraCapture("camera short", new CameraOptions
+        {
+            Input = _temp.Combine("any.mkv"), FfmpegPath = script, Width = 16, Height = 16, PixelFormat = CameraPixelFormat.Gray,
+        }, _logger);
+
+        await capture.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        capture.Counters.Should().Be(new CameraCounters(2, 1, 1, 0, 0, 0, CameraState.Ended));
+        _logger.Contains("discarded a partial frame of 128 of 256 bytes").Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_wrong_device_path_is_reported_counted_and_retried()
     {
         var capture = new CameraCapture("camera missing", new CameraOptions
