@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace EdgeAgent.Pipelines.Camera;
 
@@ -162,6 +163,8 @@ public sealed partial class CameraCapture
 
     private async Task PumpStderrAsync(StreamReader stderr)
     {
+        var previous = string.Empty;
+        var repeats = 0L;
         try
         {
             while (await stderr.ReadLineAsync().ConfigureAwait(false) is { } line)
@@ -172,6 +175,23 @@ public sealed partial class CameraCapture
                 }
 
                 _lastError = line.Length > 300 ? line[..300] : line;
+
+                // ffmpeg repeats some warnings for every frame (e.g. swscaler's "deprecated pixel format" for MJPEG),
+                // differing only in object addresses: log such a line once and count the repeats.
+                var key = ObjectAddress().Replace(line, string.Empty);
+                if (key == previous)
+                {
+                    repeats++;
+                    continue;
+                }
+
+                if (repeats > 0)
+                {
+                    LogStderrRepeated(_logger, Name, repeats);
+                    repeats = 0;
+                }
+
+                previous = key;
                 if (_stderrLimiter.TryAcquire(Stopwatch.GetTimestamp(), out var suppressed))
                 {
                     if (suppressed > 0)
@@ -192,4 +212,7 @@ public sealed partial class CameraCapture
         {
         }
     }
+
+    [GeneratedRegex(" @ 0x[0-9a-f]+")]
+    private static partial Regex ObjectAddress();
 }
