@@ -30,4 +30,7 @@ public sealed partial class CameraCapture
 
     [LoggerMessage(EventId = 6009, Level = LogLevel.Warning, Message = "Camera {Camera}: discarded a partial frame of {Bytes} of {FrameBytes} bytes at the end of the stream")]
     private static partial void LogPartialFrame(ILogger logger, string camera, int bytes, int frameBytes);
+
+    [LoggerMessage(EventId = 6010, Level = LogLevel.Warning, Message = "Camera {Camera} ffmpeg: previous line repeated {Repeats} more times")]
+    private static partial void LogStderrRepeated(ILogger logger, string camera, long repeats);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 
 namespace EdgeAgent.Pipelines.Camera;
 
@@ -14,7 +15,7 @@ public sealed partial class CameraCapture
     }
 
     /// <summary>One ffmpeg run: reads frames until it exits, stalls or the caller cancels; always leaves it dead.</summary>
-    private async Task<RunOutcome> SuperviseAsync(Process process, CancellationToken cancellationToken)
+    private async Task<RunOutcome> SuperviseAsync(Process process, long framesBefore, CancellationToken cancellationToken)
     {
         using var owned = process;
         Volatile.Write(ref _lastFrameTicks, Stopwatch.GetTimestamp());
@@ -34,7 +35,9 @@ public sealed partial class CameraCapture
                     await process.WaitForExitAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
                     _lastExitCode = process.ExitCode;
                     await stderr.WaitAsync(TimeSpan.FromSeconds(2), cancellationToken).ConfigureAwait(false);
-                    if (_lastExitCode == 0 && _options.InputKind == CameraInputKind.File && !_options.Loop)
+                    // A file that was read (fully, or until a corrupt tail) is finished: restarting would replay it.
+                    if (_options.InputKind == CameraInputKind.File && !_options.Loop &&
+                        (_lastExitCode == 0 || Interlocked.Read(ref _framesReceived) > framesBefore))
                     {
                         return RunOutcome.Ended;
                     }
@@ -160,6 +163,8 @@ public sealed partial class CameraCapture
 
     private async Task PumpStderrAsync(StreamReader stderr)
     {
+        var previous = string.Empty;
+        var repeats = 0L;
         try
         {
             while (await stderr.ReadLineAsync().ConfigureAwait(false) is { } line)
@@ -170,6 +175,23 @@ public sealed partial class CameraCapture
                 }
 
                 _lastError = line.Length > 300 ? line[..300] : line;
+
+                // ffmpeg repeats some warnings for every frame (e.g. swscaler's "deprecated pixel format" for MJPEG),
+                // differing only in object addresses: log such a line once and count the repeats.
+                var key = ObjectAddress().Replace(line, string.Empty);
+                if (key == previous)
+                {
+                    repeats++;
+                    continue;
+                }
+
+                if (repeats > 0)
+                {
+                    LogStderrRepeated(_logger, Name, repeats);
+                    repeats = 0;
+                }
+
+                previous = key;
                 if (_stderrLimiter.TryAcquire(Stopwatch.GetTimestamp(), out var suppressed))
                 {
                     if (suppressed > 0)
@@ -190,4 +212,7 @@ public sealed partial class CameraCapture
         {
         }
     }
+
+    [GeneratedRegex(" @ 0x[0-9a-f]+")]
+    private static partial Regex ObjectAddress();
 }

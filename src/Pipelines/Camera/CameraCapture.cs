@@ -113,7 +113,7 @@ public sealed partial class CameraCapture : IHealthSource
                 }
 
                 var framesBefore = Interlocked.Read(ref _framesReceived);
-                var outcome = await SuperviseAsync(process, cancellationToken).ConfigureAwait(false);
+                var outcome = await SuperviseAsync(process, framesBefore, cancellationToken).ConfigureAwait(false);
                 if (outcome == RunOutcome.Cancelled)
                 {
                     break;

@@ -135,6 +135,47 @@ public sealed class CameraCaptureTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_short_final_read_is_discarded_and_counted()
+    {
+        // Stands in for an ffmpeg killed mid-write: two whole 16x16 grey frames, then half of a third.
+        var script = _temp.Write("short-ffmpeg.sh", "#!/bin/sh\nhead -c 640 /dev/zero\nexit 0\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var capture = new CameraCapture("camera short", new CameraOptions
+        {
+            Input = _temp.Combine("any.mkv"), FfmpegPath = script, Width = 16, Height = 16, PixelFormat = CameraPixelFormat.Gray,
+        }, _logger);
+
+        await capture.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        capture.Counters.Should().Be(new CameraCounters(2, 1, 1, 0, 0, 0, CameraState.Ended));
+        _logger.Contains("discarded a partial frame of 128 of 256 bytes").Should().BeTrue();
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task A_warning_repeated_per_frame_is_logged_once_and_counted()
+    {
+        var script = _temp.Write("chatty-ffmpeg.sh",
+            "#!/bin/sh\nfor i in $(seq 1 50); do echo \"[swscaler @ 0x55$i] deprecated pixel format used\" >&2; done\necho 'Conversion failed!' >&2\nexit 1\n");
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var capture = new CameraCapture("camera chatty", new CameraOptions
+        {
+            Input = "/dev/video0", FfmpegPath = script, RestartBackoffMinSeconds = 30, RestartBackoffMaxSeconds = 30,
+        }, _logger);
+        using var cancel = new CancellationTokenSource();
+        var run = capture.RunAsync(cancel.Token);
+
+        await FfmpegTool.WaitUntilAsync(() => capture.Counters.Restarts >= 1, TimeSpan.FromSeconds(30), "the script ran");
+        await cancel.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(15));
+
+        _logger.Lines.Count(l => l.Message.Contains("deprecated pixel format", StringComparison.Ordinal)).Should().Be(1);
+        _logger.Contains("previous line repeated 49 more times").Should().BeTrue();
+        _logger.Contains("Conversion failed!").Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_wrong_device_path_is_reported_counted_and_retried()
     {
         var capture = new CameraCapture("camera missing", new CameraOptions
