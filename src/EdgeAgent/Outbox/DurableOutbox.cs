@@ -134,6 +134,13 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
             return HealthReport.Unhealthy($"cannot write {Path}: {fault.Message}");
         }
 
+        // The pump goes round at least every 250 ms; a minute without is a hung disk or a bug, which a restart may cure.
+        var silent = (nowTicks - Volatile.Read(ref _lastBeat)) / Stopwatch.Frequency;
+        if (_pumpThread is not null && !_pumpExited && nowTicks != 0 && silent > 60)
+        {
+            return HealthReport.Unhealthy($"the outbox pump has made no progress for {silent}s");
+        }
+
         var stats = Statistics;
         var summary = $"{stats.Depth} queued ({stats.Bytes / 1024} KiB), {stats.Dropped} dropped";
         return stats.Bytes > (long)_options.MaxMegabytes * 1024 * 1024 * 9 / 10

@@ -27,7 +27,7 @@ public sealed class MosquittoBroker : IDisposable
         config.AppendLine($"user {Environment.UserName}");
         config.AppendLine("persistence true");
         config.AppendLine($"persistence_location {_dir.Path}/");
-        config.AppendLine("log_dest stdout");
+        config.AppendLine("log_dest stderr"); // unbuffered: the tests read the log while the broker runs
         config.AppendLine("log_type error");
         config.AppendLine("log_type warning");
         config.AppendLine("log_type notice");
