@@ -3,6 +3,7 @@ using EdgeAgent.Cli;
 using EdgeAgent.Configuration;
 using EdgeAgent.Hosting;
 using EdgeAgent.Mqtt;
+using EdgeAgent.Mqtt.Bench;
 using EdgeAgent.Outbox;
 using EdgeAgent.Systemd;
 using EdgeAgent.Telemetry;
@@ -14,7 +15,7 @@ var root = new RootCommand("EdgeAgent: sensor and camera anomaly detection with 
 root.Subcommands.Add(RunCommand.Create(BuildHost));
 root.Subcommands.Add(CheckConfigCommand.Create());
 root.Subcommands.Add(SchemaCommand.Create());
-root.Subcommands.Add(EdgeAgent.Mqtt.Bench.MqttCommand.Create());
+root.Subcommands.Add(MqttCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 
 var parse = root.Parse(args);

@@ -53,6 +53,28 @@ public sealed class BrokerRestartTests : IDisposable
         agent.Outbox.Statistics.Dropped.Should().Be(0);
     }
 
+    [Fact]
+    public async Task A_dead_link_is_noticed_by_keepalive_and_the_agent_reconnects()
+    {
+        await using var agent = await InProcessAgent.StartAsync(_dir.Path,
+            "mqtt.host=127.0.0.1", $"mqtt.port={_broker.Port}", "mqtt.keepAliveSeconds=5",
+            "mqtt.reconnect.minDelayMilliseconds=200", "mqtt.reconnect.maxDelaySeconds=1");
+        await agent.WaitUntilAsync(a => a.Link.State == ConnectionState.Connected, TimeSpan.FromSeconds(30), "connected");
+
+        // The TCP connection stays up but the broker is silent: only keepalive can tell.
+        _broker.Freeze(true);
+        try
+        {
+            await agent.WaitUntilAsync(a => a.Link.State != ConnectionState.Connected, TimeSpan.FromSeconds(30), "keepalive declaring the link dead");
+        }
+        finally
+        {
+            _broker.Freeze(false);
+        }
+
+        await agent.WaitUntilAsync(a => a.Link.State == ConnectionState.Connected, TimeSpan.FromSeconds(30), "reconnected");
+    }
+
     public void Dispose()
     {
         _broker.Dispose();
