@@ -54,6 +54,28 @@ public sealed class BrokerRestartTests : IDisposable
     }
 
     [Fact]
+    public async Task A_backlog_drains_no_faster_than_the_configured_rate()
+    {
+        using var subscriber = new MqttSubscriber(_broker.Port, "edgeagent/testdev/events/#");
+        await using var agent = await InProcessAgent.StartAsync(_dir.Path,
+            "mqtt.host=127.0.0.1", $"mqtt.port={_broker.Port}", "outbox.drainRatePerSecond=100");
+        await agent.WaitUntilAsync(a => a.Link.State == ConnectionState.Connected, TimeSpan.FromSeconds(30), "connected");
+        await Task.Delay(300);
+        var queue = (IOutboundQueue)agent.Services.GetService(typeof(IOutboundQueue))!;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 1; i <= 300; i++)
+        {
+            queue.Enqueue("events/test"u8, Event(i), MessageOptions.Event);
+        }
+
+        await subscriber.WaitForAsync(m => m.Count >= 300, TimeSpan.FromSeconds(60), "the whole backlog");
+
+        // A lower bound only (a slow machine makes it longer, never shorter): 300 messages at 100/s take ~3 s.
+        watch.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(2), "the drain rate spreads a backlog out");
+        Distinct(subscriber.Messages).Select(m => m.N).Should().Equal(Enumerable.Range(1, 300));
+    }
+
+    [Fact]
     public async Task A_dead_link_is_noticed_by_keepalive_and_the_agent_reconnects()
     {
         await using var agent = await InProcessAgent.StartAsync(_dir.Path,
