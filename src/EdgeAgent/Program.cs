@@ -4,6 +4,7 @@ using EdgeAgent.Configuration;
 using EdgeAgent.Hosting;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Mqtt;
+using EdgeAgent.Mqtt.Bench;
 using EdgeAgent.Outbox;
 using EdgeAgent.Systemd;
 using EdgeAgent.Telemetry;
@@ -16,7 +17,7 @@ root.Subcommands.Add(RunCommand.Create(BuildHost));
 root.Subcommands.Add(CheckConfigCommand.Create());
 root.Subcommands.Add(SchemaCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
-root.Subcommands.Add(EdgeAgent.Mqtt.Bench.MqttCommand.Create());
+root.Subcommands.Add(MqttCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 
 var parse = root.Parse(args);

@@ -93,13 +93,21 @@ internal sealed class MqttSession : IMosquittoCallbacks, IDisposable
     /// <summary>Ends the session: DISCONNECT if connected (the broker then discards the Last Will), and stops the loop.</summary>
     public async Task StopAsync(bool sendDisconnect, TimeSpan timeout)
     {
-        if (sendDisconnect)
+        if (sendDisconnect && _started && Client.Disconnect() == 0)
         {
-            Client.Disconnect();
+            // The loop writes the DISCONNECT, closes the socket and ends by itself; stopping it first would drop the
+            // packet, and the broker would publish the Last Will instead of taking our clean goodbye.
+            try
+            {
+                await _ended.Task.WaitAsync(timeout).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+            }
         }
 
         _stop = true;
-        if (_thread.IsAlive)
+        if (_started)
         {
             await _ended.Task.WaitAsync(timeout).ConfigureAwait(false);
         }
@@ -169,15 +177,5 @@ internal sealed class MqttSession : IMosquittoCallbacks, IDisposable
 
         _connack.TrySetResult(-1);
         _ended.TrySetResult(new SessionEnd(rc, errno, _lastLibraryError));
-    }
-}
-
-/// <summary>Why a session's network loop ended: the MOSQ_ERR code, errno, and libmosquitto's last error log line.</summary>
-internal readonly record struct SessionEnd(int Code, int Errno, string? LibraryMessage)
-{
-    public string Describe()
-    {
-        var text = MosquittoClient.Describe(Code, Errno);
-        return LibraryMessage is null ? text : $"{text} ({LibraryMessage})";
     }
 }

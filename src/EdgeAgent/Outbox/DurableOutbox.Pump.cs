@@ -18,6 +18,7 @@ public sealed partial class DurableOutbox
     private long _delivered;
     private long _lastAgeCheck;
     private long _deletedThrough;
+    private long _lastBeat;
 
     /// <summary>Starts the pump on its own thread (one long-running loop; the host stops it through <see cref="Dispose"/>).</summary>
     public void Start()
@@ -37,6 +38,7 @@ public sealed partial class DurableOutbox
         {
             while (true)
             {
+                Volatile.Write(ref _lastBeat, Stopwatch.GetTimestamp());
                 _wake.Reset();
                 bool stopping;
                 lock (_sync)

@@ -17,6 +17,7 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
     private readonly OutboxOptions _options;
     private readonly ILogger<DurableOutbox> _logger;
     private readonly OutboxStore _store;
+    private readonly FileStream _lock;
     private readonly ManualResetEventSlim _wake = new(false);
     private StagingBatch _filling = new();
     private StagingBatch _writing = new();
@@ -30,7 +31,17 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
     {
         _options = options;
         _logger = logger;
-        _store = OutboxStore.Open(path, options.Synchronous, (file, aside, reason) => LogMovedAside(_logger, file, reason, aside));
+        _lock = TakeLock(path);
+        try
+        {
+            _store = OutboxStore.Open(path, options.Synchronous, (file, aside, reason) => LogMovedAside(_logger, file, reason, aside));
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
+
         var totals = _store.ReadTotals();
         _depth = totals.Count;
         _bytes = totals.Bytes;
@@ -134,6 +145,13 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
             return HealthReport.Unhealthy($"cannot write {Path}: {fault.Message}");
         }
 
+        // The pump goes round at least every 250 ms; a minute without is a hung disk or a bug, which a restart may cure.
+        var silent = (nowTicks - Volatile.Read(ref _lastBeat)) / Stopwatch.Frequency;
+        if (_pumpThread is not null && !_pumpExited && nowTicks != 0 && silent > 60)
+        {
+            return HealthReport.Unhealthy($"the outbox pump has made no progress for {silent}s");
+        }
+
         var stats = Statistics;
         var summary = $"{stats.Depth} queued ({stats.Bytes / 1024} KiB), {stats.Dropped} dropped";
         return stats.Bytes > (long)_options.MaxMegabytes * 1024 * 1024 * 9 / 10
@@ -157,6 +175,26 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
 
         _store.Dispose();
         _wake.Dispose();
+        _lock.Dispose();
+    }
+
+    /// <summary>
+    /// One process per outbox: a second agent (or a bench) on the same state directory would send everything twice
+    /// and fight over deletions. The lock is released by the kernel when the process dies, even by SIGKILL.
+    /// </summary>
+    private static FileStream TakeLock(string path)
+    {
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
+        try
+        {
+            return new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new EdgeAgent.Configuration.AgentStartupException(
+                $"the outbox {path} is in use by another edgeagent process (its lock file {path}.lock is held). " +
+                "Fix: stop the other agent (systemctl stop edgeagent) or give this one its own stateDirectory", 69);
+        }
     }
 
     private void ThrowIfUnusable()

@@ -62,7 +62,7 @@ internal sealed partial class OutboxStore : IDisposable
         {
             return OpenOrThrow(path, synchronous);
         }
-        catch (Exception ex) when (ex is SqliteException or InvalidDataException)
+        catch (Exception ex) when ((ex is SqliteException or InvalidDataException) && File.Exists(path))
         {
             SqliteConnection.ClearAllPools();
             var aside = $"{path}.unreadable-{DateTime.UtcNow.ToString("yyyyMMddTHHmmssZ", CultureInfo.InvariantCulture)}";
@@ -77,6 +77,11 @@ internal sealed partial class OutboxStore : IDisposable
 
             onMovedAside?.Invoke(path, aside, ex.Message);
             return OpenOrThrow(path, synchronous);
+        }
+        catch (SqliteException ex)
+        {
+            throw new EdgeAgent.Configuration.AgentStartupException(
+                $"the outbox {path} cannot be created: {ex.Message}. Fix: make stateDirectory writable by the agent's user", 73, ex);
         }
     }
 

@@ -68,6 +68,7 @@ public sealed class AgentKillTests : IDisposable
         await subscriber.WaitForAsync(m => m.Last(x => x.Topic == "edgeagent/killdev/status").Payload == "offline",
             TimeSpan.FromSeconds(10), "'offline' published on a clean stop");
         agent.StandardError.Should().Contain("published 'offline'");
+        _broker.Log.Should().Contain("Client killdev disconnected.", "a clean stop sends DISCONNECT, so the broker does not fire the Last Will");
     }
 
     public void Dispose()

@@ -53,6 +53,50 @@ public sealed class BrokerRestartTests : IDisposable
         agent.Outbox.Statistics.Dropped.Should().Be(0);
     }
 
+    [Fact]
+    public async Task A_backlog_drains_no_faster_than_the_configured_rate()
+    {
+        using var subscriber = new MqttSubscriber(_broker.Port, "edgeagent/testdev/events/#");
+        await using var agent = await InProcessAgent.StartAsync(_dir.Path,
+            "mqtt.host=127.0.0.1", $"mqtt.port={_broker.Port}", "outbox.drainRatePerSecond=100");
+        await agent.WaitUntilAsync(a => a.Link.State == ConnectionState.Connected, TimeSpan.FromSeconds(30), "connected");
+        await Task.Delay(300);
+        var queue = (IOutboundQueue)agent.Services.GetService(typeof(IOutboundQueue))!;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 1; i <= 300; i++)
+        {
+            queue.Enqueue("events/test"u8, Event(i), MessageOptions.Event);
+        }
+
+        await subscriber.WaitForAsync(m => m.Count >= 300, TimeSpan.FromSeconds(60), "the whole backlog");
+
+        // A lower bound only (a slow machine makes it longer, never shorter): 300 messages at 100/s take ~3 s.
+        watch.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(2), "the drain rate spreads a backlog out");
+        Distinct(subscriber.Messages).Select(m => m.N).Should().Equal(Enumerable.Range(1, 300));
+    }
+
+    [Fact]
+    public async Task A_dead_link_is_noticed_by_keepalive_and_the_agent_reconnects()
+    {
+        await using var agent = await InProcessAgent.StartAsync(_dir.Path,
+            "mqtt.host=127.0.0.1", $"mqtt.port={_broker.Port}", "mqtt.keepAliveSeconds=5",
+            "mqtt.reconnect.minDelayMilliseconds=200", "mqtt.reconnect.maxDelaySeconds=1");
+        await agent.WaitUntilAsync(a => a.Link.State == ConnectionState.Connected, TimeSpan.FromSeconds(30), "connected");
+
+        // The TCP connection stays up but the broker is silent: only keepalive can tell.
+        _broker.Freeze(true);
+        try
+        {
+            await agent.WaitUntilAsync(a => a.Link.State != ConnectionState.Connected, TimeSpan.FromSeconds(30), "keepalive declaring the link dead");
+        }
+        finally
+        {
+            _broker.Freeze(false);
+        }
+
+        await agent.WaitUntilAsync(a => a.Link.State == ConnectionState.Connected, TimeSpan.FromSeconds(30), "reconnected");
+    }
+
     public void Dispose()
     {
         _broker.Dispose();

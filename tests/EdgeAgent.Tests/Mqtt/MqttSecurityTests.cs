@@ -67,6 +67,7 @@ public sealed class MqttSecurityTests : IDisposable
 
         agent.StandardError.Should().ContainEquivalentOf("not authorized").And.Contain("mqtt.username").And.Contain("mqtt.passwordFile")
             .And.NotContain("wrong-password", "the password is never logged");
+        attemptsBefore.Should().BeGreaterThan(0, "the broker log shows the refused attempt (else this check proves nothing)");
         attempts.Should().BeLessThanOrEqualTo(5, "a refused login retries at the slowest backoff (max 2 s here), not in a loop");
         cpu.Should().BeLessThan(2.5, "an agent waiting to retry does not spin the CPU (5 s of wall time)");
         agent.StandardError.Split('\n').Count(l => l.Contains("refused the connection", StringComparison.Ordinal))

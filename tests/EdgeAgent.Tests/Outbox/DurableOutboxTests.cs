@@ -121,6 +121,15 @@ public sealed class DurableOutboxTests : IDisposable
         (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
     }
 
+    [Fact]
+    public void A_second_process_on_the_same_outbox_is_refused_with_the_fix()
+    {
+        using var first = Open(new OutboxOptions());
+        var second = () => Open(new OutboxOptions());
+        second.Should().Throw<EdgeAgent.Configuration.AgentStartupException>()
+            .WithMessage("*in use by another edgeagent process*Fix:*");
+    }
+
     public void Dispose() => _dir.Dispose();
 
     private DurableOutbox Open(OutboxOptions options) => new(options, DbPath, NullLogger<DurableOutbox>.Instance);

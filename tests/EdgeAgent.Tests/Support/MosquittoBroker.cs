@@ -27,7 +27,7 @@ public sealed class MosquittoBroker : IDisposable
         config.AppendLine($"user {Environment.UserName}");
         config.AppendLine("persistence true");
         config.AppendLine($"persistence_location {_dir.Path}/");
-        config.AppendLine("log_dest stdout");
+        config.AppendLine("log_dest stderr"); // unbuffered: the tests read the log while the broker runs
         config.AppendLine("log_type error");
         config.AppendLine("log_type warning");
         config.AppendLine("log_type notice");
@@ -123,6 +123,10 @@ public sealed class MosquittoBroker : IDisposable
         _process = null;
     }
 
+    /// <summary>Freezes (SIGSTOP) or thaws (SIGCONT) the broker: its sockets stay open but nothing answers, like a dead link.</summary>
+    public void Freeze(bool frozen) =>
+        Process.Start("kill", [frozen ? "-STOP" : "-CONT", _process!.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]).WaitForExit();
+
     /// <summary>How many times the log says a client connected (accepted or not) on <paramref name="port"/>.</summary>
     public int ConnectionAttempts(int port) =>
         Log.Split('\n').Count(line => line.Contains("New connection from", StringComparison.Ordinal) && line.Contains($"on port {port}", StringComparison.Ordinal));
@@ -131,6 +135,7 @@ public sealed class MosquittoBroker : IDisposable
     {
         if (_process is { HasExited: false })
         {
+            Freeze(false);
             _process.Kill();
             _process.WaitForExit();
         }
