@@ -17,6 +17,9 @@ root.Subcommands.Add(RunCommand.Create(BuildHost));
 root.Subcommands.Add(CheckConfigCommand.Create());
 root.Subcommands.Add(SchemaCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
+root.Subcommands.Add(SimulateCommand.Create());
+root.Subcommands.Add(CalibrateCommand.Create());
+root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(MqttCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 
@@ -44,5 +47,6 @@ static IHost BuildHost(LoadedConfig config, Serilog.ILogger logger, IReadOnlyDic
     builder.Services.AddOutbox(config.Options);
     builder.Services.AddMqtt(config.Options);
     builder.Services.AddTelemetry(config.Options);
+    builder.Services.AddPipelines(config.Options);
     return builder.Build();
 }

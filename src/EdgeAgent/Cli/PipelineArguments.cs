@@ -1,0 +1,76 @@
+using System.CommandLine;
+using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Sources;
+
+namespace EdgeAgent.Cli;
+
+/// <summary>The options of the offline pipeline verbs (simulate, calibrate, replay): the configuration and which pipeline.</summary>
+public sealed class PipelineArguments
+{
+    public ConfigArguments Config { get; } = new();
+
+    public Option<string?> Pipeline { get; } = new("--pipeline", "-p")
+    {
+        Description = "Name of the sensor pipeline in the configuration. Default: the only one there is.",
+    };
+
+    public void AddTo(Command command)
+    {
+        Config.AddTo(command);
+        command.Options.Add(Pipeline);
+    }
+
+    /// <summary>The configuration and the chosen sensor pipeline, or an exit code after printing why not.</summary>
+    public (LoadedConfig? Config, PipelineOptions? Pipeline, int ExitCode) Resolve(ParseResult result)
+    {
+        var loaded = Config.LoadOrReport(result, ProcessEnvironment.Snapshot());
+        if (loaded is null)
+        {
+            return (null, null, ExitCodes.Config);
+        }
+
+        var sensors = loaded.Options.Pipelines.Where(p => p.Kind == PipelineKind.Sensor).ToList();
+        var name = result.GetValue(Pipeline);
+        var pipeline = name is null
+            ? sensors.Count == 1 ? sensors[0] : null
+            : sensors.FirstOrDefault(p => p.Name == name);
+        if (pipeline is null)
+        {
+            Console.Error.WriteLine(name is null
+                ? $"edgeagent: name the pipeline with --pipeline; the configuration has {sensors.Count} sensor pipelines ({string.Join(", ", sensors.Select(p => p.Name))})"
+                : $"edgeagent: no sensor pipeline named '{name}' (there are: {string.Join(", ", sensors.Select(p => p.Name))})");
+            return (loaded, null, ExitCodes.Usage);
+        }
+
+        return (loaded, pipeline, ExitCodes.Ok);
+    }
+
+    /// <summary>The same pipeline reading <paramref name="input"/> as fast as possible instead of its live sources.</summary>
+    public static PipelineOptions WithReplay(PipelineOptions pipeline, string input) => new()
+    {
+        Name = pipeline.Name,
+        Kind = pipeline.Kind,
+        Enabled = true,
+        Sources =
+        [
+            new SourceOptions
+            {
+                Type = SourceType.Replay,
+                Name = "input",
+                Channels = [.. pipeline.EffectiveSources().SelectMany(s => s.EffectiveChannels())],
+                Replay = new ReplaySourceOptions { Path = Path.GetFullPath(input), Speed = 0, Format = ReplayFormat(input) },
+            },
+        ],
+        Window = pipeline.Window,
+        Features = pipeline.Features,
+        Model = pipeline.Model,
+        Scorer = pipeline.Scorer,
+        Alert = pipeline.Alert,
+    };
+
+    private static RecordFormat? ReplayFormat(string input) =>
+        input.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || input.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase)
+            ? RecordFormat.JsonLines
+            : null;
+}

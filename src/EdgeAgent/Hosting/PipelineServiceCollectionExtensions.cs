@@ -1,0 +1,41 @@
+using EdgeAgent.Configuration;
+using EdgeAgent.Ota;
+using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Inference;
+using EdgeAgent.Pipelines.Preprocessing;
+using EdgeAgent.Pipelines.Processing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EdgeAgent.Hosting;
+
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>
+    /// The data pipelines and the model store they load from. A pipeline runs the model version the store marks
+    /// active for it (an OTA update), else the model its configuration names (the bundled one).
+    /// </summary>
+    public static IServiceCollection AddPipelines(this IServiceCollection services, AgentOptions options)
+    {
+        services.AddSingleton(_ => new ModelStore(options.StateDirectory));
+        services.AddSensorPipelines(options.Pipelines, options.DeviceId, BindModel);
+        return services;
+    }
+
+    private static ModelBinding BindModel(IServiceProvider provider, PipelineOptions pipeline, FeaturePipeline features)
+    {
+        var store = provider.GetRequiredService<ModelStore>();
+        var active = store.Active(pipeline.Name);
+        var path = active is not null && store.Find(active.Name, active.Version) is { } stored
+            ? stored.ModelPath
+            : pipeline.Model.Path.Length > 0
+                ? PipelineModelLoader.Resolve(pipeline.Model.Path)
+                : throw new AgentStartupException(
+                    $"pipeline '{pipeline.Name}' has no model: set pipelines.model.path, or calibrate one with 'edgeagent calibrate'", 78);
+        if (!File.Exists(path))
+        {
+            throw new AgentStartupException($"pipeline '{pipeline.Name}': model file '{path}' does not exist", 65);
+        }
+
+        return PipelineModelLoader.Load(provider.GetRequiredService<InferenceRuntimeProvider>().Runtime, pipeline, features, path);
+    }
+}

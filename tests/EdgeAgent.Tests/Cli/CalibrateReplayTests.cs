@@ -1,0 +1,100 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using EdgeAgent.Cli;
+using EdgeAgent.Pipelines.Tests.Support;
+using EdgeAgent.Tests.Support;
+using FluentAssertions;
+using Xunit;
+
+namespace EdgeAgent.Tests.Cli;
+
+/// <summary>simulate → calibrate → replay through the real executable, the real ONNX Runtime and real data.</summary>
+public sealed class CalibrateReplayTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private static string DemoConfig => RepositoryPaths.File("config", "edgeagent.json");
+
+    [Fact]
+    public async Task Bundled_demo_model_is_rebuilt_byte_for_byte_by_the_project_code()
+    {
+        var normal = _dir.Combine("normal.csv");
+        (await AgentProcess.RunAsync(["simulate", "--config", DemoConfig, "--pipeline", "demo", "--seconds", "7200", "--normal", "--out", normal])).ExitCode.Should().Be(0);
+        var calibrated = await AgentProcess.RunAsync(["calibrate", "--config", DemoConfig, "--pipeline", "demo", "--input", normal,
+            "--out", _dir.Combine("demo"), "--name", "demo", "--version", "1.0.0"]);
+        calibrated.ExitCode.Should().Be(0, calibrated.Stderr);
+        calibrated.Stdout.Should().Contain("same decision on 100.00 % of the windows");
+        foreach (var file in new[] { "model.onnx", "model.float.onnx", "model.json" })
+        {
+            Hash(_dir.Combine("demo", file)).Should().Be(Hash(RepositoryPaths.File("models", "demo", file)),
+                $"models/demo/{file} must be what models/build.sh produces; rebuild it after changing the demo pipeline");
+        }
+    }
+
+    [Fact]
+    public async Task Replay_of_the_demo_finds_every_injected_anomaly_and_stays_quiet_on_normal_data()
+    {
+        var anomalous = _dir.Combine("anomalous.csv");
+        var normal = _dir.Combine("normal.csv");
+        await AgentProcess.RunAsync(["simulate", "--config", DemoConfig, "--seconds", "1800", "--out", anomalous]);
+        await AgentProcess.RunAsync(["simulate", "--config", DemoConfig, "--seconds", "1800", "--normal", "--out", normal]);
+
+        var replay = await AgentProcess.RunAsync(["replay", "--config", DemoConfig, "--input", anomalous, "--json"]);
+        replay.ExitCode.Should().Be(0, replay.Stderr);
+        var lines = replay.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        // 1800 s hold six 300 s cycles, each with a level shift and a noise burst.
+        lines.Count(l => l.GetProperty("type").GetString() == "anomaly_start").Should().Be(12);
+        lines.Count(l => l.GetProperty("type").GetString() == "anomaly_end").Should().Be(12);
+        lines[^1].GetProperty("type").GetString().Should().Be("summary");
+
+        var quiet = await AgentProcess.RunAsync(["replay", "--config", DemoConfig, "--input", normal]);
+        quiet.Stdout.Should().NotContain("anomaly_start");
+    }
+
+    [Fact]
+    public async Task Calibrate_on_nab_then_replay_with_labels_detects_the_jump()
+    {
+        var nab = Path.Combine(RepositoryPaths.SharedData, "nab");
+        var config = _dir.Write("nab.json", $$"""
+            {
+              "pipelines": [ {
+                "name": "nab",
+                "sources": [ { "type": "replay", "channels": [ { "name": "value" } ], "replay": { "path": "unused.csv" } } ],
+                "window": { "size": 144, "hop": 48, "maxGapSeconds": 21600 },
+                "features": [ { "kind": "statistics", "statistics": [ "mean", "std", "min", "max", "slope" ] }, { "kind": "standardize" } ],
+                "model": { "path": "{{_dir.Combine("nab-model", "model.onnx")}}" },
+                "alert": { "raiseWindows": 2, "clearWindows": 6, "cooldownSeconds": 43200, "updateIntervalSeconds": 0 }
+              } ]
+            }
+            """);
+        var input = Path.Combine(nab, "art_daily_jumpsup.csv");
+        var calibrated = await AgentProcess.RunAsync(["calibrate", "--config", config, "--input", input, "--take", "15%", "--out", _dir.Combine("nab-model")]);
+        calibrated.ExitCode.Should().Be(0, calibrated.Stderr);
+
+        var replay = await AgentProcess.RunAsync(["replay", "--config", config, "--input", input, "--labels", Path.Combine(nab, "anomaly_windows.json"), "--json"]);
+        replay.ExitCode.Should().Be(0, replay.Stderr);
+        var summary = JsonDocument.Parse(replay.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        summary.GetProperty("labelled_windows").GetInt32().Should().Be(1);
+        summary.GetProperty("detected").GetInt32().Should().Be(1);
+        summary.GetProperty("recall").GetDouble().Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Bad_inputs_are_clear_errors()
+    {
+        (await AgentProcess.RunAsync(["calibrate", "--config", DemoConfig, "--input", _dir.Combine("missing.csv"), "--out", _dir.Combine("x")]))
+            .Should().Match<(int ExitCode, string Stdout, string Stderr)>(r => r.ExitCode == ExitCodes.DataError && r.Stderr.Contains("does not exist"));
+        (await AgentProcess.RunAsync(["calibrate", "--config", DemoConfig, "--input", DemoConfig, "--take", "150%", "--out", _dir.Combine("x")]))
+            .ExitCode.Should().Be(ExitCodes.Usage);
+        (await AgentProcess.RunAsync(["replay", "--config", DemoConfig, "--pipeline", "nope", "--input", DemoConfig]))
+            .Stderr.Should().Contain("no sensor pipeline named 'nope'");
+        var notOnnx = _dir.Write("bad/model.onnx", "this is not a model");
+        var replay = await AgentProcess.RunAsync(["replay", "--config", DemoConfig, "--input", DemoConfig, "--model", notOnnx]);
+        replay.ExitCode.Should().Be(ExitCodes.DataError);
+        replay.Stderr.Should().Contain("model.onnx");
+    }
+
+    private static string Hash(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
+
+    public void Dispose() => _dir.Dispose();
+}
