@@ -52,7 +52,7 @@ public sealed class SystemdLifecycleServiceTests : IDisposable
     {
         var (service, lifetime, health, gate, listener) = Create(TimeSpan.FromMilliseconds(200));
         using var _ = listener;
-        var heartbeat = new Heartbeat("pipeline demo", TimeSpan.FromMilliseconds(400));
+        var heartbeat = new Heartbeat("pipeline demo", TimeSpan.FromMilliseconds(1500));
         health.Register(heartbeat);
         gate.Register("pipeline demo");
 
