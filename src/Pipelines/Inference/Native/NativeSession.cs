@@ -38,15 +38,15 @@ internal sealed unsafe partial class NativeSession : IDisposable
         return new NativeSession(api, OrtSessionHandle.Own(session));
     }
 
-    /// <summary>An OrtValue over <paramref name="pinned"/>; the caller keeps the array alive (it is on the pinned heap).</summary>
-    public OrtValueHandle CreateTensor(NativeEnvironment environment, byte[] pinned, long[] shape, TensorElementType type)
+    /// <summary>An OrtValue over <paramref name="length"/> bytes of <paramref name="pinned"/> from <paramref name="offset"/>; the caller keeps the array alive (it is on the pinned heap).</summary>
+    public OrtValueHandle CreateTensor(NativeEnvironment environment, byte[] pinned, int offset, int length, long[] shape, TensorElementType type)
     {
         nint value;
         fixed (long* dims = shape)
         {
-            var data = (void*)Marshal.UnsafeAddrOfPinnedArrayElement(pinned, 0);
+            var data = (void*)Marshal.UnsafeAddrOfPinnedArrayElement(pinned, offset);
             OrtStatus.ThrowIfFailed(_api.CreateTensorWithDataAsOrtValue(
-                environment.CpuMemory.DangerousGetHandle(), data, (nuint)pinned.Length, dims, (nuint)shape.Length, (int)type, &value));
+                environment.CpuMemory.DangerousGetHandle(), data, (nuint)length, dims, (nuint)shape.Length, (int)type, &value));
         }
 
         return OrtValueHandle.Own(value);
