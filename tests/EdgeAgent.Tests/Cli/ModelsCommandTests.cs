@@ -93,7 +93,7 @@ public sealed class ModelsCommandTests : IDisposable
 
     [Theory]
     [InlineData("inference.arena.maxMegabytes=0", "*inference.arena.maxMegabytes*")]
-    [InlineData("inference.executionProviders[0]=warpdrive", "*inference.executionProviders[[]0]*'warpdrive' is not an execution provider*")]
+    [InlineData("inference.executionProviders[0]=warpdrive", "*inference.executionProviders?0?*'warpdrive' is not an execution provider*")]
     [InlineData("inference.graphOptimization=maximum", "*inference.graphOptimization*")]
     public async Task A_bad_inference_setting_exits_78_naming_its_path(string setting, string message)
     {
