@@ -49,7 +49,19 @@ public sealed class TensorBuffer : IDisposable
 
     internal long[] ShapeArray { get; }
 
+    /// <summary>True when the leading dim is the batch: dynamic in the model and sized by the batch at load.</summary>
+    internal bool IsBatched { get; set; }
+
     internal OrtValueHandle Value { get; }
+
+    /// <summary>Another OrtValue over the same buffer with the leading dim set to <paramref name="rows"/>.</summary>
+    internal OrtValueHandle ValueForRows(NativeSession session, NativeEnvironment environment, long rows)
+    {
+        var shape = (long[])ShapeArray.Clone();
+        shape[0] = rows;
+        var bytes = checked((int)(shape.Aggregate(1L, (a, b) => a * b) * TensorElementTypes.SizeOf(ElementType)));
+        return session.CreateTensor(environment, _data, _offset, bytes, shape, ElementType);
+    }
 
     /// <summary>The elements as <typeparamref name="T"/>, which must match <see cref="ElementType"/> (float, byte, sbyte, short, ushort, int, uint, long, ulong, Half, bool, double).</summary>
     public Span<T> AsSpan<T>()
