@@ -3,11 +3,13 @@
 # libonnxruntime.so.1 1.30.0 and the same model files, interleaved in rounds so machine noise hits all three alike.
 # Then: int8 QDQ vs float accuracy, cold load vs load from the optimised-model cache, BenchmarkDotNet's allocation column.
 #
-#   tests/Benchmarks/run-inference-bench.sh [ROUNDS]        (results: tests/Benchmarks/results/inference.md)
+#   tests/Benchmarks/run-inference-bench.sh [ROUNDS=9]      (results: tests/Benchmarks/results/inference.md)
+# Needs gcc, node and npm (onnxruntime-common@1.30.0 is installed into a temp dir), and the onnxruntime-node tarball
+# that install.sh fetched into ~/.cache/edgeagent.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
-ROUNDS=${1:-3}
+ROUNDS=${1:-9}
 THREADS=${THREADS:-1}
 CACHE=${EDGEAGENT_CACHE:-/root/.cache/edgeagent}
 LIB=${EDGEAGENT_ORT_LIB:-$CACHE/onnxruntime-node-1.30.0/linux-x64/libonnxruntime.so.1}

@@ -10,7 +10,11 @@ internal static class ModelBench
     public static BenchResult Measure(ModelSession session, int runs, int warmup)
     {
         Fill(session);
-        for (var i = 0; i < warmup; i++)
+
+        // At least half a second of warm-up as well: tiered compilation promotes the loop ~100 ms after start and
+        // does one-time bookkeeping on this thread, which would otherwise show up as bytes allocated per run.
+        var warmupStart = Stopwatch.GetTimestamp();
+        for (var i = 0; i < warmup || (warmup > 0 && Stopwatch.GetElapsedTime(warmupStart).TotalSeconds < 0.5); i++)
         {
             session.Run();
         }

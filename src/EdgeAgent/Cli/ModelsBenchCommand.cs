@@ -12,7 +12,7 @@ public static class ModelsBenchCommand
     {
         var path = new Argument<string>("PATH") { Description = "The .onnx file." };
         var runs = new Option<int>("--runs") { Description = "Timed runs.", DefaultValueFactory = _ => 1000 };
-        var warmup = new Option<int>("--warmup") { Description = "Untimed runs first.", DefaultValueFactory = _ => 50 };
+        var warmup = new Option<int>("--warmup") { Description = "Untimed runs first (at least 0.5 s of them unless 0, so the JIT has settled).", DefaultValueFactory = _ => 50 };
         var threads = new Option<int?>("--threads") { Description = "Intra-op threads (default: inference.intraOpThreads)." };
         var providers = new Option<string?>("--providers") { Description = "Execution providers in order, e.g. xnnpack,cpu (default: inference.executionProviders).", HelpName = "LIST" };
         var shapes = new Option<string[]>("--shape")

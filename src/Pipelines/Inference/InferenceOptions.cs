@@ -59,7 +59,5 @@ public sealed class InferenceOptions : IValidatedOptions
                     $"'{name}' is not an execution provider the agent knows; use one of {string.Join(", ", ExecutionProviderNames.Known)}"));
             }
         }
-
-        Arena.Validate(ConfigPath.Child(path, "arena"), errors);
     }
 }

@@ -52,6 +52,7 @@ public sealed class InferenceRuntime : IDisposable
         logger ??= NullLogger.Instance;
         var errors = new List<ConfigError>();
         options.Validate("inference", errors);
+        options.Arena.Validate("inference.arena", errors);
         if (options.Arena.Enabled && options.Arena.MaxMegabytes < ArenaOptions.MinimumMegabytes)
         {
             errors.Add(new ConfigError("inference.arena.maxMegabytes",

@@ -28,7 +28,7 @@ public sealed partial class ModelSession
                 {
                     // A damaged cache entry is rebuilt from the source model rather than failing the pipeline.
                     File.Delete(cache.CachedPath);
-                    (native, used) = CreateSession(runtime, fullPath, load, providers, cache, fromCache: false);
+                    (native, used) = CreateWithFallback(runtime, fullPath, load, providers, cache);
                 }
             }
             else

@@ -19,6 +19,7 @@ public sealed partial class ModelSession
         }
 
         var created = new List<TensorBuffer>();
+        NativeBinding? binding = null;
         try
         {
             var inputs = new TensorBuffer[inputSignatures.Length];
@@ -58,10 +59,12 @@ public sealed partial class ModelSession
                 created.Add(outputs[i]);
             }
 
-            native.Bind(inputNames, inputValues, outputNames, outputs.Select(t => t.Value).ToArray());
+            var capacity = BatchCapacityOf(inputs, inputSignatures, outputs, outputSignatures);
+            native.SetNames(inputNames, outputNames);
+            binding = new NativeBinding(inputValues, outputs.Select(t => t.Value).ToArray());
             try
             {
-                native.Run();
+                native.Run(binding);
             }
             catch (OrtException ex)
             {
@@ -73,12 +76,13 @@ public sealed partial class ModelSession
             var ort = native.Metadata();
             var metadata = new ModelMetadata(header.IrVersion, header.Opsets, ort.Producer.Length > 0 ? ort.Producer : header.Producer,
                 header.ProducerVersion, ort.GraphName, ort.Domain, ort.Description, ort.Version, ort.Custom);
-            var session = new ModelSession(runtime, path, native, metadata, inputs, outputs, providers, fromCache, creationTime, Stopwatch.GetElapsedTime(start));
+            var session = new ModelSession(runtime, path, native, binding, capacity, metadata, inputs, outputs, providers, fromCache, creationTime, Stopwatch.GetElapsedTime(start));
             runtime.Track(session);
             return session;
         }
         catch
         {
+            binding?.Dispose();
             foreach (var tensor in created)
             {
                 tensor.Dispose();
@@ -109,6 +113,27 @@ public sealed partial class ModelSession
     }
 
     private static string Mebibytes(long bytes) => (bytes / (1024.0 * 1024.0)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
+
+    // The batch a session can run fewer rows of: the leading dim of every input whose leading dim is dynamic, if they
+    // agree. Outputs follow when their leading dim is dynamic too and came out at that size.
+    private static int BatchCapacityOf(TensorBuffer[] inputs, TensorSignature[] inputSignatures, TensorBuffer[] outputs, TensorSignature[] outputSignatures)
+    {
+        var batched = inputs.Where((t, i) => inputSignatures[i].Dimensions.Length > 0 && inputSignatures[i].Dimensions[0] <= 0).ToList();
+        if (batched.Count == 0 || batched.Any(t => t.ShapeArray[0] != batched[0].ShapeArray[0]) || batched[0].ShapeArray[0] > int.MaxValue)
+        {
+            return 0;
+        }
+
+        var capacity = (int)batched[0].ShapeArray[0];
+        batched.ForEach(t => t.IsBatched = true);
+        for (var i = 0; i < outputs.Length; i++)
+        {
+            var declared = outputSignatures[i].Dimensions;
+            outputs[i].IsBatched = declared.Length > 0 && declared[0] <= 0 && outputs[i].ShapeArray.Length > 0 && outputs[i].ShapeArray[0] == capacity;
+        }
+
+        return capacity;
+    }
 
     private static void RequireSupported(string path, string kind, TensorSignature signature)
     {

@@ -12,15 +12,21 @@ public sealed partial class ModelSession : IDisposable
 {
     private readonly InferenceRuntime _runtime;
     private readonly NativeSession _native;
+    private readonly NativeBinding _binding;
+    private readonly NativeBinding?[] _rowBindings;
+    private readonly List<OrtValueHandle> _rowValues = [];
     private readonly Dictionary<string, TensorBuffer> _byName;
     private bool _disposed;
 
-    private ModelSession(InferenceRuntime runtime, string path, NativeSession native, ModelMetadata metadata, TensorBuffer[] inputs, TensorBuffer[] outputs,
+    private ModelSession(InferenceRuntime runtime, string path, NativeSession native, NativeBinding binding, int batchCapacity, ModelMetadata metadata, TensorBuffer[] inputs, TensorBuffer[] outputs,
         IReadOnlyList<string> providers, bool fromCache, TimeSpan creationTime, TimeSpan loadTime)
     {
         _runtime = runtime;
         Path = path;
         _native = native;
+        _binding = binding;
+        BatchCapacity = batchCapacity;
+        _rowBindings = new NativeBinding?[batchCapacity + 1];
         Metadata = metadata;
         Inputs = inputs;
         Outputs = outputs;
@@ -55,11 +61,33 @@ public sealed partial class ModelSession : IDisposable
 
     public TensorBuffer Output(string name) => Find(name, Outputs);
 
+    /// <summary>
+    /// The batch the buffers were sized for (the leading dynamic dim of the inputs), or 0 when the model has no
+    /// dynamic batch dim. <see cref="Run(int)"/> runs fewer rows than this.
+    /// </summary>
+    public int BatchCapacity { get; }
+
     /// <summary>Runs the model on the current input buffers; results are in the output buffers when it returns.</summary>
     public void Run()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _native.Run();
+        _native.Run(_binding);
+    }
+
+    /// <summary>
+    /// Runs only the first <paramref name="rows"/> rows of the batch (e.g. a backlog smaller than the batch): inputs
+    /// are read from, and batched outputs written to, the first rows of the same buffers. The first run with a given
+    /// row count sets up its tensors (and allocates); after that it allocates nothing.
+    /// </summary>
+    public void Run(int rows)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if ((uint)(rows - 1) >= (uint)BatchCapacity)
+        {
+            ThrowRows(rows);
+        }
+
+        _native.Run(_rowBindings[rows] ?? CreateRowBinding(rows));
     }
 
     /// <summary>The counters of the arena this session allocates from (the shared one when inference.arena is enabled).</summary>
@@ -78,11 +106,49 @@ public sealed partial class ModelSession : IDisposable
         _disposed = true;
         _runtime.Untrack(this);
         _native.Dispose();
+        _binding.Dispose();
+        foreach (var binding in _rowBindings)
+        {
+            binding?.Dispose();
+        }
+
+        foreach (var value in _rowValues)
+        {
+            value.Dispose();
+        }
+
         foreach (var tensor in _byName.Values)
         {
             tensor.Dispose();
         }
     }
+
+    private NativeBinding CreateRowBinding(int rows)
+    {
+        if (rows == BatchCapacity)
+        {
+            return _rowBindings[rows] = _binding;
+        }
+
+        OrtValueHandle ValueOf(TensorBuffer tensor)
+        {
+            if (!tensor.IsBatched)
+            {
+                return tensor.Value;
+            }
+
+            var value = tensor.ValueForRows(_native, _runtime.Environment, rows);
+            _rowValues.Add(value);
+            return value;
+        }
+
+        return _rowBindings[rows] = new NativeBinding(Inputs.Select(ValueOf).ToArray(), Outputs.Select(ValueOf).ToArray());
+    }
+
+    private void ThrowRows(int rows) =>
+        throw new ArgumentOutOfRangeException(nameof(rows), rows, BatchCapacity == 0
+            ? $"model '{Path}' has no dynamic batch dimension; use Run()"
+            : $"model '{Path}' was loaded for batches of up to {BatchCapacity} rows (ModelLoadOptions.BatchSize)");
 
     private TensorBuffer Find(string name, IReadOnlyList<TensorBuffer> list) =>
         _byName.TryGetValue(name, out var tensor) && list.Contains(tensor)

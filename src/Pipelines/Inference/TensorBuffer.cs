@@ -10,7 +10,10 @@ namespace EdgeAgent.Pipelines.Inference;
 /// </summary>
 public sealed class TensorBuffer : IDisposable
 {
+    // ORT's own allocator aligns tensors to 64 bytes and MLAS kernels run their fastest paths on aligned data.
+    private const int Alignment = 64;
     private readonly byte[] _data;
+    private readonly int _offset;
 
     internal TensorBuffer(string name, TensorElementType elementType, long[] shape, long[] declared, string?[] symbols, NativeSession session, NativeEnvironment environment)
     {
@@ -21,9 +24,10 @@ public sealed class TensorBuffer : IDisposable
         Symbols = symbols;
         ElementCount = shape.Aggregate(1L, (a, b) => checked(a * b));
         var bytes = checked((int)(ElementCount * TensorElementTypes.SizeOf(elementType)));
-        _data = GC.AllocateArray<byte>(Math.Max(bytes, 1), pinned: true);
+        _data = GC.AllocateArray<byte>(bytes + Alignment, pinned: true);
+        _offset = AlignedOffset(_data);
         ByteCount = bytes;
-        Value = session.CreateTensor(environment, _data, shape, elementType);
+        Value = session.CreateTensor(environment, _data, _offset, bytes, shape, elementType);
     }
 
     public string Name { get; }
@@ -45,7 +49,19 @@ public sealed class TensorBuffer : IDisposable
 
     internal long[] ShapeArray { get; }
 
+    /// <summary>True when the leading dim is the batch: dynamic in the model and sized by the batch at load.</summary>
+    internal bool IsBatched { get; set; }
+
     internal OrtValueHandle Value { get; }
+
+    /// <summary>Another OrtValue over the same buffer with the leading dim set to <paramref name="rows"/>.</summary>
+    internal OrtValueHandle ValueForRows(NativeSession session, NativeEnvironment environment, long rows)
+    {
+        var shape = (long[])ShapeArray.Clone();
+        shape[0] = rows;
+        var bytes = checked((int)(shape.Aggregate(1L, (a, b) => a * b) * TensorElementTypes.SizeOf(ElementType)));
+        return session.CreateTensor(environment, _data, _offset, bytes, shape, ElementType);
+    }
 
     /// <summary>The elements as <typeparamref name="T"/>, which must match <see cref="ElementType"/> (float, byte, sbyte, short, ushort, int, uint, long, ulong, Half, bool, double).</summary>
     public Span<T> AsSpan<T>()
@@ -56,15 +72,22 @@ public sealed class TensorBuffer : IDisposable
             ThrowTypeMismatch(typeof(T));
         }
 
-        return MemoryMarshal.Cast<byte, T>(_data.AsSpan(0, ByteCount));
+        return MemoryMarshal.Cast<byte, T>(_data.AsSpan(_offset, ByteCount));
     }
 
     /// <summary>The raw bytes, whatever the element type.</summary>
-    public Span<byte> AsBytes() => _data.AsSpan(0, ByteCount);
+    public Span<byte> AsBytes() => _data.AsSpan(_offset, ByteCount);
 
     public override string ToString() => $"{Name}: {TensorElementTypes.Name(ElementType)}[{string.Join('x', ShapeArray)}]";
 
     public void Dispose() => Value.Dispose();
+
+    // The array is on the pinned heap, so the address (and the offset that aligns it) never changes.
+    private static unsafe int AlignedOffset(byte[] pinned)
+    {
+        var address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned));
+        return (int)((Alignment - (address % Alignment)) % Alignment);
+    }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void ThrowTypeMismatch(Type requested) =>

@@ -91,6 +91,20 @@ public sealed class ModelsCommandTests : IDisposable
         stderr.Trim().Should().Match(message).And.NotContain("   at ");
     }
 
+    [Theory]
+    [InlineData("inference.arena.maxMegabytes=0", "*inference.arena.maxMegabytes*")]
+    [InlineData("inference.executionProviders[0]=warpdrive", "*inference.executionProviders?0?*'warpdrive' is not an execution provider*")]
+    [InlineData("inference.graphOptimization=maximum", "*inference.graphOptimization*")]
+    public async Task A_bad_inference_setting_exits_78_naming_its_path(string setting, string message)
+    {
+        var path = TestModels.Add(4).Save(_directory.Combine("add.onnx"));
+
+        var (code, _, stderr) = await AgentProcess.RunAsync(["models", "bench", path, "--set", setting]);
+
+        code.Should().Be(78);
+        stderr.Should().Match(message);
+    }
+
     [Fact]
     public async Task A_model_that_is_not_onnx_exits_65_naming_the_file()
     {

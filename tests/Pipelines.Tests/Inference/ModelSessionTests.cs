@@ -92,6 +92,63 @@ public sealed class ModelSessionTests : IDisposable
     }
 
     [Fact]
+    public void A_backlog_smaller_than_the_batch_runs_as_fewer_rows_of_the_same_buffers()
+    {
+        using var session = Load(TestModels.DynamicBatch(), "rows.onnx", new ModelLoadOptions { BatchSize = 8 });
+        session.BatchCapacity.Should().Be(8);
+        var x = session.Input("x").AsSpan<float>();
+        x.Fill(1);
+        session.Output("s").AsSpan<float>().Fill(-1);
+
+        session.Run(3);
+
+        // Rows 0..2 are computed (1+2+3+4 = 10); rows 3..7 of the output are untouched.
+        session.Output("s").AsSpan<float>().ToArray().Should().Equal(10, 10, 10, -1, -1, -1, -1, -1);
+        session.Run(8);
+        session.Output("s").AsSpan<float>().ToArray().Should().OnlyContain(v => v == 10);
+    }
+
+    [Fact]
+    public void Running_varying_row_counts_allocates_nothing_once_each_count_was_seen()
+    {
+        using var session = Load(TestModels.DynamicBatch(), "rows_alloc.onnx", new ModelLoadOptions { BatchSize = 16 });
+        for (var rows = 1; rows <= 16; rows++)
+        {
+            session.Run(rows);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 3000; i++)
+        {
+            session.Run(1 + (i % 16));
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(9)]
+    public void A_row_count_outside_the_batch_is_refused(int rows)
+    {
+        using var session = Load(TestModels.DynamicBatch(), "rows_bad.onnx", new ModelLoadOptions { BatchSize = 8 });
+
+        var act = () => session.Run(rows);
+
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*batches of up to 8 rows*");
+    }
+
+    [Fact]
+    public void A_model_without_a_dynamic_batch_has_no_row_runs()
+    {
+        using var session = Load(TestModels.Add(4), "fixed.onnx");
+
+        session.BatchCapacity.Should().Be(0);
+        var act = () => session.Run(1);
+        act.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*no dynamic batch dimension*");
+    }
+
+    [Fact]
     public void A_named_dimension_and_a_full_shape_override_are_applied()
     {
         using var byName = Load(TestModels.DynamicBatch(), "named.onnx", new ModelLoadOptions { Dimensions = new Dictionary<string, long> { ["N"] = 3 } });

@@ -80,6 +80,26 @@ public sealed class SessionOptionsTests : IDisposable
     }
 
     [Fact]
+    public void A_damaged_cache_entry_is_rebuilt_from_the_source_model()
+    {
+        var cache = _directory.Combine("cache");
+        var runtime = Runtime(o => o.OptimizedModelCache = cache);
+        var path = TestModels.Add(4).Save(_directory.Combine("model.onnx"));
+        runtime.LoadModel(path).Dispose();
+        var entry = Directory.GetFiles(cache).Single();
+        File.WriteAllText(entry, "half-written");
+
+        using (var rebuilt = runtime.LoadModel(path))
+        {
+            rebuilt.LoadedFromCache.Should().BeFalse();
+            rebuilt.Run();
+        }
+
+        using var cached = runtime.LoadModel(path);
+        cached.LoadedFromCache.Should().BeTrue("the rebuilt entry is valid again");
+    }
+
+    [Fact]
     public void A_changed_model_is_not_served_from_a_stale_cache_entry()
     {
         var cache = _directory.Combine("cache");

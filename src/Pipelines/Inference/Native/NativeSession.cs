@@ -3,21 +3,16 @@ using System.Runtime.InteropServices;
 namespace EdgeAgent.Pipelines.Inference.Native;
 
 /// <summary>
-/// An OrtSession plus what Run needs, laid out once in native memory: the UTF-8 input and output names and the
-/// OrtValue* arrays of the tensors over our pinned buffers. <see cref="Run"/> is then a single call.
+/// An OrtSession plus what Run needs, laid out once in native memory: the UTF-8 input and output names here, the
+/// OrtValue* arrays of the tensors over our pinned buffers in a <see cref="NativeBinding"/>. Run is then one call.
 /// </summary>
 internal sealed unsafe partial class NativeSession : IDisposable
 {
     private readonly OrtApi _api;
     private readonly OrtSessionHandle _session;
     private readonly nint _rawSession;
-    private OrtValueHandle[] _boundValues = [];
     private NativeStrings? _inputNames;
     private NativeStrings? _outputNames;
-    private nint* _inputValues;
-    private nint* _outputValues;
-    private nuint _inputCount;
-    private nuint _outputCount;
 
     private NativeSession(OrtApi api, OrtSessionHandle session)
     {
@@ -38,15 +33,15 @@ internal sealed unsafe partial class NativeSession : IDisposable
         return new NativeSession(api, OrtSessionHandle.Own(session));
     }
 
-    /// <summary>An OrtValue over <paramref name="pinned"/>; the caller keeps the array alive (it is on the pinned heap).</summary>
-    public OrtValueHandle CreateTensor(NativeEnvironment environment, byte[] pinned, long[] shape, TensorElementType type)
+    /// <summary>An OrtValue over <paramref name="length"/> bytes of <paramref name="pinned"/> from <paramref name="offset"/>; the caller keeps the array alive (it is on the pinned heap).</summary>
+    public OrtValueHandle CreateTensor(NativeEnvironment environment, byte[] pinned, int offset, int length, long[] shape, TensorElementType type)
     {
         nint value;
         fixed (long* dims = shape)
         {
-            var data = (void*)Marshal.UnsafeAddrOfPinnedArrayElement(pinned, 0);
+            var data = (void*)Marshal.UnsafeAddrOfPinnedArrayElement(pinned, offset);
             OrtStatus.ThrowIfFailed(_api.CreateTensorWithDataAsOrtValue(
-                environment.CpuMemory.DangerousGetHandle(), data, (nuint)pinned.Length, dims, (nuint)shape.Length, (int)type, &value));
+                environment.CpuMemory.DangerousGetHandle(), data, (nuint)length, dims, (nuint)shape.Length, (int)type, &value));
         }
 
         return OrtValueHandle.Own(value);
@@ -103,33 +98,19 @@ internal sealed unsafe partial class NativeSession : IDisposable
         }
     }
 
-    /// <summary>Lays out the names and value pointers Run takes; the handles stay referenced until disposal.</summary>
-    public void Bind(string[] inputNames, OrtValueHandle[] inputs, string[] outputNames, OrtValueHandle[] outputs)
+    /// <summary>Lays out the input and output names Run takes, in the order of every binding's values.</summary>
+    public void SetNames(string[] inputNames, string[] outputNames)
     {
-        FreeBinding();
-        _boundValues = [.. inputs, .. outputs];
+        _inputNames?.Dispose();
+        _outputNames?.Dispose();
         _inputNames = new NativeStrings(inputNames);
         _outputNames = new NativeStrings(outputNames);
-        _inputValues = (nint*)NativeMemory.Alloc((nuint)Math.Max(1, inputs.Length), (nuint)sizeof(nint));
-        _outputValues = (nint*)NativeMemory.Alloc((nuint)Math.Max(1, outputs.Length), (nuint)sizeof(nint));
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            _inputValues[i] = inputs[i].DangerousGetHandle();
-        }
-
-        for (var i = 0; i < outputs.Length; i++)
-        {
-            _outputValues[i] = outputs[i].DangerousGetHandle();
-        }
-
-        _inputCount = (nuint)inputs.Length;
-        _outputCount = (nuint)outputs.Length;
     }
 
     /// <summary>The hot path: one native call, no managed allocation unless ORT reports an error.</summary>
-    public void Run()
+    public void Run(NativeBinding binding)
     {
-        var status = _api.Run(_rawSession, 0, _inputNames!.Pointers, _inputValues, _inputCount, _outputNames!.Pointers, _outputCount, _outputValues);
+        var status = _api.Run(_rawSession, 0, _inputNames!.Pointers, binding.Inputs, binding.InputCount, _outputNames!.Pointers, binding.OutputCount, binding.Outputs);
         if (status != 0)
         {
             OrtStatus.ThrowIfFailed(status);
@@ -147,7 +128,8 @@ internal sealed unsafe partial class NativeSession : IDisposable
 
     public void Dispose()
     {
-        FreeBinding();
+        _inputNames?.Dispose();
+        _outputNames?.Dispose();
         _session.Dispose();
     }
 
@@ -167,17 +149,5 @@ internal sealed unsafe partial class NativeSession : IDisposable
         }
 
         return result;
-    }
-
-    private void FreeBinding()
-    {
-        _inputNames?.Dispose();
-        _outputNames?.Dispose();
-        NativeMemory.Free(_inputValues);
-        NativeMemory.Free(_outputValues);
-        _inputNames = _outputNames = null;
-        _inputValues = _outputValues = null;
-        _inputCount = _outputCount = 0;
-        _boundValues = [];
     }
 }

@@ -30,6 +30,7 @@ internal static unsafe class OrtLogSink
 
         try
         {
+            var text = OrtApi.Utf8(message).TrimEnd();
             var level = severity switch
             {
                 >= OrtLoggingLevel.Fatal => LogLevel.Critical,
@@ -37,7 +38,14 @@ internal static unsafe class OrtLogSink
                 OrtLoggingLevel.Warning => LogLevel.Warning,
                 _ => LogLevel.Debug,
             };
-            InferenceLog.OrtMessage(logger, level, OrtApi.Utf8(category), OrtApi.Utf8(message).TrimEnd());
+            // Writing the optimised-model cache always triggers this warning; the cache is per device by design
+            // (its key holds the ORT version and providers), so it is not news worth a warning at every cold load.
+            if (text.StartsWith("Serializing optimized model with Graph Optimization level greater than", StringComparison.Ordinal))
+            {
+                level = LogLevel.Debug;
+            }
+
+            InferenceLog.OrtMessage(logger, level, OrtApi.Utf8(category), text);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
