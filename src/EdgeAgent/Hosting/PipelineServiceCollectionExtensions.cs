@@ -4,7 +4,9 @@ using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Preprocessing;
 using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace EdgeAgent.Hosting;
 
@@ -18,6 +20,12 @@ public static class PipelineServiceCollectionExtensions
     {
         services.AddSingleton(_ => new ModelStore(options.StateDirectory));
         services.AddSensorPipelines(options.Pipelines, options.DeviceId, BindModel);
+        foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Sensor))
+        {
+            services.AddSingleton<ITelemetryContributor>(provider => new SensorPipelineTelemetry(pipeline.Name,
+                () => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().First(s => s.Runner.Name == pipeline.Name).Runner));
+        }
+
         return services;
     }
 
