@@ -22,7 +22,8 @@ public sealed partial class SensorModelDeployment : IModelDeployment
     private readonly ModelStore _store;
     private readonly OtaOptions _ota;
     private readonly ILogger _logger;
-    private readonly Dictionary<string, SensorModelManifest?> _serving = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SensorModelManifest?> _serving = new(StringComparer.Ordinal);
+    private int _busy;
 
     /// <param name="pipelines">Finds a running pipeline by name (null when it is not running).</param>
     public SensorModelDeployment(IEnumerable<PipelineOptions> pipelines, Func<string, SensorPipeline?> running, Func<InferenceRuntime> runtime,
@@ -42,9 +43,28 @@ public sealed partial class SensorModelDeployment : IModelDeployment
     /// <summary>The pause of the last swap (for status and benchmarks).</summary>
     public TimeSpan LastSwapPause { get; private set; }
 
+    /// <summary>True while an update is being validated, swapped or watched.</summary>
+    public bool Busy => Volatile.Read(ref _busy) != 0;
+
+    /// <summary>The name and version a pipeline's loop runs now (null when its model has no manifest).</summary>
+    public (string Name, string Version)? Serving(string pipeline) => ServingManifest(pipeline) is { } m ? (m.Name, m.Version) : null;
+
     public string? ModelName(string pipeline) => ServingManifest(pipeline)?.Name ?? _store.Active(pipeline)?.Name;
 
     public async Task<DeploymentFailure?> DeployAsync(string pipeline, StoredModel model, Action<UpdateState> progress, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _busy, 1);
+        try
+        {
+            return await DeployCoreAsync(pipeline, model, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _busy, 0);
+        }
+    }
+
+    private async Task<DeploymentFailure?> DeployCoreAsync(string pipeline, StoredModel model, CancellationToken cancellationToken)
     {
         if (!_options.TryGetValue(pipeline, out var options) || _pipelines(pipeline) is not { } live)
         {
