@@ -40,8 +40,8 @@ public sealed partial class SensorModelDeployment : IModelDeployment
 
     public IReadOnlySet<string> Pipelines { get; }
 
-    /// <summary>The pause of the last swap (for status and benchmarks).</summary>
-    public TimeSpan LastSwapPause { get; private set; }
+    /// <summary>The last forward swap (its pause and the window count at which it happened), for status and benchmarks.</summary>
+    public ModelSwap? LastSwap { get; private set; }
 
     /// <summary>True while an update is being validated, swapped or watched.</summary>
     public bool Busy => Volatile.Read(ref _busy) != 0;
@@ -86,9 +86,9 @@ public sealed partial class SensorModelDeployment : IModelDeployment
                 $"pipeline '{pipeline}' did not reach its next window within {_ota.SwapTimeoutSeconds}s (is its source running?); the previous model keeps serving", false);
         }
 
-        var (previous, pause) = swapped.Value;
-        LastSwapPause = pause;
-        LogSwapped(_logger, pipeline, model.Name, model.Version, pause.TotalMilliseconds);
+        var (previous, swap) = swapped.Value;
+        LastSwap = swap;
+        LogSwapped(_logger, pipeline, model.Name, model.Version, swap.Pause.TotalMilliseconds);
         _serving[pipeline] = manifest;
         var unhealthy = await WatchAsync(live, cancellationToken).ConfigureAwait(false);
         if (unhealthy is null)
@@ -147,7 +147,7 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         return candidate;
     }
 
-    private async Task<(IWindowModel Previous, TimeSpan Pause)?> SwapAsync(SensorPipeline live, IWindowModel model, SensorModelManifest? manifest, CancellationToken cancellationToken)
+    private async Task<(IWindowModel Previous, ModelSwap Swap)?> SwapAsync(SensorPipeline live, IWindowModel model, SensorModelManifest? manifest, CancellationToken cancellationToken)
     {
         var standardization = live.Features.Standardization;
         var swap = new ModelSwap(model, manifest is null || standardization is null ? null : () => standardization.Set(manifest.Mean, manifest.Std));
@@ -164,7 +164,7 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         try
         {
             var previous = await swap.Completion.WaitAsync(TimeSpan.FromSeconds(_ota.SwapTimeoutSeconds), cancellationToken).ConfigureAwait(false);
-            return (previous, swap.Pause);
+            return (previous, swap);
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
@@ -174,7 +174,7 @@ public sealed partial class SensorModelDeployment : IModelDeployment
             }
 
             // The loop took it meanwhile.
-            return (await swap.Completion.ConfigureAwait(false), swap.Pause);
+            return (await swap.Completion.ConfigureAwait(false), swap);
         }
     }
 
