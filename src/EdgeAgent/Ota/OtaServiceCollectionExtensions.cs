@@ -35,14 +35,19 @@ public static class OtaServiceCollectionExtensions
             ota,
             provider.GetRequiredService<ILogger<SensorModelDeployment>>()));
         services.AddSingleton<IModelDeployment>(provider => provider.GetRequiredService<SensorModelDeployment>());
-        services.AddSingleton(provider => new UpdateCoordinator(
-            provider.GetRequiredService<ModelStore>(),
-            new BundleInstaller(provider.GetRequiredService<ModelStore>(), ota),
-            new ArtifactDownloader(new HttpClient(), ota.MaxArtifactMegabytes * 1024L * 1024L, TimeSpan.FromMinutes(10)),
-            provider.GetRequiredService<IModelDeployment>(),
-            provider.GetRequiredService<OtaStatusBoard>(),
-            TimeProvider.System,
-            provider.GetRequiredService<ILogger<UpdateCoordinator>>()));
+        services.AddSingleton(provider =>
+        {
+            var store = provider.GetRequiredService<ModelStore>();
+            StoreSeeder.Seed(store, options.Pipelines);
+            return new UpdateCoordinator(
+                store,
+                new BundleInstaller(store, ota),
+                new ArtifactDownloader(new HttpClient(), ota.MaxArtifactMegabytes * 1024L * 1024L, TimeSpan.FromMinutes(10)),
+                provider.GetRequiredService<IModelDeployment>(),
+                provider.GetRequiredService<OtaStatusBoard>(),
+                TimeProvider.System,
+                provider.GetRequiredService<ILogger<UpdateCoordinator>>());
+        });
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<UpdateCoordinator>());
         services.AddSingleton<IHostedService>(provider => new ActiveStateWatcher(
             provider.GetRequiredService<ModelStore>(),
