@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "latency" => InferenceTool.Latency(args[1..]),
     "accuracy" => InferenceTool.Accuracy(args[1]),
     "camera-load" => await CameraLoad(),
+    "ota-swap" => await EdgeAgent.Benchmarks.Ota.OtaSwapProbe.RunAsync(),
     _ => Run(args),
 };
 

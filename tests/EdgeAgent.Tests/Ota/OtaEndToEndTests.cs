@@ -79,6 +79,68 @@ public sealed class OtaEndToEndTests : IDisposable
         status.Should().Contain("demo: demo 2.0.0");
     }
 
+    [Fact]
+    public async Task Killed_during_an_update_the_agent_restarts_consistent_finishes_it_and_the_CLI_rollback_takes_effect_live()
+    {
+        _broker.Start();
+        var keys = _dir.Combine("keys");
+        (await Cli("models", "keygen", "--out", keys)).Should().Be(0);
+        var bundle = await SignedBundleAsync(keys, "2.0.0");
+        string[] run =
+        [
+            "run", "--config", RepositoryPaths.File("config", "edgeagent.json"),
+            "--set", $"mqtt.port={_broker.Port}",
+            "--set", "deviceId=test-device",
+            "--set", $"stateDirectory={_dir.Combine("state")}",
+            "--set", $"ota.trustedKeys[0]={Path.Combine(keys, "signing.pub")}",
+            "--set", "ota.healthWatchSeconds=3",
+        ];
+        Publish("edgeagent/test-device/models/desired", Desired("demo", "2.0.0", bundle, BundleSignature.Sha256Hex(bundle), new FileInfo(bundle).Length));
+
+        using (var reported = new MqttSubscriber(_broker.Port, "edgeagent/test-device/models/reported"))
+        using (var first = AgentProcess.Start(run))
+        {
+            // Killed as soon as the update has begun (downloading, verifying, validating or in its health watch).
+            await WaitForAsync(reported, r => r.GetProperty("update").GetProperty("state").GetString() is "downloading" or "verifying" or "validating"
+                || r.GetProperty("active").GetProperty("version").GetString() == "2.0.0", "the update to begin");
+            first.Signal(AgentProcess.SIGKILL);
+            await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        var (code, status, stderr) = await AgentProcess.RunAsync(["models", "status", "--config", RepositoryPaths.File("config", "edgeagent.json"),
+            "--set", $"stateDirectory={_dir.Combine("state")}"]);
+        code.Should().Be(0, stderr);
+        status.Should().MatchRegex("demo: demo (1|2)\\.0\\.0");
+        foreach (var version in Directory.GetDirectories(Path.Combine(_dir.Combine("state"), "models", "demo")))
+        {
+            File.Exists(Path.Combine(version, "model.onnx")).Should().BeTrue(version);
+            File.Exists(Path.Combine(version, "model.json")).Should().BeTrue(version);
+        }
+
+        using var after = new MqttSubscriber(_broker.Port, "edgeagent/test-device/models/reported");
+        using var second = AgentProcess.Start(run);
+        try
+        {
+            // The retained desired state is delivered again; the update completes (or was complete).
+            await WaitForAsync(after, r => r.GetProperty("active").GetProperty("version").GetString() == "2.0.0"
+                && r.GetProperty("update").GetProperty("state").GetString() is "active" or "none", "2.0.0 serving after the restart");
+
+            var (rollback, output, error) = await AgentProcess.RunAsync(["models", "rollback", "--pipeline", "demo",
+                "--config", RepositoryPaths.File("config", "edgeagent.json"), "--set", $"stateDirectory={_dir.Combine("state")}"]);
+            rollback.Should().Be(0, output + error);
+            var back = await WaitForAsync(after, r => r.GetProperty("active").GetProperty("version").GetString() == "1.0.0"
+                && r.GetProperty("update").GetProperty("state").GetString() == "active", "the CLI rollback deployed live");
+            back.GetProperty("update").GetProperty("candidate").GetProperty("version").GetString().Should().Be("1.0.0");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; agent stderr: {second.StandardError}", ex);
+        }
+
+        second.Signal(AgentProcess.SIGTERM);
+        (await second.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, second.StandardError);
+    }
+
     public void Dispose()
     {
         _broker.Dispose();
