@@ -79,6 +79,10 @@ public static class OtaSwapProbe
             {
                 rssFirst = Rss();
             }
+            else if ((i + 1) % 50 == 0)
+            {
+                Console.WriteLine($"RSS after swap {i + 1}: {Rss() / 1e6:0.0} MB");
+            }
         }
 
         var rssLast = Rss();
