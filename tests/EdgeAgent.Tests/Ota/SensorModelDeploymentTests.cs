@@ -4,6 +4,7 @@ using EdgeAgent.Ota;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
+using EdgeAgent.Pipelines.Inference.Onnx;
 using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Tests.Support;
 using FluentAssertions;
@@ -96,6 +97,36 @@ public sealed class SensorModelDeploymentTests : IDisposable
         runner.Pipeline.Counters.Windows.Should().Be(runner.Pipeline.Scored);
     }
 
+    [Fact]
+    public async Task A_model_with_the_wrong_input_shape_or_NaN_outputs_is_rejected_before_the_swap()
+    {
+        var (options, store) = Setup(healthWatchSeconds: 0);
+        var (runner, old, run, stop) = Start(options);
+        var deployment = Deployment(options, runner.Pipeline, store, healthWatchSeconds: 0);
+        await WaitForWindowsAsync(runner.Pipeline, 5);
+
+        var wide = Candidate(store, "6.0.0", model => new OnnxModelBuilder("wide")
+            .Input("x", TensorElementType.Float, 1, 12).Output("y", TensorElementType.Float, 1, 12)
+            .Node("Identity", ["x"], ["y"]).Save(model));
+        var shape = await deployment.DeployAsync("demo", wide, _ => { }, CancellationToken.None);
+        shape!.Reason.Should().Be(RejectionReason.SignatureMismatch);
+        shape.Message.Should().Contain("takes 12 input values but the feature pipeline writes 10");
+
+        var nan = Candidate(store, "7.0.0", model => new OnnxModelBuilder("nan")
+            .Input("x", TensorElementType.Float, 1, 10).Output("y", TensorElementType.Float, 1, 10)
+            .Initializer("c", TensorElementType.Float, [1, 10], Enumerable.Repeat(float.NaN, 10).ToArray())
+            .Node("Add", ["x", "c"], ["y"]).Save(model));
+        var smoke = await deployment.DeployAsync("demo", nan, _ => { }, CancellationToken.None);
+        smoke!.Reason.Should().Be(RejectionReason.SmokeTestFailed);
+        smoke.Message.Should().Contain("NaN");
+
+        runner.Pipeline.Model.Should().BeSameAs(old);
+        await stop.CancelAsync();
+        await run;
+        runner.Pipeline.Counters.Windows.Should().Be(runner.Pipeline.Scored);
+        runner.Pipeline.NonFiniteScores.Should().Be(0);
+    }
+
     public void Dispose()
     {
         _runtime.Dispose();
@@ -144,7 +175,7 @@ public sealed class SensorModelDeploymentTests : IDisposable
     {
         var dir = _dir.Combine("candidates", version);
         Directory.CreateDirectory(dir);
-        File.Copy(RepositoryPaths.File("models", "demo", "model.onnx"), Path.Combine(dir, "model.onnx"));
+        File.Copy(RepositoryPaths.File("models", "demo", "model.onnx"), Path.Combine(dir, "model.onnx"), overwrite: true);
         model?.Invoke(Path.Combine(dir, "model.onnx"));
         var json = JsonNode.Parse(File.ReadAllText(RepositoryPaths.File("models", "demo", "model.json")))!.AsObject();
         json["version"] = version;
