@@ -150,7 +150,12 @@ public sealed partial class SensorModelDeployment : IModelDeployment
     private async Task<(IWindowModel Previous, ModelSwap Swap)?> SwapAsync(SensorPipeline live, IWindowModel model, SensorModelManifest? manifest, CancellationToken cancellationToken)
     {
         var standardization = live.Features.Standardization;
-        var swap = new ModelSwap(model, manifest is null || standardization is null ? null : () => standardization.Set(manifest.Mean, manifest.Std));
+        // Standardisation and threshold travel with the model: both change in the same step as the model itself.
+        var swap = new ModelSwap(model, manifest is null ? null : () =>
+        {
+            standardization?.Set(manifest.Mean, manifest.Std);
+            live.Alert.UseModelThreshold(manifest.Threshold);
+        });
         var deadline = Stopwatch.GetTimestamp() + (long)(_ota.SwapTimeoutSeconds * Stopwatch.Frequency);
         while (!live.RequestSwap(swap))
         {

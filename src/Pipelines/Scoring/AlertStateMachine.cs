@@ -17,8 +17,12 @@ public sealed class AlertStateMachine
     private double _streakPeak;
     private long _lastEnd = long.MinValue;
 
+    private readonly AlertOptions _options;
+    private readonly double[] _severityMultiples;
+
     public AlertStateMachine(AlertOptions options, double? modelThreshold)
     {
+        _options = options;
         RaiseThreshold = options.RaiseThreshold ?? modelThreshold
             ?? throw new ArgumentException("no raise threshold: set alert.raiseThreshold or use a model whose manifest has one");
         ClearThreshold = options.ClearThreshold ?? (0.8 * RaiseThreshold);
@@ -27,12 +31,32 @@ public sealed class AlertStateMachine
         _cooldownTicks = (long)(options.CooldownSeconds * TimeSpan.TicksPerSecond);
         var severities = options.EffectiveSeverities().OrderBy(s => s.AtThresholdMultiple).ToArray();
         SeverityNames = [.. severities.Select(s => s.Name)];
-        _severityLevels = [.. severities.Select(s => s.AtThresholdMultiple * RaiseThreshold)];
+        _severityMultiples = [.. severities.Select(s => s.AtThresholdMultiple)];
+        _severityLevels = [.. _severityMultiples.Select(m => m * RaiseThreshold)];
     }
 
-    public double RaiseThreshold { get; }
+    public double RaiseThreshold { get; private set; }
 
-    public double ClearThreshold { get; }
+    public double ClearThreshold { get; private set; }
+
+    /// <summary>
+    /// A new model (an OTA swap or a rollback) brings its own calibrated threshold; configured thresholds still win.
+    /// Call on the loop thread, between windows.
+    /// </summary>
+    public void UseModelThreshold(double modelThreshold)
+    {
+        if (_options.RaiseThreshold is not null)
+        {
+            return;
+        }
+
+        RaiseThreshold = modelThreshold;
+        ClearThreshold = _options.ClearThreshold ?? (0.8 * RaiseThreshold);
+        for (var i = 0; i < _severityLevels.Length; i++)
+        {
+            _severityLevels[i] = _severityMultiples[i] * RaiseThreshold;
+        }
+    }
 
     public IReadOnlyList<string> SeverityNames { get; }
 

@@ -63,6 +63,21 @@ public sealed class AlertStateMachineTests
     }
 
     [Fact]
+    public void A_swapped_in_model_brings_its_threshold_unless_one_is_configured()
+    {
+        var fromModel = new AlertStateMachine(new AlertOptions { RaiseWindows = 1, ClearWindows = 1, CooldownSeconds = 0 }, modelThreshold: 2);
+        fromModel.UseModelThreshold(10);
+        fromModel.RaiseThreshold.Should().Be(10);
+        fromModel.ClearThreshold.Should().Be(8);
+        Run(fromModel, 5).Should().BeEmpty("5 was an alert under the old model's threshold, not under the new one's");
+        Run(fromModel, 11).Should().Equal((0, AlertTransition.Started));
+
+        var configured = new AlertStateMachine(new AlertOptions { RaiseThreshold = 3, RaiseWindows = 1 }, modelThreshold: 2);
+        configured.UseModelThreshold(10);
+        configured.RaiseThreshold.Should().Be(3);
+    }
+
+    [Fact]
     public void Nan_scores_are_counted_and_change_nothing()
     {
         var alert = new AlertStateMachine(new AlertOptions { RaiseThreshold = 1, RaiseWindows = 2 }, null);
