@@ -1,0 +1,105 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeAgent.Pipelines.Inference;
+using EdgeAgent.Pipelines.Inference.Onnx;
+using EdgeAgent.Pipelines.Tests.Camera;
+using EdgeAgent.Pipelines.Tests.Support;
+using EdgeAgent.Tests.Support;
+using FluentAssertions;
+using Xunit;
+
+namespace EdgeAgent.Tests.Pipelines;
+
+/// <summary>
+/// Camera pipelines in the real executable: ffmpeg decodes a generated video, ONNX Runtime scores it with a model
+/// written by our model builder (mean brightness), events and the retained snapshot go through a real broker.
+/// </summary>
+public sealed class CameraPipelineTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly MosquittoBroker _broker = new();
+
+    [Fact]
+    public async Task An_object_in_the_video_gives_one_start_one_end_and_a_retained_snapshot()
+    {
+        // A black scene with a white box for 2.5 s: the box raises the mean brightness from 0 to about 0.25.
+        var video = FfmpegTool.Generate(_dir.Combine("box.mkv"),
+            "color=c=black:size=160x120:rate=10:duration=8,drawbox=x=40:y=30:w=80:h=60:color=white:t=fill:enable='between(t,3,5.5)'");
+        var config = WriteConfig(video, raiseThreshold: 0.1);
+        _broker.Start();
+        using var subscriber = new MqttSubscriber(_broker.Port, "edgeagent/test-device/+/cam");
+        using var agent = AgentProcess.Start(["run", "--config", config]);
+
+        IReadOnlyList<MqttSubscriber.Received> messages;
+        try
+        {
+            messages = await subscriber.WaitForAsync(
+                m => m.Any(e => e.Payload.Contains("\"anomaly_end\"", StringComparison.Ordinal)) && m.Any(e => e.Topic.Contains("/snapshots/", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(60), "anomaly_end and a snapshot");
+            // The video has ended; anything still to come would be a second alert.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            messages = subscriber.Messages;
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+        }
+
+        var events = messages.Where(m => m.Topic == "edgeagent/test-device/events/cam")
+            .Select(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("type").GetString()).ToList();
+        events.Should().Equal(["anomaly_start", "anomaly_end"], agent.StandardError);
+        messages.Count(m => m.Topic == "edgeagent/test-device/snapshots/cam").Should().Be(1);
+        Directory.GetFiles(_dir.Combine("state", "snapshots", "cam"), "*.jpg").Should().ContainSingle();
+
+        using var late = new MqttSubscriber(_broker.Port, "edgeagent/test-device/snapshots/cam");
+        var retained = await late.WaitForAsync(m => m.Count > 0, TimeSpan.FromSeconds(10), "the retained snapshot");
+        retained[0].Retained.Should().BeTrue();
+
+        agent.Signal(AgentProcess.SIGTERM);
+        (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);
+    }
+
+    [Fact]
+    public async Task A_model_whose_input_is_not_an_image_is_refused_at_start()
+    {
+        var model = new OnnxModelBuilder("vector").Input("x", TensorElementType.Float, 1, 10).Output("y", TensorElementType.Float, 1, 10)
+            .Node("Identity", ["x"], ["y"]).Save(_dir.Combine("vector.onnx"));
+        var config = WriteConfig(_dir.Combine("none.mkv"), raiseThreshold: 0.1, modelPath: model);
+        var (code, _, stderr) = await AgentProcess.RunAsync(["run", "--config", config, "--set", "mqtt.enabled=false"]);
+        code.Should().Be(65, stderr);
+        stderr.Should().Contain("is not an image tensor");
+    }
+
+    private string WriteConfig(string video, double raiseThreshold, string? modelPath = null)
+    {
+        modelPath ??= new OnnxModelBuilder("brightness")
+            .Input("image", TensorElementType.Float, 1, 3, 48, 64)
+            .Output("score", TensorElementType.Float, 1, 1, 1, 1)
+            .Node("ReduceMean", ["image"], ["score"], OnnxAttribute.Int("keepdims", 1))
+            .Save(_dir.Combine("brightness.onnx"));
+        var config = new JsonObject
+        {
+            ["deviceId"] = "test-device",
+            ["stateDirectory"] = _dir.Combine("state"),
+            ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = _broker.Port },
+            ["pipelines"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "cam",
+                ["kind"] = "camera",
+                ["camera"] = new JsonObject { ["input"] = video, ["width"] = 64, ["height"] = 48, ["maxFps"] = 10 },
+                ["model"] = new JsonObject { ["path"] = modelPath },
+                ["scorer"] = new JsonObject { ["kind"] = "output" },
+                ["alert"] = new JsonObject { ["raiseThreshold"] = raiseThreshold, ["clearThreshold"] = raiseThreshold / 2, ["raiseWindows"] = 2, ["clearWindows"] = 2 },
+            }),
+        };
+        var path = _dir.Combine("camera.json");
+        File.WriteAllText(path, config.ToJsonString());
+        return path;
+    }
+
+    public void Dispose()
+    {
+        _broker.Dispose();
+        _dir.Dispose();
+    }
+}
