@@ -70,23 +70,90 @@ public sealed class CameraPipelineTests : IDisposable
         stderr.Should().Contain("is not an image tensor");
     }
 
-    private string WriteConfig(string video, double raiseThreshold, string? modelPath = null)
+    [Fact]
+    public async Task Killing_the_serving_camera_restarts_the_capture_and_the_pipeline_scores_the_new_stream()
+    {
+        var port = FfmpegTool.FreeLoopbackPort();
+        var config = WriteConfig($"http://127.0.0.1:{port}/cam.mjpg", raiseThreshold: 0.3,
+            camera: c => { c["restartBackoffMinSeconds"] = 0.2; c["restartBackoffMaxSeconds"] = 1; c["stallTimeoutSeconds"] = 5; });
+        _broker.Start();
+        using var subscriber = new MqttSubscriber(_broker.Port, "edgeagent/test-device/events/cam");
+        var camera = FfmpegTool.ServeMjpeg(port, "color=c=black:size=160x120:rate=10");
+        using var agent = AgentProcess.Start(["run", "--config", config]);
+        try
+        {
+            await WaitForLogAsync(agent, "streaming");
+            FfmpegTool.Stop(camera);
+            await WaitForLogAsync(agent, "restart 1");
+            // The camera comes back showing something bright: only a recovered capture can raise the alert.
+            camera = FfmpegTool.ServeMjpeg(port, "color=c=white:size=160x120:rate=10");
+            await subscriber.WaitForAsync(m => m.Any(e => e.Payload.Contains("\"anomaly_start\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(60), "anomaly_start after the restart");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+        }
+        finally
+        {
+            FfmpegTool.Stop(camera);
+        }
+
+        agent.Signal(AgentProcess.SIGTERM);
+        (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);
+    }
+
+    [Fact]
+    public async Task A_camera_that_never_comes_up_delays_ready_only_by_the_grace_period()
+    {
+        var config = WriteConfig($"http://127.0.0.1:{FfmpegTool.FreeLoopbackPort()}/absent.mjpg", raiseThreshold: 0.3,
+            camera: c => c["restartBackoffMinSeconds"] = 0.5, grace: 3);
+        using var listener = new NotifySocketListener(_dir.Combine("notify.sock"));
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        using var agent = AgentProcess.Start(["run", "--config", config, "--set", "mqtt.enabled=false"],
+            new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = listener.Address });
+
+        await listener.WaitForAsync("READY=1", TimeSpan.FromSeconds(60));
+
+        started.Elapsed.Should().BeGreaterThan(TimeSpan.FromSeconds(2.5), "READY waits for the camera until the grace period ends");
+        agent.StandardError.Should().Contain("going ready without them: camera cam");
+        agent.Signal(AgentProcess.SIGTERM);
+        (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);
+    }
+
+    private static async Task WaitForLogAsync(AgentProcess agent, string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!agent.StandardError.Contains(text, StringComparison.OrdinalIgnoreCase))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no '{text}' in the agent's log");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private string WriteConfig(string video, double raiseThreshold, string? modelPath = null, Action<JsonObject>? camera = null, int grace = 30)
     {
         modelPath ??= new OnnxModelBuilder("brightness")
             .Input("image", TensorElementType.Float, 1, 3, 48, 64)
             .Output("score", TensorElementType.Float, 1, 1, 1, 1)
             .Node("ReduceMean", ["image"], ["score"], OnnxAttribute.Int("keepdims", 1))
             .Save(_dir.Combine("brightness.onnx"));
+        var cameraSection = new JsonObject { ["input"] = video, ["width"] = 64, ["height"] = 48, ["maxFps"] = 10 };
+        camera?.Invoke(cameraSection);
         var config = new JsonObject
         {
             ["deviceId"] = "test-device",
+            ["startupGraceSeconds"] = grace,
             ["stateDirectory"] = _dir.Combine("state"),
             ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = _broker.Port },
             ["pipelines"] = new JsonArray(new JsonObject
             {
                 ["name"] = "cam",
                 ["kind"] = "camera",
-                ["camera"] = new JsonObject { ["input"] = video, ["width"] = 64, ["height"] = 48, ["maxFps"] = 10 },
+                ["camera"] = cameraSection,
                 ["model"] = new JsonObject { ["path"] = modelPath },
                 ["scorer"] = new JsonObject { ["kind"] = "output" },
                 ["alert"] = new JsonObject { ["raiseThreshold"] = raiseThreshold, ["clearThreshold"] = raiseThreshold / 2, ["raiseWindows"] = 2, ["clearWindows"] = 2 },
