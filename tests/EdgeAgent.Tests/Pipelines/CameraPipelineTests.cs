@@ -120,6 +120,23 @@ public sealed class CameraPipelineTests : IDisposable
         (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);
     }
 
+    [Fact]
+    public async Task Replay_runs_the_bundled_scene_model_over_a_video_and_prints_one_start_and_one_end()
+    {
+        // The bundled model was learnt on colour bars with sensor noise; here a white object stands in them for 2 s.
+        var video = FfmpegTool.Generate(_dir.Combine("bars.mkv"),
+            "smptebars=size=320x240:rate=10:duration=10,noise=alls=6:allf=t:all_seed=7,drawbox=x=100:y=80:w=60:h=50:color=white:t=fill:enable='between(t,4,6)'",
+            codec: "ffv1");
+        var (code, stdout, stderr) = await AgentProcess.RunAsync(
+            ["replay", "--config", RepositoryPaths.File("config", "camera-example.json"), "--pipeline", "yard", "--input", video, "--json"]);
+
+        code.Should().Be(0, stderr);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        lines.Select(l => l.GetProperty("type").GetString()).Should().Equal("anomaly_start", "anomaly_end", "summary");
+        lines[0].GetProperty("threshold").GetDouble().Should().BeGreaterThan(0);
+        lines[2].GetProperty("frames").GetInt64().Should().BeGreaterThan(40);
+    }
+
     private static async Task WaitForLogAsync(AgentProcess agent, string text)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
