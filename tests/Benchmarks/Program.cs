@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "latency" => InferenceTool.Latency(args[1..]),
     "accuracy" => InferenceTool.Accuracy(args[1]),
     "camera-load" => await CameraLoad(),
+    "camera-pipeline" => await CameraPipelineProbe.RunAsync(args[1]),
     _ => Run(args),
 };
 

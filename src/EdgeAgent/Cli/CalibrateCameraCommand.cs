@@ -1,17 +1,17 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using EdgeAgent.Configuration;
 using EdgeAgent.Ota;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Cli;
 
 /// <summary>
 /// <c>edgeagent calibrate-camera</c>: learns the bundled scene-anomaly model (<see cref="SceneModel"/>) for a fixed
-/// camera from normal footage decoded by the pipeline's own capture code, sets the threshold from the normal
+/// camera from normal footage decoded with the pipeline's own capture arguments, sets the threshold from the normal
 /// frames' scores, and writes model.onnx (float input), model.uint8.onnx and model.json.
 /// </summary>
 public static class CalibrateCameraCommand
@@ -90,27 +90,40 @@ public static class CalibrateCameraCommand
 
     private static async Task<List<byte[]>> ReadFramesAsync(CameraOptions camera, string file, int maxFrames, CancellationToken cancellationToken)
     {
-        // The pipeline's own capture (same scaling and pixel format), reading the file once, as fast as it decodes.
+        // The capture's own ffmpeg arguments (same scaling, pixel format and frame-rate limit), reading the file once.
+        // Every frame is read, none dropped as a live camera's newest-wins hand-off would: the model is reproducible.
         var options = new CameraOptions
         {
             Input = Path.GetFullPath(file), Width = camera.Width, Height = camera.Height, PixelFormat = camera.PixelFormat, MaxFps = camera.MaxFps,
-            ReadAtNativeRate = false, FfmpegPath = camera.FfmpegPath, StallTimeoutSeconds = camera.StallTimeoutSeconds,
+            ReadAtNativeRate = false, DecoderArguments = camera.DecoderArguments,
         };
-        var capture = new CameraCapture("calibrate", options, NullLogger.Instance);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var run = capture.RunAsync(stop.Token);
+        using var process = new Process { StartInfo = FfmpegStartInfo.Create(camera.FfmpegPath, FfmpegArguments.Capture(options), redirectInput: false) };
+        process.Start();
+        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
         var frames = new List<byte[]>();
-        while (frames.Count < maxFrames && await capture.Frames.TakeAsync(cancellationToken).ConfigureAwait(false) is { } frame)
+        var stream = process.StandardOutput.BaseStream;
+        while (frames.Count < maxFrames)
         {
-            frames.Add(frame.Pixels.ToArray());
-            capture.Frames.Return(frame);
+            var frame = new byte[options.FrameBytes];
+            var read = await stream.ReadAtLeastAsync(frame, frame.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            if (read < frame.Length)
+            {
+                break;
+            }
+
+            frames.Add(frame);
         }
 
-        await stop.CancelAsync().ConfigureAwait(false);
-        await run.ConfigureAwait(false);
+        if (!process.HasExited)
+        {
+            process.Kill();
+        }
+
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        var stderr = await errors.ConfigureAwait(false);
         if (frames.Count == 0)
         {
-            throw new InvalidDataException($"no frames could be read from '{file}': {capture.LastError}");
+            throw new InvalidDataException($"no frames could be read from '{file}': {stderr.Trim()}");
         }
 
         return frames;

@@ -137,6 +137,23 @@ public sealed class CameraPipelineTests : IDisposable
         lines[2].GetProperty("frames").GetInt64().Should().BeGreaterThan(40);
     }
 
+    [Fact]
+    public async Task Calibrate_camera_rebuilds_the_bundled_scene_model_byte_for_byte()
+    {
+        // The same video and command as models/build.sh.
+        FfmpegTool.Run("-f", "lavfi", "-i", "smptebars=size=320x240:rate=10:duration=60,noise=alls=6:allf=t:all_seed=42", "-c:v", "ffv1", _dir.Combine("normal.mkv"));
+        var (code, stdout, stderr) = await AgentProcess.RunAsync(["calibrate-camera", "--config", RepositoryPaths.File("config", "camera-example.json"),
+            "--pipeline", "yard", "--input", _dir.Combine("normal.mkv"), "--out", _dir.Combine("model"), "--name", "camera-demo", "--version", "1.0.0"]);
+
+        code.Should().Be(0, stderr);
+        stdout.Should().Contain("on 300 frames");
+        foreach (var file in new[] { "model.onnx", "model.uint8.onnx", "model.json" })
+        {
+            File.ReadAllBytes(_dir.Combine("model", file)).Should().Equal(File.ReadAllBytes(RepositoryPaths.File("models", "camera-demo", file)),
+                $"models/camera-demo/{file} must be what models/build.sh produces");
+        }
+    }
+
     private static async Task WaitForLogAsync(AgentProcess agent, string text)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
