@@ -21,7 +21,8 @@ public sealed class CameraPipeline : IDisposable
     {
         Name = name;
         _model = model;
-        _preprocessor = new ImagePreprocessor(camera.Width, camera.Height, camera.Channels, model.Width, model.Height, model.Layout);
+        _preprocessor = new ImagePreprocessor(camera.Width, camera.Height, camera.Channels, model.Width, model.Height, model.Layout,
+            mean: [.. camera.InputMean.Select(v => (float)v)], std: [.. camera.InputStd.Select(v => (float)v)]);
         _scorer = CameraScorer.Create(scorer, model.OutputTensor.Shape, model.OutputTensor.ElementCount, _preprocessor.Geometry);
         _publisher = publisher(_scorer);
         _motion = camera.Motion.Enabled ? new MotionFilter(camera.Width, camera.Height, camera.PixelFormat, camera.Motion) : null;

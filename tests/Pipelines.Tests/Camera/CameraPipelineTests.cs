@@ -63,6 +63,20 @@ public sealed class CameraPipelineTests : IDisposable
     }
 
     [Fact]
+    public void Float_models_get_the_configured_mean_and_std_normalisation()
+    {
+        using var pipeline = Create(FloatBrightnessModel(), new MotionFilterOptions(), configure: c =>
+        {
+            c.InputMean.AddRange([0.5, 0.5, 0.5]);
+            c.InputStd.Add(0.25);
+        });
+
+        pipeline.OnFrame(new byte[Width * Height * 3], 0, DateTime.UtcNow.Ticks);
+
+        pipeline.LastScore.Should().BeApproximately(-2, 1e-5);
+    }
+
+    [Fact]
     public void The_loop_body_allocates_nothing_per_frame_with_or_without_motion()
     {
         var motion = new MotionFilterOptions { Enabled = true, ForceEverySeconds = 0 };
@@ -118,9 +132,10 @@ public sealed class CameraPipelineTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
-    private CameraPipeline Create(string modelPath, MotionFilterOptions motion, double raiseThreshold = 0.3)
+    private CameraPipeline Create(string modelPath, MotionFilterOptions motion, double raiseThreshold = 0.3, Action<CameraOptions>? configure = null)
     {
         var camera = new CameraOptions { Input = "unused.mkv", Width = Width, Height = Height, Motion = motion };
+        configure?.Invoke(camera);
         var alert = new AlertOptions { RaiseThreshold = raiseThreshold, ClearThreshold = raiseThreshold / 3, RaiseWindows = 2, ClearWindows = 2 };
         var model = new CameraModel(_fixture.Runtime.LoadModel(modelPath), string.Empty, string.Empty, 3);
         return new CameraPipeline("cam", camera, model, new ScorerOptions { Kind = ScorerKind.Output },
