@@ -71,7 +71,7 @@ public sealed class CameraPipeline : IDisposable
         _model.Run();
         LastScore = _scorer.Score(default, _model.Output);
         FramesScored++;
-        return _publisher.OnWindow(LastScore, utcTicks, utcTicks);
+        return _publisher.OnWindow(LastScore, utcTicks, utcTicks, _scorer.Detections);
     }
 
     /// <summary>After a capture restart the picture may have moved: the motion filter re-learns its background.</summary>

@@ -63,6 +63,37 @@ public sealed class CameraPipelineTests : IDisposable
     }
 
     [Fact]
+    public void A_detector_raises_on_an_anomalous_class_and_the_start_event_lists_the_boxes()
+    {
+        // A stand-in detector with a fixed [1, 4+2, 8] (attributes-first) output: one 'person' box at the centre.
+        var detections = new float[6 * 8];
+        (detections[0], detections[8], detections[16], detections[24], detections[40]) = (32, 24, 16, 12, 0.9f);
+        var path = new OnnxModelBuilder("detector").Input("image", TensorElementType.Float, 1, 3, Height, Width).Output("boxes", TensorElementType.Float, 1, 6, 8)
+            .Initializer("fixed", TensorElementType.Float, [1, 6, 8], detections)
+            .Initializer("zero", TensorElementType.Float, [], [0f])
+            .Node("ReduceMean", ["image"], ["m"], OnnxAttribute.Int("keepdims", 0))
+            .Node("Mul", ["m", "zero"], ["nothing"])
+            .Node("Add", ["fixed", "nothing"], ["boxes"]).Save(_directory.Combine("detector.onnx"));
+        var camera = new CameraOptions { Input = "unused.mkv", Width = Width, Height = Height };
+        var alert = new AlertOptions { RaiseThreshold = 0.5, RaiseWindows = 2 };
+        var scorer = new ScorerOptions { Kind = ScorerKind.Detection, Classes = ["cat", "person"], AnomalousClasses = ["person"] };
+        using var pipeline = new CameraPipeline("cam", camera, new CameraModel(_fixture.Runtime.LoadModel(path), string.Empty, string.Empty, 3), scorer,
+            s => new AnomalyEventPublisher("dev", "cam", alert, new AlertStateMachine(alert, null), s, 3, _queue));
+
+        var frame = new byte[Width * Height * 3];
+        pipeline.OnFrame(frame, 0, DateTime.UtcNow.Ticks).Should().Be(AlertTransition.None);
+        pipeline.OnFrame(frame, 1, DateTime.UtcNow.Ticks).Should().Be(AlertTransition.Started);
+
+        var start = _queue.Events("anomaly_start").Should().ContainSingle().Subject;
+        start.GetProperty("score").GetDouble().Should().BeApproximately(0.9, 1e-6);
+        var box = start.GetProperty("boxes").EnumerateArray().Should().ContainSingle().Subject;
+        box.GetProperty("class").GetString().Should().Be("person");
+        box.GetProperty("x1").GetDouble().Should().BeApproximately(0.375, 1e-6);
+        box.GetProperty("y2").GetDouble().Should().BeApproximately(0.625, 1e-6);
+        start.GetProperty("features")[0].GetProperty("name").GetString().Should().Be("person");
+    }
+
+    [Fact]
     public void Float_models_get_the_configured_mean_and_std_normalisation()
     {
         using var pipeline = Create(FloatBrightnessModel(), new MotionFilterOptions(), configure: c =>
