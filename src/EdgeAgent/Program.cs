@@ -5,6 +5,7 @@ using EdgeAgent.Hosting;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Mqtt.Bench;
+using EdgeAgent.Ota;
 using EdgeAgent.Outbox;
 using EdgeAgent.Systemd;
 using EdgeAgent.Telemetry;
@@ -49,5 +50,6 @@ static IHost BuildHost(LoadedConfig config, Serilog.ILogger logger, IReadOnlyDic
     builder.Services.AddMqtt(config.Options);
     builder.Services.AddTelemetry(config.Options);
     builder.Services.AddPipelines(config.Options);
+    builder.Services.AddOta(config.Options);
     return builder.Build();
 }

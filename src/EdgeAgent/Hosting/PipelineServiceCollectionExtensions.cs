@@ -5,7 +5,9 @@ using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Preprocessing;
 using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace EdgeAgent.Hosting;
 
@@ -20,6 +22,12 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton(_ => new ModelStore(options.StateDirectory));
         services.AddSensorPipelines(options.Pipelines, options.DeviceId, BindModel);
         services.AddCameraPipelines(options.Pipelines, options.DeviceId, options.StateDirectory, ModelPath);
+        foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Sensor))
+        {
+            services.AddSingleton<ITelemetryContributor>(provider => new SensorPipelineTelemetry(pipeline.Name,
+                () => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().First(s => s.Runner.Name == pipeline.Name).Runner));
+        }
+
         return services;
     }
 

@@ -25,6 +25,7 @@ internal sealed partial class MqttConnectionService : BackgroundService
     private readonly ILogger<MqttConnectionService> _logger;
     private int _generation;
     private string? _lastFailure;
+    private readonly HashSet<string> _loggedFailures = new(StringComparer.Ordinal);
 
     public MqttConnectionService(MqttLink link, AgentOptions options, HomeAssistantDiscovery discovery, ILogger<MqttConnectionService> logger)
     {
@@ -118,6 +119,7 @@ internal sealed partial class MqttConnectionService : BackgroundService
         session.Client.StopLogCallback();
         backoff.Reset();
         _lastFailure = null;
+        _loggedFailures.Clear();
         _link.SetConnected(session);
         LogConnected(_logger, _options.Host, _options.Port, _link.BaseTopic);
         await _discovery.PublishAsync(session).ConfigureAwait(false);
@@ -167,12 +169,14 @@ internal sealed partial class MqttConnectionService : BackgroundService
     {
         _link.SetDown(state, message);
 
-        // The same failure every few seconds is logged once, then again only when it changes or heals.
-        if (message != _lastFailure)
+        // Each distinct failure is logged once per outage: a broker that alternates between refusing and dropping
+        // the connection must not fill the log at every retry.
+        if (message != _lastFailure && _loggedFailures.Add(message))
         {
-            _lastFailure = message;
             LogLinkDown(_logger, message);
         }
+
+        _lastFailure = message;
     }
 
     private string Hint(int code) => (MosqErr)code switch

@@ -26,6 +26,18 @@ public sealed class OtaOptions : IValidatedOptions
     [Description("Groups this device belongs to; desired state is also read from edgeagent/groups/<group>/models/desired.")]
     public List<string> Groups { get; set; } = [];
 
+    [Description("Seconds a newly swapped-in model is watched (inference errors, NaN scores, latency) before it is kept; on failure the previous model is swapped back. 0: no watch.")]
+    [Range(0, 3600)]
+    public int HealthWatchSeconds { get; set; } = 30;
+
+    [Description("Largest mean inference latency, in milliseconds, a new model may show during its health watch.")]
+    [Range(0.001, 60000)]
+    public double HealthMaxLatencyMilliseconds { get; set; } = 100;
+
+    [Description("Seconds to wait for the pipeline to reach its next window for a swap before giving the update up.")]
+    [Range(1, 3600)]
+    public int SwapTimeoutSeconds { get; set; } = 60;
+
     public void Validate(string path, ICollection<ConfigError> errors)
     {
         for (var i = 0; i < TrustedKeys.Count; i++)

@@ -80,6 +80,9 @@ public sealed partial class UpdateCoordinator : BackgroundService
             case BundleUpdate bundle:
                 await ProcessBundleAsync(bundle, cancellationToken).ConfigureAwait(false);
                 break;
+            case StoreUpdate stored:
+                await ProcessStoreAsync(stored, cancellationToken).ConfigureAwait(false);
+                break;
         }
     }
 
@@ -167,6 +170,22 @@ public sealed partial class UpdateCoordinator : BackgroundService
         if (failed is not null)
         {
             throw new OtaRejectedException(failed.Reason, failed.Message);
+        }
+    }
+
+    private async Task ProcessStoreAsync(StoreUpdate request, CancellationToken cancellationToken)
+    {
+        // Checked again here: an update that ran meanwhile may have settled it.
+        var active = _store.Active(request.Pipeline);
+        if (active is null || active.Name != request.Model.Name || active.Version != request.Model.Version)
+        {
+            return;
+        }
+
+        if (await DeployAsync(request.Pipeline, request.Model, cancellationToken).ConfigureAwait(false) is not null && request.Serving is not null)
+        {
+            // Refused: the store must name what serves, or the next start would load the refused model.
+            _store.Activate(request.Pipeline, request.Serving);
         }
     }
 

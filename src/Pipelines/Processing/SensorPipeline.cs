@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Preprocessing;
@@ -15,10 +16,16 @@ public sealed class SensorPipeline
 {
     private readonly Windower _windower;
     private readonly FeaturePipeline _features;
-    private readonly IWindowModel _model;
+    private IWindowModel _model;
+    private ModelSwap? _pendingSwap;
+    private volatile bool _tolerateModelErrors;
     private readonly AnomalyScorer _scorer;
     private readonly AnomalyEventPublisher _publisher;
     private readonly WindowData _window;
+    private long _scored;
+    private long _modelErrors;
+    private long _nonFinite;
+    private long _runTicks;
 
     public SensorPipeline(Windower windower, FeaturePipeline features, IWindowModel model, AnomalyScorer scorer, AnomalyEventPublisher publisher)
     {
@@ -35,11 +42,52 @@ public sealed class SensorPipeline
         _window = windower.CreateWindowData();
     }
 
+    public FeaturePipeline Features => _features;
+
     public WindowCounters Counters => _windower.Counters;
 
     public AlertStateMachine Alert => _publisher.Alert;
 
     public double LastScore { get; private set; } = double.NaN;
+
+    /// <summary>The model scoring windows now (changes only on the loop thread, at a swap).</summary>
+    public IWindowModel Model => Volatile.Read(ref _model);
+
+    /// <summary>Windows that went through the model (one run each), whichever model it was.</summary>
+    public long Scored => Volatile.Read(ref _scored);
+
+    /// <summary>Model runs that threw while <see cref="TolerateModelErrors"/> was set (those windows are not published).</summary>
+    public long ModelErrors => Volatile.Read(ref _modelErrors);
+
+    /// <summary>Windows whose score was NaN or infinite.</summary>
+    public long NonFiniteScores => Volatile.Read(ref _nonFinite);
+
+    /// <summary>Total time in the model's Run, in <see cref="Stopwatch"/> ticks (mean latency = this / Scored).</summary>
+    public long RunTicks => Volatile.Read(ref _runTicks);
+
+    /// <summary>
+    /// While set (the health watch after a swap), a model run that throws is counted instead of ending the loop,
+    /// so the watcher can roll back; otherwise a failing model fails the pipeline as before.
+    /// </summary>
+    public bool TolerateModelErrors
+    {
+        get => _tolerateModelErrors;
+        set => _tolerateModelErrors = value;
+    }
+
+    /// <summary>Queues a model swap taken before the next window; false if another swap is still pending.</summary>
+    public bool RequestSwap(ModelSwap swap)
+    {
+        if (swap.Model.Input.Length != _features.Length)
+        {
+            throw new ArgumentException($"the model takes {swap.Model.Input.Length} input values but the feature pipeline writes {_features.Length}");
+        }
+
+        return Interlocked.CompareExchange(ref _pendingSwap, swap, null) is null;
+    }
+
+    /// <summary>Withdraws a swap the loop has not taken yet; false if it was already taken.</summary>
+    public bool CancelSwap(ModelSwap swap) => Interlocked.CompareExchange(ref _pendingSwap, null, swap) == swap;
 
     /// <summary>The window just scored (valid until the next sample).</summary>
     public WindowData LastWindow => _window;
@@ -51,14 +99,61 @@ public sealed class SensorPipeline
         var windows = 0;
         while (_windower.TryGetWindow(_window))
         {
+            if (Volatile.Read(ref _pendingSwap) is not null)
+            {
+                TakeSwap();
+            }
+
             _features.Write(_window, _model.Input);
-            _model.Run();
-            LastScore = _scorer.Score(_model.Input, _model.Output);
-            _publisher.OnWindow(LastScore, _window.StartTicks, _window.EndTicks);
+            var start = Stopwatch.GetTimestamp();
             windows++;
+            if (!TryRun())
+            {
+                continue;
+            }
+
+            _runTicks += Stopwatch.GetTimestamp() - start;
+            LastScore = _scorer.Score(_model.Input, _model.Output);
+            if (!double.IsFinite(LastScore))
+            {
+                _nonFinite++;
+            }
+
+            _publisher.OnWindow(LastScore, _window.StartTicks, _window.EndTicks);
         }
 
         return windows;
+    }
+
+    private bool TryRun()
+    {
+        _scored++;
+        try
+        {
+            _model.Run();
+            return true;
+        }
+        catch (Exception) when (_tolerateModelErrors)
+        {
+            _modelErrors++;
+            return false;
+        }
+    }
+
+    // Between two windows: the previous window has been scored and published, the next has not started.
+    private void TakeSwap()
+    {
+        var start = Stopwatch.GetTimestamp();
+        var swap = Interlocked.Exchange(ref _pendingSwap, null);
+        if (swap is null)
+        {
+            return;
+        }
+
+        var previous = _model;
+        swap.Apply?.Invoke();
+        Volatile.Write(ref _model, swap.Model);
+        swap.Complete(previous, Stopwatch.GetTimestamp() - start, _scored);
     }
 
     /// <summary>Consumes samples until the writer completes or <paramref name="cancellationToken"/> fires.</summary>

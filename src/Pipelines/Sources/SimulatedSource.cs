@@ -7,14 +7,15 @@ namespace EdgeAgent.Pipelines.Sources;
 public sealed class SimulatedSource : SampleSource
 {
     private readonly SimulatedSourceOptions _options;
-    private readonly long _startTicks;
+    private readonly long? _startTicks;
 
+    /// <summary>Stamps samples from the moment the source starts running (real time) or from construction.</summary>
     public SimulatedSource(SourceContext context, SimulatedSourceOptions options)
-        : this(context, options, DateTime.UtcNow.Ticks)
+        : this(context, options, null)
     {
     }
 
-    internal SimulatedSource(SourceContext context, SimulatedSourceOptions options, long startTicks)
+    internal SimulatedSource(SourceContext context, SimulatedSourceOptions options, long? startTicks)
         : base(context)
     {
         _options = options;
@@ -32,6 +33,10 @@ public sealed class SimulatedSource : SampleSource
         // A PeriodicTimer (unlike Task.Delay) allocates nothing per tick; each tick emits every sample that is due.
         using var timer = _options.RealTime ? new PeriodicTimer(TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, (long)periodTicks))) : null;
         var started = Stopwatch.GetTimestamp();
+
+        // A real-time sample is stamped when it is due, so its time is the wall-clock time it entered the pipeline
+        // (model loading between construction and start must not age the first samples).
+        var origin = _startTicks ?? DateTime.UtcNow.Ticks;
         long n = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -42,7 +47,7 @@ public sealed class SimulatedSource : SampleSource
             }
 
             Generator.Next(values);
-            var timestamp = _startTicks + (long)(n * periodTicks);
+            var timestamp = origin + (long)(n * periodTicks);
             for (var c = 0; c < values.Length; c++)
             {
                 if (Context.TryAccept(c, timestamp, values[c], out var sample))

@@ -20,11 +20,13 @@ public sealed class DemoPipelineTests : IDisposable
     {
         _broker.Start();
         using var subscriber = new MqttSubscriber(_broker.Port, "edgeagent/test-device/events/demo");
+        using var telemetry = new MqttSubscriber(_broker.Port, "edgeagent/test-device/telemetry");
         using var agent = AgentProcess.Start(
         [
             "run", "--config", RepositoryPaths.File("config", "edgeagent.json"),
             "--set", $"mqtt.port={_broker.Port}",
             "--set", "deviceId=test-device",
+            "--set", "telemetry.intervalSeconds=2",
             "--set", $"stateDirectory={_dir.Combine("state")}",
             // The level shift comes 5 s after start and lasts 8 s instead of the demo's 90 s and 30 s.
             "--set", "pipelines[0].sources[0].simulated.anomalies[0].atSeconds=5",
@@ -50,6 +52,11 @@ public sealed class DemoPipelineTests : IDisposable
         start.RootElement.GetProperty("device").GetString().Should().Be("test-device");
         start.RootElement.GetProperty("score").GetDouble().Should().BeGreaterThan(start.RootElement.GetProperty("threshold").GetDouble());
         start.RootElement.GetProperty("features")[0].GetProperty("name").GetString().Should().StartWith("temperature.");
+
+        // Telemetry carries the pipeline's counters.
+        var reports = await telemetry.WaitForAsync(m => m.Count > 0, TimeSpan.FromSeconds(10), "telemetry");
+        using var report = JsonDocument.Parse(reports[^1].Payload);
+        report.RootElement.GetProperty("pipelines").GetProperty("demo").GetProperty("windows").GetInt64().Should().BeGreaterThan(0);
 
         agent.Signal(AgentProcess.SIGTERM);
         (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);

@@ -58,8 +58,16 @@ public sealed class SensorPipelineTests
             }
         }
 
+        // Stopping may find the source blocked in a write (it throws) or between samples (it returns): both are a stop.
         await stop.CancelAsync();
-        await FluentActions.Awaiting(() => run).Should().ThrowAsync<OperationCanceledException>();
+        try
+        {
+            await run;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
         return samples;
     }
 

@@ -1,0 +1,84 @@
+using EdgeAgent.Configuration;
+using EdgeAgent.Mqtt;
+using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Inference;
+using EdgeAgent.Pipelines.Processing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Ota;
+
+public static class OtaServiceCollectionExtensions
+{
+    /// <summary>
+    /// Model updates for the sensor pipelines: the update coordinator and the pipeline-side deployment, desired
+    /// state over MQTT (when the link is enabled), the drop folder (when <c>ota.inbox</c> is set), the reported state,
+    /// and the watch on the store's active.json (the CLI's install/rollback). Nothing without a sensor pipeline.
+    /// Call after AddPipelines (the model store) and AddInference.
+    /// </summary>
+    public static IServiceCollection AddOta(this IServiceCollection services, AgentOptions options)
+    {
+        var ota = options.Ota;
+        if (!options.Pipelines.Any(p => p.Enabled && p.Kind == PipelineKind.Sensor))
+        {
+            return services;
+        }
+
+        services.AddSingleton<OtaStatusBoard>();
+        services.AddSingleton(provider => new SensorModelDeployment(
+            options.Pipelines,
+            name => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().FirstOrDefault(s => s.Runner.Name == name)?.Runner.Pipeline,
+            () => provider.GetRequiredService<InferenceRuntimeProvider>().Runtime,
+            provider.GetRequiredService<ModelStore>(),
+            ota,
+            provider.GetRequiredService<ILogger<SensorModelDeployment>>()));
+        services.AddSingleton<IModelDeployment>(provider => provider.GetRequiredService<SensorModelDeployment>());
+        services.AddSingleton(provider =>
+        {
+            var store = provider.GetRequiredService<ModelStore>();
+            StoreSeeder.Seed(store, options.Pipelines);
+            return new UpdateCoordinator(
+                store,
+                new BundleInstaller(store, ota),
+                new ArtifactDownloader(new HttpClient(), ota.MaxArtifactMegabytes * 1024L * 1024L, TimeSpan.FromMinutes(10)),
+                provider.GetRequiredService<IModelDeployment>(),
+                provider.GetRequiredService<OtaStatusBoard>(),
+                TimeProvider.System,
+                provider.GetRequiredService<ILogger<UpdateCoordinator>>());
+        });
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<UpdateCoordinator>());
+        services.AddSingleton<IHostedService>(provider => new ActiveStateWatcher(
+            provider.GetRequiredService<ModelStore>(),
+            provider.GetRequiredService<UpdateCoordinator>(),
+            provider.GetRequiredService<SensorModelDeployment>(),
+            provider.GetRequiredService<ILogger<ActiveStateWatcher>>()));
+        services.AddSingleton<IHostedService>(provider => new ReportedStatePublisher(
+            provider.GetRequiredService<OtaStatusBoard>(),
+            provider.GetRequiredService<IOutboundQueue>(),
+            provider.GetService<MqttLink>() is { } link ? () => link.ConnectionGeneration : () => 0,
+            options.DeviceId,
+            TimeProvider.System));
+        if (options.Mqtt.Enabled)
+        {
+            services.AddSingleton<IHostedService>(provider => new DesiredStateListener(
+                options.Mqtt.EffectiveBaseTopic(options.DeviceId),
+                ota.Groups,
+                provider.GetRequiredService<IMessageSubscriptions>(),
+                provider.GetRequiredService<UpdateCoordinator>(),
+                provider.GetRequiredService<IModelDeployment>(),
+                provider.GetRequiredService<OtaStatusBoard>(),
+                TimeProvider.System,
+                provider.GetRequiredService<ILogger<DesiredStateListener>>()));
+        }
+
+        if (ota.Inbox.Length > 0)
+        {
+            services.AddSingleton<IHostedService>(provider => new InboxWatcher(ota, provider.GetRequiredService<UpdateCoordinator>(),
+                provider.GetRequiredService<ILogger<InboxWatcher>>()));
+        }
+
+        return services;
+    }
+}

@@ -1,0 +1,259 @@
+using System.Diagnostics;
+using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Inference;
+using EdgeAgent.Pipelines.Models;
+using EdgeAgent.Pipelines.Preprocessing;
+using EdgeAgent.Pipelines.Processing;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Ota;
+
+/// <summary>
+/// The sensor pipelines' side of an update: the candidate is loaded in its own session (shared arena), checked
+/// against the pipeline, smoke-tested and warmed up before the swap, so the loop's pause is the swap itself; then
+/// it is swapped in between two windows and watched, and swapped back if it turns unhealthy.
+/// </summary>
+public sealed partial class SensorModelDeployment : IModelDeployment
+{
+    private readonly IReadOnlyDictionary<string, PipelineOptions> _options;
+    private readonly Func<string, SensorPipeline?> _pipelines;
+    private readonly Func<InferenceRuntime> _runtime;
+    private readonly ModelStore _store;
+    private readonly OtaOptions _ota;
+    private readonly ILogger _logger;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SensorModelManifest?> _serving = new(StringComparer.Ordinal);
+    private int _busy;
+
+    /// <param name="pipelines">Finds a running pipeline by name (null when it is not running).</param>
+    public SensorModelDeployment(IEnumerable<PipelineOptions> pipelines, Func<string, SensorPipeline?> running, Func<InferenceRuntime> runtime,
+        ModelStore store, OtaOptions ota, ILogger<SensorModelDeployment> logger)
+    {
+        _options = pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Sensor).ToDictionary(p => p.Name, StringComparer.Ordinal);
+        Pipelines = _options.Keys.ToHashSet(StringComparer.Ordinal);
+        _pipelines = running;
+        _runtime = runtime;
+        _store = store;
+        _ota = ota;
+        _logger = logger;
+    }
+
+    public IReadOnlySet<string> Pipelines { get; }
+
+    /// <summary>The last forward swap (its pause and the window count at which it happened), for status and benchmarks.</summary>
+    public ModelSwap? LastSwap { get; private set; }
+
+    /// <summary>True while an update is being validated, swapped or watched.</summary>
+    public bool Busy => Volatile.Read(ref _busy) != 0;
+
+    /// <summary>The name and version a pipeline's loop runs now (null when its model has no manifest).</summary>
+    public (string Name, string Version)? Serving(string pipeline) => ServingManifest(pipeline) is { } m ? (m.Name, m.Version) : null;
+
+    public string? ModelName(string pipeline) => ServingManifest(pipeline)?.Name ?? _store.Active(pipeline)?.Name;
+
+    public async Task<DeploymentFailure?> DeployAsync(string pipeline, StoredModel model, Action<UpdateState> progress, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _busy, 1);
+        try
+        {
+            return await DeployCoreAsync(pipeline, model, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _busy, 0);
+        }
+    }
+
+    private async Task<DeploymentFailure?> DeployCoreAsync(string pipeline, StoredModel model, CancellationToken cancellationToken)
+    {
+        if (!_options.TryGetValue(pipeline, out var options) || _pipelines(pipeline) is not { } live)
+        {
+            return new DeploymentFailure(RejectionReason.UnknownPipeline, $"pipeline '{pipeline}' is not a running sensor pipeline on this device", false);
+        }
+
+        var candidate = Validate(options, live, model, out var manifest, out var failure);
+        if (candidate is null)
+        {
+            return failure;
+        }
+
+        var previousManifest = ServingManifest(pipeline);
+        var swapped = await SwapAsync(live, candidate, manifest, cancellationToken).ConfigureAwait(false);
+        if (swapped is null)
+        {
+            candidate.Dispose();
+            return new DeploymentFailure(RejectionReason.Conflict,
+                $"pipeline '{pipeline}' did not reach its next window within {_ota.SwapTimeoutSeconds}s (is its source running?); the previous model keeps serving", false);
+        }
+
+        var (previous, swap) = swapped.Value;
+        LastSwap = swap;
+        LogSwapped(_logger, pipeline, model.Name, model.Version, swap.Pause.TotalMilliseconds);
+        _serving[pipeline] = manifest;
+        var unhealthy = await WatchAsync(live, cancellationToken).ConfigureAwait(false);
+        if (unhealthy is null)
+        {
+            (previous as IDisposable)?.Dispose();
+            return null;
+        }
+
+        // Swap the previous model back; the candidate is disposed once the loop no longer uses it.
+        var back = await SwapAsync(live, previous, previousManifest, CancellationToken.None).ConfigureAwait(false);
+        if (back is not null)
+        {
+            candidate.Dispose();
+            _serving[pipeline] = previousManifest;
+        }
+
+        LogRolledBack(_logger, pipeline, model.Name, model.Version, unhealthy);
+        return new DeploymentFailure(RejectionReason.UnhealthyAfterSwap, unhealthy, back is not null);
+    }
+
+    private OnnxWindowModel? Validate(PipelineOptions options, SensorPipeline live, StoredModel model, out SensorModelManifest? manifest, out DeploymentFailure? failure)
+    {
+        manifest = null;
+        failure = null;
+        ModelBinding binding;
+        try
+        {
+            // A fresh feature pipeline: the check must not touch the live one's standardisation.
+            binding = PipelineModelLoader.Load(_runtime(), options, SensorPipelineFactory.CreateFeatures(options), model.ModelPath);
+        }
+        catch (AgentStartupException ex)
+        {
+            var reason = ex.InnerException is ModelLoadException ? RejectionReason.NotAModel : RejectionReason.SignatureMismatch;
+            failure = new DeploymentFailure(reason, ex.Message, false);
+            return null;
+        }
+
+        var candidate = (OnnxWindowModel)binding.Model;
+        if (candidate.Output.Length != live.Model.Output.Length)
+        {
+            candidate.Dispose();
+            failure = new DeploymentFailure(RejectionReason.SignatureMismatch,
+                $"{model.Name} {model.Version} yields {candidate.Output.Length} output values but pipeline '{options.Name}' scores {live.Model.Output.Length}", false);
+            return null;
+        }
+
+        manifest = File.Exists(model.ManifestPath) ? SensorModelManifest.From(ModelManifest.Parse(File.ReadAllBytes(model.ManifestPath))) : null;
+        var smoke = SmokeTest.Run(candidate, live.Model, model.ManifestPath);
+        if (smoke is not null)
+        {
+            candidate.Dispose();
+            failure = new DeploymentFailure(RejectionReason.SmokeTestFailed, $"{model.Name} {model.Version}: {smoke}", false);
+            return null;
+        }
+
+        return candidate;
+    }
+
+    private async Task<(IWindowModel Previous, ModelSwap Swap)?> SwapAsync(SensorPipeline live, IWindowModel model, SensorModelManifest? manifest, CancellationToken cancellationToken)
+    {
+        var standardization = live.Features.Standardization;
+        var swap = new ModelSwap(model, manifest is null || standardization is null ? null : () => standardization.Set(manifest.Mean, manifest.Std));
+        var deadline = Stopwatch.GetTimestamp() + (long)(_ota.SwapTimeoutSeconds * Stopwatch.Frequency);
+        while (!live.RequestSwap(swap))
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            var previous = await swap.Completion.WaitAsync(TimeSpan.FromSeconds(_ota.SwapTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+            return (previous, swap);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            if (live.CancelSwap(swap))
+            {
+                return null;
+            }
+
+            // The loop took it meanwhile.
+            return (await swap.Completion.ConfigureAwait(false), swap);
+        }
+    }
+
+    private async Task<string?> WatchAsync(SensorPipeline live, CancellationToken cancellationToken)
+    {
+        if (_ota.HealthWatchSeconds == 0)
+        {
+            return null;
+        }
+
+        var errors = live.ModelErrors;
+        var nonFinite = live.NonFiniteScores;
+        var scored = live.Scored;
+        var ticks = live.RunTicks;
+        live.TolerateModelErrors = true;
+        try
+        {
+            var end = Stopwatch.GetTimestamp() + (long)(_ota.HealthWatchSeconds * Stopwatch.Frequency);
+            while (true)
+            {
+                var failed = live.ModelErrors - errors;
+                if (failed > 0)
+                {
+                    return $"the model failed {failed} inference(s) after the swap";
+                }
+
+                if (live.NonFiniteScores - nonFinite > 0)
+                {
+                    return $"the model produced {live.NonFiniteScores - nonFinite} NaN or infinite score(s) after the swap";
+                }
+
+                var runs = live.Scored - scored;
+                var meanMs = runs == 0 ? 0 : Stopwatch.GetElapsedTime(0, (live.RunTicks - ticks) / runs).TotalMilliseconds;
+                if (runs >= 10 && meanMs > _ota.HealthMaxLatencyMilliseconds)
+                {
+                    return $"mean inference latency {meanMs:0.###} ms over {runs} windows exceeds ota.healthMaxLatencyMilliseconds ({_ota.HealthMaxLatencyMilliseconds} ms)";
+                }
+
+                if (Stopwatch.GetTimestamp() >= end)
+                {
+                    return null;
+                }
+
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            live.TolerateModelErrors = false;
+        }
+    }
+
+    private SensorModelManifest? ServingManifest(string pipeline)
+    {
+        if (_serving.TryGetValue(pipeline, out var known))
+        {
+            return known;
+        }
+
+        string? manifestPath = null;
+        if (_store.Active(pipeline) is { } active && _store.Find(active.Name, active.Version) is { } stored)
+        {
+            manifestPath = stored.ManifestPath;
+        }
+        else if (_options.TryGetValue(pipeline, out var options) && options.Model.Path.Length > 0)
+        {
+            manifestPath = Path.Combine(Path.GetDirectoryName(PipelineModelLoader.Resolve(options.Model.Path))!, ModelManifest.FileName);
+        }
+
+        var manifest = manifestPath is not null && File.Exists(manifestPath)
+            ? SensorModelManifest.From(ModelManifest.Parse(File.ReadAllBytes(manifestPath)))
+            : null;
+        _serving[pipeline] = manifest;
+        return manifest;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline}: swapped in {Name} {Version} (pause {PauseMs} ms); watching its health")]
+    private static partial void LogSwapped(ILogger logger, string pipeline, string name, string version, double pauseMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline {Pipeline}: {Name} {Version} rolled back: {Reason}")]
+    private static partial void LogRolledBack(ILogger logger, string pipeline, string name, string version, string reason);
+}
