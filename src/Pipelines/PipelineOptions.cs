@@ -52,6 +52,11 @@ public sealed class PipelineOptions : IValidatedOptions
 
     public void Validate(string path, ICollection<ConfigError> errors)
     {
+        if (Kind == PipelineKind.Camera && Camera is null)
+        {
+            errors.Add(new ConfigError(ConfigPath.Child(path, "camera"), "a camera pipeline needs a camera section with at least an input"));
+        }
+
         if (Kind != PipelineKind.Sensor)
         {
             return;

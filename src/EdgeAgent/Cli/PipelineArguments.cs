@@ -21,8 +21,8 @@ public sealed class PipelineArguments
         command.Options.Add(Pipeline);
     }
 
-    /// <summary>The configuration and the chosen sensor pipeline, or an exit code after printing why not.</summary>
-    public (LoadedConfig? Config, PipelineOptions? Pipeline, int ExitCode) Resolve(ParseResult result)
+    /// <summary>The configuration and the chosen sensor pipeline (or camera pipeline, when <paramref name="cameras"/>), or an exit code after printing why not.</summary>
+    public (LoadedConfig? Config, PipelineOptions? Pipeline, int ExitCode) Resolve(ParseResult result, bool cameras = false)
     {
         var loaded = Config.LoadOrReport(result, ProcessEnvironment.Snapshot());
         if (loaded is null)
@@ -30,7 +30,7 @@ public sealed class PipelineArguments
             return (null, null, ExitCodes.Config);
         }
 
-        var sensors = loaded.Options.Pipelines.Where(p => p.Kind == PipelineKind.Sensor).ToList();
+        var sensors = loaded.Options.Pipelines.Where(p => p.Kind == PipelineKind.Sensor || (cameras && p.Kind == PipelineKind.Camera && p.Camera is not null)).ToList();
         var name = result.GetValue(Pipeline);
         var pipeline = name is null
             ? sensors.Count == 1 ? sensors[0] : null

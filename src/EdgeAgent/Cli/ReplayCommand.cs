@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Calibration;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
@@ -22,15 +23,15 @@ public static class ReplayCommand
     public static Command Create()
     {
         var arguments = new PipelineArguments();
-        var input = new Option<string>("--input", "-i") { Description = "CSV or JSON Lines with a timestamp column and the pipeline's channels.", Required = true };
+        var input = new Option<string>("--input", "-i") { Description = "CSV or JSON Lines with a timestamp column and the pipeline's channels; a video file for a camera pipeline.", Required = true };
         var labels = new Option<string?>("--labels") { Description = "NAB-style labels: JSON mapping file names to [start, end] anomaly windows." };
         var model = new Option<string?>("--model") { Description = "Run this ONNX model (model.json beside it) instead of the pipeline's." };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object after the events." };
-        var command = new Command("replay", "Run a sensor pipeline over a recorded file and print its events (and detection quality with --labels).") { input, labels, model, json };
+        var command = new Command("replay", "Run a sensor or camera pipeline over a recorded file and print its events (and detection quality with --labels).") { input, labels, model, json };
         arguments.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
-            var (loaded, pipeline, code) = arguments.Resolve(result);
+            var (loaded, pipeline, code) = arguments.Resolve(result, cameras: true);
             if (loaded is null || pipeline is null)
             {
                 return code;
@@ -45,6 +46,11 @@ public static class ReplayCommand
 
             try
             {
+                if (pipeline.Kind == PipelineKind.Camera)
+                {
+                    return await CameraReplay.RunAsync(loaded, pipeline, file, result.GetValue(model), result.GetValue(json), cancellationToken).ConfigureAwait(false);
+                }
+
                 var replay = PipelineArguments.WithReplay(pipeline, file);
                 var modelPath = result.GetValue(model) is { } explicitPath ? Path.GetFullPath(explicitPath)
                     : pipeline.Model.Path.Length > 0 ? PipelineModelLoader.Resolve(pipeline.Model.Path)
@@ -137,7 +143,7 @@ public static class ReplayCommand
     }
 
     /// <summary>The replay's outbound queue: every event as one JSON line; anomaly_start times kept for scoring.</summary>
-    private sealed class EventPrinter : IOutboundQueue
+    internal sealed class EventPrinter : IOutboundQueue
     {
         private readonly TextWriter _out;
 

@@ -1,6 +1,7 @@
 using EdgeAgent.Configuration;
 using EdgeAgent.Ota;
 using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Preprocessing;
 using EdgeAgent.Pipelines.Processing;
@@ -20,6 +21,7 @@ public static class PipelineServiceCollectionExtensions
     {
         services.AddSingleton(_ => new ModelStore(options.StateDirectory));
         services.AddSensorPipelines(options.Pipelines, options.DeviceId, BindModel);
+        services.AddCameraPipelines(options.Pipelines, options.DeviceId, options.StateDirectory, ModelPath);
         foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Sensor))
         {
             services.AddSingleton<ITelemetryContributor>(provider => new SensorPipelineTelemetry(pipeline.Name,
@@ -29,7 +31,10 @@ public static class PipelineServiceCollectionExtensions
         return services;
     }
 
-    private static ModelBinding BindModel(IServiceProvider provider, PipelineOptions pipeline, FeaturePipeline features)
+    private static ModelBinding BindModel(IServiceProvider provider, PipelineOptions pipeline, FeaturePipeline features) =>
+        PipelineModelLoader.Load(provider.GetRequiredService<InferenceRuntimeProvider>().Runtime, pipeline, features, ModelPath(provider, pipeline));
+
+    private static string ModelPath(IServiceProvider provider, PipelineOptions pipeline)
     {
         var store = provider.GetRequiredService<ModelStore>();
         var active = store.Active(pipeline.Name);
@@ -44,6 +49,6 @@ public static class PipelineServiceCollectionExtensions
             throw new AgentStartupException($"pipeline '{pipeline.Name}': model file '{path}' does not exist", 65);
         }
 
-        return PipelineModelLoader.Load(provider.GetRequiredService<InferenceRuntimeProvider>().Runtime, pipeline, features, path);
+        return path;
     }
 }

@@ -68,6 +68,12 @@ public sealed class CameraOptions : IValidatedOptions
     [Range(0.05, 86400)]
     public double RestartBackoffMaxSeconds { get; set; } = 60;
 
+    [Description("Float models: per-channel mean subtracted after scaling pixels to 0..1 (e.g. [0.485, 0.456, 0.406] for ImageNet models). Empty: 0.")]
+    public List<double> InputMean { get; set; } = [];
+
+    [Description("Float models: per-channel standard deviation divided by after the mean (e.g. [0.229, 0.224, 0.225]). Empty: 1.")]
+    public List<double> InputStd { get; set; } = [];
+
     [Description("Run inference only when the picture changes.")]
     public MotionFilterOptions Motion { get; set; } = new();
 
@@ -126,6 +132,21 @@ public sealed class CameraOptions : IValidatedOptions
         if (string.IsNullOrWhiteSpace(FfmpegPath))
         {
             errors.Add(new ConfigError(ConfigPath.Child(path, "ffmpegPath"), "must name the ffmpeg executable (default: ffmpeg from PATH)"));
+        }
+
+        if (InputMean.Count is not (0 or 1) && InputMean.Count != Channels)
+        {
+            errors.Add(new ConfigError(ConfigPath.Child(path, "inputMean"), $"needs 1 or {Channels} values for {PixelFormat}, got {InputMean.Count}"));
+        }
+
+        if (InputStd.Count is not (0 or 1) && InputStd.Count != Channels)
+        {
+            errors.Add(new ConfigError(ConfigPath.Child(path, "inputStd"), $"needs 1 or {Channels} values for {PixelFormat}, got {InputStd.Count}"));
+        }
+
+        if (InputStd.Any(s => s <= 0))
+        {
+            errors.Add(new ConfigError(ConfigPath.Child(path, "inputStd"), "every value must be greater than 0"));
         }
 
         if (Motion.Enabled && (Width / Motion.Downscale < 4 || Height / Motion.Downscale < 4))

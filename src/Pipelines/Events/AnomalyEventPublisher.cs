@@ -38,15 +38,15 @@ public sealed class AnomalyEventPublisher
 
     public long EventsPublished { get; private set; }
 
-    /// <summary>Call once per window after <see cref="AnomalyScorer.Score"/>.</summary>
-    public AlertTransition OnWindow(double score, long windowStartTicks, long windowEndTicks)
+    /// <summary>Call once per window after <see cref="AnomalyScorer.Score"/>; a detector's boxes go into anomaly_start.</summary>
+    public AlertTransition OnWindow(double score, long windowStartTicks, long windowEndTicks, ReadOnlySpan<Detection> boxes = default)
     {
         var transition = Alert.Update(score, windowStartTicks, windowEndTicks);
         switch (transition)
         {
             case AlertTransition.Started:
                 var count = _scorer.TopContributors(_top, _contributions);
-                Publish(_writer.Start(Alert, score, windowStartTicks, windowEndTicks, _scorer.ContributorNames, _top.AsSpan(0, count), _contributions.AsSpan(0, count)));
+                Publish(_writer.Start(Alert, score, windowStartTicks, windowEndTicks, _scorer.ContributorNames, _top.AsSpan(0, count), _contributions.AsSpan(0, count), boxes));
                 _lastUpdate = windowEndTicks;
                 break;
             case AlertTransition.Ended:

@@ -25,9 +25,10 @@ public sealed class AnomalyEventWriter
         _severities = [.. severityNames.Select(n => JsonEncodedText.Encode(n))];
     }
 
-    /// <summary><c>anomaly_start</c>: score, threshold, the window's time span and the top contributors.</summary>
+    /// <summary><c>anomaly_start</c>: score, threshold, the window's time span, the top contributors and, for a
+    /// detector, the boxes (class named from <paramref name="names"/>, normalised corners).</summary>
     public ReadOnlySpan<byte> Start(AlertStateMachine alert, double score, long windowStartTicks, long windowEndTicks,
-        IReadOnlyList<byte[]> names, ReadOnlySpan<int> top, ReadOnlySpan<double> contributions)
+        IReadOnlyList<byte[]> names, ReadOnlySpan<int> top, ReadOnlySpan<double> contributions, ReadOnlySpan<Detection> boxes = default)
     {
         Begin("anomaly_start"u8, alert.AlertId, alert.RaisedTicks, alert);
         Number("score"u8, score);
@@ -48,6 +49,24 @@ public sealed class AnomalyEventWriter
         }
 
         _writer.WriteEndArray();
+        if (!boxes.IsEmpty)
+        {
+            _writer.WriteStartArray("boxes"u8);
+            foreach (var box in boxes)
+            {
+                _writer.WriteStartObject();
+                _writer.WriteString("class"u8, (uint)box.ClassId < (uint)names.Count ? names[box.ClassId] : []);
+                Number("score"u8, box.Score);
+                Number("x1"u8, box.X1);
+                Number("y1"u8, box.Y1);
+                Number("x2"u8, box.X2);
+                Number("y2"u8, box.Y2);
+                _writer.WriteEndObject();
+            }
+
+            _writer.WriteEndArray();
+        }
+
         return End();
     }
 

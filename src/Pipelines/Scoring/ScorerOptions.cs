@@ -9,6 +9,12 @@ public enum ScorerKind
     Output,
     Reconstruction,
     Probability,
+
+    /// <summary>Camera pipelines: an image classifier (softmax, top-k, anomalous classes).</summary>
+    Classification,
+
+    /// <summary>Camera pipelines: a YOLO-style detector; the score is the most confident kept detection.</summary>
+    Detection,
 }
 
 public enum ReconstructionMetric
@@ -19,7 +25,7 @@ public enum ReconstructionMetric
 
 public sealed class ScorerOptions : IValidatedOptions
 {
-    [Description("output (the model emits a score), reconstruction (error between model input and output), probability (class probabilities).")]
+    [Description("output (the model emits a score), reconstruction (error between model input and output), probability (class probabilities); camera pipelines: output, classification or detection.")]
     public ScorerKind Kind { get; set; } = ScorerKind.Reconstruction;
 
     [Description("output: which element of the output is the score.")]
@@ -33,15 +39,40 @@ public sealed class ScorerOptions : IValidatedOptions
     [Range(0, 16)]
     public int TopFeatures { get; set; } = 3;
 
-    [Description("probability: the class names in output order.")]
+    [Description("probability, classification, detection: the class names in output order.")]
     public List<string> Classes { get; set; } = [];
 
-    [Description("probability: the classes that count as anomalous; the score is the sum of their probabilities.")]
+    [Description("probability, classification: the classes that count as anomalous (the score is the sum of their probabilities); detection: the classes reported (empty: all).")]
     public List<string> AnomalousClasses { get; set; } = [];
+
+    [Description("classification: how many of the most likely classes count towards the score.")]
+    [Range(1, 1000)]
+    public int TopK { get; set; } = 5;
+
+    [Description("detection: minimum confidence of a reported box (0..1).")]
+    [Range(0.0, 1.0)]
+    public double ConfidenceThreshold { get; set; } = 0.25;
+
+    [Description("detection: boxes of one class overlapping more than this (intersection over union) are merged.")]
+    [Range(0.0, 1.0)]
+    public double IouThreshold { get; set; } = 0.45;
+
+    [Description("detection: YOLOv5-style output with an objectness score before the class scores (5+C attributes).")]
+    public bool Objectness { get; set; }
 
     public void Validate(string path, ICollection<ConfigError> errors)
     {
-        if (Kind != ScorerKind.Probability)
+        if (Kind == ScorerKind.Detection)
+        {
+            foreach (var name in AnomalousClasses.Where(n => !Classes.Contains(n, StringComparer.Ordinal)))
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "anomalousClasses"), $"'{name}' is not one of classes ({string.Join(", ", Classes)})"));
+            }
+
+            return;
+        }
+
+        if (Kind is not (ScorerKind.Probability or ScorerKind.Classification))
         {
             return;
         }

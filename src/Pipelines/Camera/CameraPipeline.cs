@@ -1,0 +1,81 @@
+using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Preprocessing;
+using EdgeAgent.Pipelines.Scoring;
+
+namespace EdgeAgent.Pipelines.Camera;
+
+/// <summary>
+/// One camera pipeline's hot loop body: frame → motion filter (plus the periodic frame) → preprocessing straight
+/// into the model's pinned input → model → score → the sensors' alert logic and event publisher. Allocates
+/// nothing per frame once constructed; call it from one thread.
+/// </summary>
+public sealed class CameraPipeline : IDisposable
+{
+    private readonly CameraModel _model;
+    private readonly ImagePreprocessor _preprocessor;
+    private readonly CameraScorer _scorer;
+    private readonly AnomalyEventPublisher _publisher;
+    private readonly MotionFilter? _motion;
+
+    public CameraPipeline(string name, CameraOptions camera, CameraModel model, ScorerOptions scorer, AnomalyEventPublisherFactory publisher)
+    {
+        Name = name;
+        _model = model;
+        _preprocessor = new ImagePreprocessor(camera.Width, camera.Height, camera.Channels, model.Width, model.Height, model.Layout,
+            mean: [.. camera.InputMean.Select(v => (float)v)], std: [.. camera.InputStd.Select(v => (float)v)]);
+        _scorer = CameraScorer.Create(scorer, model.OutputTensor.Shape, model.OutputTensor.ElementCount, _preprocessor.Geometry);
+        _publisher = publisher(_scorer);
+        _motion = camera.Motion.Enabled ? new MotionFilter(camera.Width, camera.Height, camera.PixelFormat, camera.Motion) : null;
+    }
+
+    /// <summary>Builds the publisher around the scorer the pipeline chose (the publisher names its contributors).</summary>
+    public delegate AnomalyEventPublisher AnomalyEventPublisherFactory(AnomalyScorer scorer);
+
+    public string Name { get; }
+
+    public CameraModel Model => _model;
+
+    public AlertStateMachine Alert => _publisher.Alert;
+
+    public long EventsPublished => _publisher.EventsPublished;
+
+    /// <summary>Frames scored by the model.</summary>
+    public long FramesScored { get; private set; }
+
+    /// <summary>Frames the motion filter let pass by.</summary>
+    public long FramesSkipped { get; private set; }
+
+    public double LastScore { get; private set; } = double.NaN;
+
+    /// <summary>The boxes of the last scored frame (detection models).</summary>
+    public ReadOnlySpan<Detection> Detections => _scorer.Detections;
+
+    /// <summary>Scores one frame (unless the motion filter skips it); <paramref name="utcTicks"/> is the frame's time.</summary>
+    public AlertTransition OnFrame(ReadOnlySpan<byte> pixels, long stopwatchTimestamp, long utcTicks)
+    {
+        if (_motion is not null && !_motion.Evaluate(pixels, stopwatchTimestamp))
+        {
+            FramesSkipped++;
+            return AlertTransition.None;
+        }
+
+        if (_model.ByteInput)
+        {
+            _preprocessor.Process(pixels, _model.ByteInputSpan);
+        }
+        else
+        {
+            _preprocessor.Process(pixels, _model.FloatInput);
+        }
+
+        _model.Run();
+        LastScore = _scorer.Score(default, _model.Output);
+        FramesScored++;
+        return _publisher.OnWindow(LastScore, utcTicks, utcTicks, _scorer.Detections);
+    }
+
+    /// <summary>After a capture restart the picture may have moved: the motion filter re-learns its background.</summary>
+    public void ResetMotion() => _motion?.Reset();
+
+    public void Dispose() => _model.Dispose();
+}

@@ -1,0 +1,85 @@
+using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Inference;
+using EdgeAgent.Pipelines.Models;
+using EdgeAgent.Pipelines.Scoring;
+
+namespace EdgeAgent.Pipelines.Camera;
+
+/// <summary>Builds a camera pipeline from its validated options and model file; every mismatch is one start-up error naming the fix.</summary>
+public static class CameraPipelineFactory
+{
+    public static CameraOptions CameraOf(PipelineOptions options) => options.Camera
+        ?? throw new AgentStartupException($"pipeline '{options.Name}' is a camera pipeline without a camera section: add pipelines.camera.input", 78);
+
+    /// <summary>Loads the model (with the threshold from a model.json beside it) and wires scorer, alert logic and publisher.</summary>
+    public static CameraPipeline Create(PipelineOptions options, string deviceId, InferenceRuntime runtime, string modelPath, IOutboundQueue queue)
+    {
+        var camera = CameraOf(options);
+        var threshold = ReadThreshold(options, modelPath);
+        if (threshold is null && options.Alert.RaiseThreshold is null)
+        {
+            throw new AgentStartupException(
+                $"pipeline '{options.Name}': {modelPath} has no model.json with a threshold beside it: set alert.raiseThreshold or calibrate the model", 65);
+        }
+
+        ModelSession session;
+        try
+        {
+            session = runtime.LoadModel(modelPath, new ModelLoadOptions { IntraOpThreads = options.Model.IntraOpThreads });
+        }
+        catch (ModelLoadException ex)
+        {
+            throw new AgentStartupException($"pipeline '{options.Name}': {ex.Message}", 65, ex);
+        }
+
+        try
+        {
+            var model = new CameraModel(session, options.Model.Input, options.Model.Output, camera.Channels);
+            return new CameraPipeline(options.Name, camera, model, options.Scorer, scorer =>
+            {
+                var alert = new AlertStateMachine(options.Alert, threshold);
+                return new AnomalyEventPublisher(deviceId, options.Name, options.Alert, alert, scorer, options.Scorer.TopFeatures, queue);
+            });
+        }
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
+        {
+            session.Dispose();
+            throw new AgentStartupException($"pipeline '{options.Name}': {ex.Message}", 65, ex);
+        }
+    }
+
+    /// <summary>The snapshot writer of a camera, or null when snapshots are off.</summary>
+    public static SnapshotWriter? CreateSnapshots(PipelineOptions options, string stateDirectory)
+    {
+        var camera = CameraOf(options);
+        if (!camera.Snapshots.Enabled)
+        {
+            return null;
+        }
+
+        var directory = camera.Snapshots.Directory.Length > 0
+            ? camera.Snapshots.Directory
+            : Path.Combine(stateDirectory, "snapshots", options.Name);
+        return new SnapshotWriter(directory, camera.Snapshots.Keep, camera.FfmpegPath, camera.Snapshots.Quality);
+    }
+
+    private static double? ReadThreshold(PipelineOptions options, string modelPath)
+    {
+        var manifestPath = Path.Combine(Path.GetDirectoryName(modelPath)!, ModelManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            return null;
+        }
+
+        try
+        {
+            var manifest = ModelManifest.Parse(File.ReadAllBytes(manifestPath));
+            return manifest.Document.TryGetProperty("threshold", out var value) && value.TryGetDouble(out var threshold) ? threshold : null;
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new AgentStartupException($"pipeline '{options.Name}': {manifestPath}: {ex.Message}", 65, ex);
+        }
+    }
+}

@@ -1,0 +1,180 @@
+using EdgeAgent.Health;
+using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Scoring;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Pipelines.Camera;
+
+/// <summary>
+/// One camera pipeline's long-running loop: the supervised capture fills the newest-wins hand-off, this loop scores
+/// the newest frame, and on anomaly_start a JPEG snapshot is encoded off the loop and published retained to
+/// <c>snapshots/&lt;pipeline&gt;</c>. The camera counts as started for READY once it streams; a camera that never
+/// comes up only delays READY by the grace period and reports Degraded health, it never stops other pipelines.
+/// </summary>
+public sealed partial class CameraPipelineService : BackgroundService
+{
+    private readonly CameraCapture _capture;
+    private readonly CameraPipeline _pipeline;
+    private readonly SnapshotWriter? _snapshots;
+    private readonly IOutboundQueue _queue;
+    private readonly HealthMonitor _health;
+    private readonly Heartbeat _heartbeat;
+    private readonly ILogger _logger;
+    private readonly byte[] _snapshotTopic;
+    private readonly LogRateLimiter _errorLimiter = new(burst: 5, TimeSpan.FromMinutes(1));
+    private volatile bool _waiting;
+    private long _snapshotsPublished;
+    private long _snapshotFailures;
+
+    public CameraPipelineService(CameraCapture capture, CameraPipeline pipeline, SnapshotWriter? snapshots, IOutboundQueue queue,
+        HealthMonitor health, ReadinessGate readiness, Heartbeat heartbeat, ILogger<CameraPipelineService> logger)
+    {
+        _capture = capture;
+        _pipeline = pipeline;
+        _snapshots = snapshots;
+        _queue = queue;
+        _health = health;
+        _heartbeat = heartbeat;
+        _logger = logger;
+        _snapshotTopic = System.Text.Encoding.UTF8.GetBytes("snapshots/" + pipeline.Name);
+        var readinessName = "camera " + pipeline.Name;
+        readiness.Register(readinessName);
+        capture.StateChanged += state =>
+        {
+            if (state == CameraState.Streaming)
+            {
+                readiness.Started(readinessName);
+            }
+        };
+    }
+
+    public CameraPipeline Pipeline => _pipeline;
+
+    public CameraCapture Capture => _capture;
+
+    public long SnapshotsPublished => Interlocked.Read(ref _snapshotsPublished);
+
+    public long SnapshotFailures => Interlocked.Read(ref _snapshotFailures);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _health.Register(_capture);
+        _health.Register(_heartbeat);
+        LogStarted(_logger, _pipeline.Name, _capture.Arguments.Count);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var capture = Task.Run(() => _capture.RunAsync(stop.Token), CancellationToken.None);
+        var idleBeats = BeatWhileIdleAsync(stop.Token);
+        var pending = new List<Task>();
+        try
+        {
+            await RunLoopAsync(pending, stoppingToken).ConfigureAwait(false);
+            LogFinished(_logger, _pipeline.Name, _pipeline.FramesScored, _pipeline.FramesSkipped);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await capture.ConfigureAwait(false);
+            await idleBeats.ConfigureAwait(false);
+            await Task.WhenAll(pending).ConfigureAwait(false);
+            _health.Unregister(_heartbeat);
+            _health.Unregister(_capture);
+        }
+    }
+
+    private async Task RunLoopAsync(List<Task> pending, CancellationToken cancellationToken)
+    {
+        var lastRestarts = 0L;
+        while (true)
+        {
+            _waiting = true;
+            var frame = await _capture.Frames.TakeAsync(cancellationToken).ConfigureAwait(false);
+            _waiting = false;
+            if (frame is null)
+            {
+                return;
+            }
+
+            try
+            {
+                var restarts = _capture.Counters.Restarts;
+                if (restarts != lastRestarts)
+                {
+                    lastRestarts = restarts;
+                    _pipeline.ResetMotion();
+                }
+
+                var now = DateTime.UtcNow.Ticks;
+                if (_pipeline.OnFrame(frame.Pixels, frame.Timestamp, now) == AlertTransition.Started && _snapshots is not null)
+                {
+                    // WriteAsync copies the frame before it returns, so the buffer goes back to the capture at once.
+                    pending.RemoveAll(t => t.IsCompleted);
+                    pending.Add(PublishSnapshotAsync(_snapshots.WriteAsync(frame, _pipeline.Detections, new DateTimeOffset(now, TimeSpan.Zero), cancellationToken)));
+                }
+            }
+            finally
+            {
+                _capture.Frames.Return(frame);
+            }
+
+            _heartbeat.Beat();
+        }
+    }
+
+    private async Task PublishSnapshotAsync(Task<Snapshot> encoding)
+    {
+        try
+        {
+            var snapshot = await encoding.ConfigureAwait(false);
+            _queue.Enqueue(_snapshotTopic, snapshot.Jpeg, MessageOptions.RetainedState);
+            Interlocked.Increment(ref _snapshotsPublished);
+            LogSnapshot(_logger, _pipeline.Name, snapshot.Path, snapshot.Jpeg.Length);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // The alert itself is already published; a snapshot that cannot be made is counted and logged, not fatal.
+            var failures = Interlocked.Increment(ref _snapshotFailures);
+            if (_errorLimiter.TryAcquire(System.Diagnostics.Stopwatch.GetTimestamp(), out _))
+            {
+                LogSnapshotFailed(_logger, _pipeline.Name, failures, ex.Message);
+            }
+        }
+    }
+
+    private async Task BeatWhileIdleAsync(CancellationToken cancellationToken)
+    {
+        // Waiting for a camera that is down is idle, not wedged: the watchdog must not restart the agent for it.
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (_waiting)
+                {
+                    _heartbeat.Beat();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Camera pipeline {Pipeline} running (ffmpeg with {Arguments} arguments)")]
+    private static partial void LogStarted(ILogger logger, string pipeline, int arguments);
+
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Camera pipeline {Pipeline}: input ended after {Scored} scored and {Skipped} skipped frames")]
+    private static partial void LogFinished(ILogger logger, string pipeline, long scored, long skipped);
+
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Information, Message = "Camera pipeline {Pipeline}: snapshot {Path} ({Bytes} bytes) published")]
+    private static partial void LogSnapshot(ILogger logger, string pipeline, string path, int bytes);
+
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "Camera pipeline {Pipeline}: snapshot failed ({Failures} so far): {Reason}")]
+    private static partial void LogSnapshotFailed(ILogger logger, string pipeline, long failures, string reason);
+}
