@@ -18,7 +18,6 @@ public sealed class DemoPipelineTests : IDisposable
     [Fact]
     public async Task Bundled_demo_publishes_start_and_end_of_an_injected_anomaly()
     {
-        _broker.Start();
         using var subscriber = new MqttSubscriber(_broker.Port, "edgeagent/test-device/events/demo");
         using var telemetry = new MqttSubscriber(_broker.Port, "edgeagent/test-device/telemetry");
         using var agent = AgentProcess.Start(

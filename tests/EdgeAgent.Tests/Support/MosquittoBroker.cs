@@ -81,8 +81,14 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
+    /// <summary>Starts the broker (the constructor already has); a second call while it runs does nothing.</summary>
     public void Start()
     {
+        if (_process is { HasExited: false })
+        {
+            return;
+        }
+
         var info = new ProcessStartInfo("mosquitto") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add(ConfigFile);
