@@ -57,13 +57,12 @@ public static class CalibrateCameraCommand
             }
 
             var file = result.GetValue(input)!;
-            if (!File.Exists(file))
+            if (!PipelineArguments.InputExists(file))
             {
-                Console.Error.WriteLine($"edgeagent: input '{file}' does not exist");
                 return ExitCodes.DataError;
             }
 
-            try
+            return await PipelineArguments.RunAsync(async () =>
             {
                 var frames = await ReadFramesAsync(camera, file, result.GetValue(maxFrames), cancellationToken).ConfigureAwait(false);
                 var model = SceneModel.Fit(frames, camera.Width, camera.Height, result.GetValue(patch));
@@ -78,12 +77,7 @@ public static class CalibrateCameraCommand
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"calibrated {pipeline.Name} on {frames.Count} frames: {model.PatchesX}x{model.PatchesY} patches, highest normal score {maxNormal:0.###}, threshold {threshold:0.###}; wrote {directory}"));
                 return ExitCodes.Ok;
-            }
-            catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
-            {
-                Console.Error.WriteLine($"edgeagent: {ex.Message}");
-                return ExitCodes.DataError;
-            }
+            });
         });
         return command;
     }

@@ -43,13 +43,12 @@ public static class CalibrateCommand
             }
 
             var file = result.GetValue(input)!;
-            if (!File.Exists(file))
+            if (!PipelineArguments.InputExists(file))
             {
-                Console.Error.WriteLine($"edgeagent: input '{file}' does not exist");
                 return ExitCodes.DataError;
             }
 
-            try
+            return await PipelineArguments.RunAsync(async () =>
             {
                 var replay = PipelineArguments.WithReplay(pipeline, file);
                 using var progress = new ProgressLine("calibrate", "samples read");
@@ -66,17 +65,7 @@ public static class CalibrateCommand
                 var report = model.Write(result.GetValue(output)!, loaded.Options.Inference);
                 Console.Out.WriteLine(report);
                 return ExitCodes.Ok;
-            }
-            catch (InvalidDataException ex)
-            {
-                Console.Error.WriteLine($"edgeagent: {ex.Message}");
-                return ExitCodes.DataError;
-            }
-            catch (AgentStartupException ex)
-            {
-                Console.Error.WriteLine($"edgeagent: {ex.Message}");
-                return ex.ExitCode;
-            }
+            });
         });
         return command;
     }

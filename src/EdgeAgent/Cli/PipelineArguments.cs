@@ -46,6 +46,40 @@ public sealed class PipelineArguments
         return (loaded, pipeline, ExitCodes.Ok);
     }
 
+    /// <summary>False, after saying so, when the offline input file is missing (the caller exits 65).</summary>
+    public static bool InputExists(string file)
+    {
+        if (File.Exists(file))
+        {
+            return true;
+        }
+
+        Console.Error.WriteLine($"edgeagent: input '{file}' does not exist");
+        return false;
+    }
+
+    /// <summary>
+    /// Runs an offline verb's work: bad data (input, model, manifest) is one line and exit 65, a start-up problem one
+    /// line and its own exit code — never a stack trace for a user's file.
+    /// </summary>
+    public static async Task<int> RunAsync(Func<Task<int>> work)
+    {
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
+        {
+            Console.Error.WriteLine($"edgeagent: {ex.Message}");
+            return ExitCodes.DataError;
+        }
+        catch (AgentStartupException ex)
+        {
+            Console.Error.WriteLine($"edgeagent: {ex.Message}");
+            return ex.ExitCode;
+        }
+    }
+
     /// <summary>The same pipeline reading <paramref name="input"/> as fast as possible instead of its live sources.</summary>
     public static PipelineOptions WithReplay(PipelineOptions pipeline, string input) => new()
     {

@@ -38,13 +38,12 @@ public static class ReplayCommand
             }
 
             var file = result.GetValue(input)!;
-            if (!File.Exists(file))
+            if (!PipelineArguments.InputExists(file))
             {
-                Console.Error.WriteLine($"edgeagent: input '{file}' does not exist");
                 return ExitCodes.DataError;
             }
 
-            try
+            return await PipelineArguments.RunAsync(async () =>
             {
                 if (pipeline.Kind == PipelineKind.Camera)
                 {
@@ -86,17 +85,7 @@ public static class ReplayCommand
 
                 WriteSummary(result.GetValue(json), file, samples.Count, windows, clock.Elapsed, printer.Count, quality);
                 return ExitCodes.Ok;
-            }
-            catch (InvalidDataException ex)
-            {
-                Console.Error.WriteLine($"edgeagent: {ex.Message}");
-                return ExitCodes.DataError;
-            }
-            catch (AgentStartupException ex)
-            {
-                Console.Error.WriteLine($"edgeagent: {ex.Message}");
-                return ex.ExitCode;
-            }
+            });
         });
         return command;
     }
