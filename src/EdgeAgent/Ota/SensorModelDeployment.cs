@@ -11,8 +11,9 @@ namespace EdgeAgent.Ota;
 
 /// <summary>
 /// The sensor pipelines' side of an update: the candidate is loaded in its own session (shared arena), checked
-/// against the pipeline, smoke-tested and warmed up before the swap, so the loop's pause is the swap itself; then
-/// it is swapped in between two windows and watched, and swapped back if it turns unhealthy.
+/// against the pipeline, smoke-tested and warmed up before the swap, so the loop's pause is the swap itself;
+/// optionally shadows the active model on live windows (SensorModelDeployment.Shadow.cs); then it is swapped in
+/// between two windows and watched, and swapped back if it turns unhealthy.
 /// </summary>
 public sealed partial class SensorModelDeployment : IModelDeployment
 {
@@ -56,7 +57,7 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         Interlocked.Exchange(ref _busy, 1);
         try
         {
-            return await DeployCoreAsync(pipeline, model, cancellationToken).ConfigureAwait(false);
+            return await DeployCoreAsync(pipeline, model, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -64,7 +65,7 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         }
     }
 
-    private async Task<DeploymentFailure?> DeployCoreAsync(string pipeline, StoredModel model, CancellationToken cancellationToken)
+    private async Task<DeploymentFailure?> DeployCoreAsync(string pipeline, StoredModel model, Action<UpdateState> progress, CancellationToken cancellationToken)
     {
         if (!_options.TryGetValue(pipeline, out var options) || _pipelines(pipeline) is not { } live)
         {
@@ -75,6 +76,27 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         if (candidate is null)
         {
             return failure;
+        }
+
+        if (_ota.Shadow.Seconds > 0)
+        {
+            progress(UpdateState.Shadow);
+            DeploymentFailure? shadowFailure;
+            try
+            {
+                shadowFailure = await ShadowAsync(options, live, candidate, manifest, model, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                candidate.Dispose();
+                throw;
+            }
+
+            if (shadowFailure is not null)
+            {
+                candidate.Dispose();
+                return shadowFailure;
+            }
         }
 
         var previousManifest = ServingManifest(pipeline);

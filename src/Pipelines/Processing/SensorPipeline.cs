@@ -18,6 +18,7 @@ public sealed class SensorPipeline
     private readonly FeaturePipeline _features;
     private IWindowModel _model;
     private ModelSwap? _pendingSwap;
+    private ShadowModel? _shadow;
     private volatile bool _tolerateModelErrors;
     private readonly AnomalyScorer _scorer;
     private readonly AnomalyEventPublisher _publisher;
@@ -86,6 +87,27 @@ public sealed class SensorPipeline
         return Interlocked.CompareExchange(ref _pendingSwap, swap, null) is null;
     }
 
+    /// <summary>
+    /// Lets a candidate score every following window beside the model (an OTA shadow period); false if another
+    /// shadow is attached. The loop picks it up at its next window; nothing the candidate does is published.
+    /// </summary>
+    public bool AttachShadow(ShadowModel shadow)
+    {
+        if (shadow.Model.Input.Length != _features.Length)
+        {
+            throw new ArgumentException($"the model takes {shadow.Model.Input.Length} input values but the feature pipeline writes {_features.Length}");
+        }
+
+        return Interlocked.CompareExchange(ref _shadow, shadow, null) is null;
+    }
+
+    /// <summary>Ends a shadow: when this returns, the loop no longer runs the candidate (it may be disposed or swapped in).</summary>
+    public void DetachShadow(ShadowModel shadow)
+    {
+        shadow.Stop();
+        Interlocked.CompareExchange(ref _shadow, null, shadow);
+    }
+
     /// <summary>Withdraws a swap the loop has not taken yet; false if it was already taken.</summary>
     public bool CancelSwap(ModelSwap swap) => Interlocked.CompareExchange(ref _pendingSwap, null, swap) == swap;
 
@@ -112,7 +134,8 @@ public sealed class SensorPipeline
                 continue;
             }
 
-            _runTicks += Stopwatch.GetTimestamp() - start;
+            var ticks = Stopwatch.GetTimestamp() - start;
+            _runTicks += ticks;
             LastScore = _scorer.Score(_model.Input, _model.Output);
             if (!double.IsFinite(LastScore))
             {
@@ -120,6 +143,10 @@ public sealed class SensorPipeline
             }
 
             _publisher.OnWindow(LastScore, _window.StartTicks, _window.EndTicks);
+            if (Volatile.Read(ref _shadow) is { } shadow)
+            {
+                RunShadow(shadow, ticks);
+            }
         }
 
         return windows;
@@ -137,6 +164,19 @@ public sealed class SensorPipeline
         {
             _modelErrors++;
             return false;
+        }
+    }
+
+    // After the window is published, so the candidate adds nothing to the event latency.
+    private void RunShadow(ShadowModel shadow, long activeTicks)
+    {
+        if (shadow.TryEnter())
+        {
+            shadow.Score(_model.Input, LastScore, activeTicks, _publisher.Alert.RaiseThreshold);
+        }
+        else
+        {
+            Interlocked.CompareExchange(ref _shadow, null, shadow);
         }
     }
 
