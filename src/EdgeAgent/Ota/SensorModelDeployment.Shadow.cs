@@ -8,6 +8,9 @@ namespace EdgeAgent.Ota;
 
 public sealed partial class SensorModelDeployment
 {
+    /// <summary>The statistics of the last shadow period, for status and tests.</summary>
+    public ShadowStatistics? LastShadow { get; private set; }
+
     /// <summary>
     /// The shadow period: the loaded candidate scores every live window beside the active model for
     /// <c>ota.shadow.seconds</c> (extended up to <c>maxSeconds</c> until <c>minWindows</c> windows were seen), then is
@@ -39,6 +42,7 @@ public sealed partial class SensorModelDeployment
         }
 
         var statistics = shadow.Statistics;
+        LastShadow = statistics;
         verdict ??= ShadowVerdict.Judge(statistics, bounds, _ota.HealthMaxLatencyMilliseconds, Stopwatch.GetElapsedTime(start).TotalSeconds);
         if (verdict is null)
         {

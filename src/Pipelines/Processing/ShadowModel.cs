@@ -47,15 +47,20 @@ public sealed class ShadowModel
         if (features.Standardization is { Expected: > 0 } active && manifest is not null && manifest.Mean.Count == active.Expected)
         {
             // x_active = (raw - m_a) / s_a, x_candidate = (raw - m_c) / s_c  ⇒  x_candidate = x_active · s_a/s_c + (m_a - m_c)/s_c.
-            _scale = GC.AllocateArray<float>(model.Input.Length, pinned: true);
-            _offset = GC.AllocateArray<float>(model.Input.Length, pinned: true);
-            _scale.AsSpan().Fill(1);
+            var scale = GC.AllocateArray<float>(model.Input.Length, pinned: true);
+            var offset = GC.AllocateArray<float>(model.Input.Length, pinned: true);
+            scale.AsSpan().Fill(1);
+            var identity = true;
             for (var i = 0; i < active.Expected; i++)
             {
                 var activeStd = 1.0 / active.InverseStd[i];
-                _scale[i] = (float)(activeStd / manifest.Std[i]);
-                _offset[i] = (float)((active.Mean[i] - manifest.Mean[i]) / manifest.Std[i]);
+                scale[i] = (float)(activeStd / manifest.Std[i]);
+                offset[i] = (float)((active.Mean[i] - manifest.Mean[i]) / manifest.Std[i]);
+                identity &= Math.Abs(scale[i] - 1) < 1e-6 && Math.Abs(offset[i]) < 1e-6;
             }
+
+            // The same standardisation (a retrained model on the same calibration data): the features as they are.
+            (_scale, _offset) = identity ? (null, null) : (scale, offset);
         }
     }
 
