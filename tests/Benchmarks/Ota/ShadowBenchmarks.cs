@@ -19,12 +19,15 @@ namespace EdgeAgent.Benchmarks.Ota;
 /// scoring the same window beside it. Both pipelines run in the same process, side by side.
 /// </summary>
 [MemoryDiagnoser]
+[MedianColumn]
 public class ShadowBenchmarks
 {
     private const int Hop = 16;
     private InferenceRuntime? _runtime;
     private SensorPipeline _alone = null!;
     private SensorPipeline _shadowed = null!;
+    private SensorPipeline _second = null!;
+    private int _nextSecond;
     private Sample[] _samples = [];
     private int _nextAlone;
     private int _nextShadowed;
@@ -35,6 +38,7 @@ public class ShadowBenchmarks
         _runtime = InferenceRuntime.Create(new InferenceOptions { IntraOpThreads = 1 });
         var manifest = SensorModelManifest.From(ModelManifest.Parse(File.ReadAllBytes(RepositoryPaths.File("models", "demo", "model.json"))));
         _alone = Build(manifest, out _);
+        _second = Build(manifest, out _);
         _shadowed = Build(manifest, out var features);
         var candidate = manifest with { Mean = [.. manifest.Mean.Select(m => m * 1.01)], Std = [.. manifest.Std.Select(s => s * 1.1)] };
         var shadow = new ShadowModel(Load(), SensorPipelineFactory.CreateScorer(new ScorerOptions(), features), manifest.Threshold, features, candidate);
@@ -66,6 +70,10 @@ public class ShadowBenchmarks
     [Benchmark]
     public int Window_with_shadow() => Feed(_shadowed, ref _nextShadowed);
 
+    /// <summary>Reference: two whole pipelines, each with its own session, one window each.</summary>
+    [Benchmark]
+    public int Window_two_pipelines() => Feed(_alone, ref _nextAlone) + Feed(_second, ref _nextSecond);
+
     [GlobalCleanup]
     public void Cleanup() => _runtime?.Dispose();
 
@@ -82,7 +90,7 @@ public class ShadowBenchmarks
                     _samples[k] = _samples[k] with { TimestampTicks = _samples[k].TimestampTicks + (100_000L * 1_000_000) };
                 }
 
-                _nextAlone = _nextShadowed = next = 0;
+                _nextAlone = _nextShadowed = _nextSecond = next = 0;
             }
 
             windows += pipeline.OnSample(_samples[next++]);
