@@ -5,6 +5,7 @@ using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Inference.Onnx;
 using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Tests.Support;
 using FluentAssertions;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -143,6 +144,49 @@ public sealed class SensorModelDeploymentShadowTests : IDisposable
         await stop.CancelAsync();
         await run;
         runner.Pipeline.Counters.Windows.Should().Be(runner.Pipeline.Scored);
+    }
+
+    [Fact]
+    public async Task A_slow_source_extends_the_period_until_minWindows_and_a_silent_one_is_not_waited_for()
+    {
+        var (options, store) = Setup();
+        var pipelineOptions = options.Pipelines[0];
+        var features = SensorPipelineFactory.CreateFeatures(pipelineOptions);
+        var binding = PipelineModelLoader.Load(_runtime, pipelineOptions, features, pipelineOptions.Model.Path);
+        var pipeline = SensorPipelineFactory.Create(pipelineOptions, "test", binding.Model, binding.Threshold, new DiscardQueue(), features);
+        var deployment = Deployment(options, pipeline, store, new ShadowOptions { Seconds = 1, MinWindows = 30, MaxSeconds = 120 });
+
+        // No sample at all: decided when the period ends, not after maxSeconds.
+        var silent = await deployment.DeployAsync("demo", Candidate("2.0.0"), _ => { }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        silent!.Reason.Should().Be(RejectionReason.ShadowFailed);
+        silent.Message.Should().Contain("only 0 window(s) reached the shadow").And.Contain("ota.shadow.minWindows (30)");
+
+        // About ten windows a second: the period runs past its 1 s until 30 windows were seen.
+        using var stop = new CancellationTokenSource();
+        var feeder = Task.Run(async () =>
+        {
+            var generator = new SignalGenerator(pipelineOptions.Sources[0].Simulated, 2);
+            var values = new double[2];
+            for (var n = 0L; !stop.IsCancellationRequested; n++)
+            {
+                generator.Next(values);
+                var ticks = (n + 1) * TimeSpan.TicksPerSecond / 10;
+                pipeline.OnSample(new Sample(ticks, 0, values[0]));
+                pipeline.OnSample(new Sample(ticks, 1, values[1]));
+                if (n % 16 == 15)
+                {
+                    await Task.Delay(100);
+                }
+            }
+        });
+        var slow = await deployment.DeployAsync("demo", Candidate("3.0.0"), _ => { }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(100));
+        await stop.CancelAsync();
+        await feeder;
+
+        slow.Should().BeNull(slow?.Message);
+        deployment.LastShadow!.Value.Windows.Should().BeGreaterThanOrEqualTo(30);
+        deployment.Serving("demo").Should().Be(("demo", "3.0.0"));
+        pipeline.Counters.Windows.Should().Be(pipeline.Scored);
     }
 
     public void Dispose()
