@@ -8,16 +8,49 @@ namespace EdgeAgent.Ota;
 
 public sealed partial class SensorModelDeployment
 {
+    // The model each pipeline served before its current one: a rollback to it (the CLI's 'models rollback') is not
+    // shadowed, since it served already and would often fail a comparison with the model it replaces by design.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Name, string Version)> _previous = new(StringComparer.Ordinal);
+
     /// <summary>The statistics of the last shadow period, for status and tests.</summary>
     public ShadowStatistics? LastShadow { get; private set; }
 
     /// <summary>
-    /// The shadow period: the loaded candidate scores every live window beside the active model for
-    /// <c>ota.shadow.seconds</c> (extended up to <c>maxSeconds</c> until <c>minWindows</c> windows were seen), then is
-    /// judged against the bounds. The session stays loaded either way: on success it is the one swapped in.
+    /// The shadow period, when <c>ota.shadow.seconds</c> is set and the candidate is not the model the pipeline served
+    /// before its current one (a rollback). The loaded candidate scores every live window beside the active model for
+    /// <c>seconds</c> (extended up to <c>maxSeconds</c> until <c>minWindows</c> windows were seen), then is judged
+    /// against the bounds. On success its session is the one swapped in; on failure (or cancellation) it is disposed.
     /// </summary>
     /// <returns>Null when the candidate may be swapped in; otherwise the <see cref="RejectionReason.ShadowFailed"/> failure.</returns>
-    private async Task<DeploymentFailure?> ShadowAsync(PipelineOptions options, SensorPipeline live, IWindowModel candidate, SensorModelManifest? manifest,
+    private async Task<DeploymentFailure?> ShadowAsync(PipelineOptions options, SensorPipeline live, OnnxWindowModel candidate, SensorModelManifest? manifest,
+        StoredModel model, Action<UpdateState> progress, CancellationToken cancellationToken)
+    {
+        if (_ota.Shadow.Seconds == 0 || _previous.GetValueOrDefault(options.Name) == (model.Name, model.Version))
+        {
+            return null;
+        }
+
+        progress(UpdateState.Shadow);
+        DeploymentFailure? failure;
+        try
+        {
+            failure = await ShadowCoreAsync(options, live, candidate, manifest, model, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            candidate.Dispose();
+            throw;
+        }
+
+        if (failure is not null)
+        {
+            candidate.Dispose();
+        }
+
+        return failure;
+    }
+
+    private async Task<DeploymentFailure?> ShadowCoreAsync(PipelineOptions options, SensorPipeline live, IWindowModel candidate, SensorModelManifest? manifest,
         StoredModel model, CancellationToken cancellationToken)
     {
         var bounds = _ota.Shadow;

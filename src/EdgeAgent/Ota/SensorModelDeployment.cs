@@ -37,6 +37,13 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         _store = store;
         _ota = ota;
         _logger = logger;
+        foreach (var pipeline in Pipelines)
+        {
+            if (store.Active(pipeline) is { PreviousName: { } name, PreviousVersion: { } version })
+            {
+                _previous[pipeline] = (name, version);
+            }
+        }
     }
 
     public IReadOnlySet<string> Pipelines { get; }
@@ -78,25 +85,9 @@ public sealed partial class SensorModelDeployment : IModelDeployment
             return failure;
         }
 
-        if (_ota.Shadow.Seconds > 0)
+        if (await ShadowAsync(options, live, candidate, manifest, model, progress, cancellationToken).ConfigureAwait(false) is { } rejected)
         {
-            progress(UpdateState.Shadow);
-            DeploymentFailure? shadowFailure;
-            try
-            {
-                shadowFailure = await ShadowAsync(options, live, candidate, manifest, model, cancellationToken).ConfigureAwait(false);
-            }
-            catch
-            {
-                candidate.Dispose();
-                throw;
-            }
-
-            if (shadowFailure is not null)
-            {
-                candidate.Dispose();
-                return shadowFailure;
-            }
+            return rejected;
         }
 
         var previousManifest = ServingManifest(pipeline);
@@ -116,6 +107,11 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         if (unhealthy is null)
         {
             (previous as IDisposable)?.Dispose();
+            if (previousManifest is not null)
+            {
+                _previous[pipeline] = (previousManifest.Name, previousManifest.Version);
+            }
+
             return null;
         }
 
