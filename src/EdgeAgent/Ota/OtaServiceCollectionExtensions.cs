@@ -29,7 +29,7 @@ public static class OtaServiceCollectionExtensions
         services.AddSingleton<OtaStatusBoard>();
         services.AddSingleton(provider => new SensorModelDeployment(
             options.Pipelines,
-            name => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().FirstOrDefault(s => s.Runner.Name == name)?.Runner.Pipeline,
+            name => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().FirstOrDefault(s => s.PipelineName == name)?.Runner?.Pipeline,
             () => provider.GetRequiredService<InferenceRuntimeProvider>().Runtime,
             provider.GetRequiredService<ModelStore>(),
             ota,

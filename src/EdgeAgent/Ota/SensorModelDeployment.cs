@@ -212,41 +212,33 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         var nonFinite = live.NonFiniteScores;
         var scored = live.Scored;
         var ticks = live.RunTicks;
-        live.TolerateModelErrors = true;
-        try
+        var end = Stopwatch.GetTimestamp() + (long)(_ota.HealthWatchSeconds * Stopwatch.Frequency);
+        while (true)
         {
-            var end = Stopwatch.GetTimestamp() + (long)(_ota.HealthWatchSeconds * Stopwatch.Frequency);
-            while (true)
+            var failed = live.ModelErrors - errors;
+            if (failed > 0)
             {
-                var failed = live.ModelErrors - errors;
-                if (failed > 0)
-                {
-                    return $"the model failed {failed} inference(s) after the swap";
-                }
-
-                if (live.NonFiniteScores - nonFinite > 0)
-                {
-                    return $"the model produced {live.NonFiniteScores - nonFinite} NaN or infinite score(s) after the swap";
-                }
-
-                var runs = live.Scored - scored;
-                var meanMs = runs == 0 ? 0 : Stopwatch.GetElapsedTime(0, (live.RunTicks - ticks) / runs).TotalMilliseconds;
-                if (runs >= 10 && meanMs > _ota.HealthMaxLatencyMilliseconds)
-                {
-                    return $"mean inference latency {meanMs:0.###} ms over {runs} windows exceeds ota.healthMaxLatencyMilliseconds ({_ota.HealthMaxLatencyMilliseconds} ms)";
-                }
-
-                if (Stopwatch.GetTimestamp() >= end)
-                {
-                    return null;
-                }
-
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+                return $"the model failed {failed} inference(s) after the swap";
             }
-        }
-        finally
-        {
-            live.TolerateModelErrors = false;
+
+            if (live.NonFiniteScores - nonFinite > 0)
+            {
+                return $"the model produced {live.NonFiniteScores - nonFinite} NaN or infinite score(s) after the swap";
+            }
+
+            var runs = live.Scored - scored;
+            var meanMs = runs == 0 ? 0 : Stopwatch.GetElapsedTime(0, (live.RunTicks - ticks) / runs).TotalMilliseconds;
+            if (runs >= 10 && meanMs > _ota.HealthMaxLatencyMilliseconds)
+            {
+                return $"mean inference latency {meanMs:0.###} ms over {runs} windows exceeds ota.healthMaxLatencyMilliseconds ({_ota.HealthMaxLatencyMilliseconds} ms)";
+            }
+
+            if (Stopwatch.GetTimestamp() >= end)
+            {
+                return null;
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
     }
 

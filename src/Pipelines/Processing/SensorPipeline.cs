@@ -19,7 +19,8 @@ public sealed class SensorPipeline
     private IWindowModel _model;
     private ModelSwap? _pendingSwap;
     private ShadowModel? _shadow;
-    private volatile bool _tolerateModelErrors;
+    private string? _lastModelError;
+    private long _lastModelErrorTicks;
     private readonly AnomalyScorer _scorer;
     private readonly AnomalyEventPublisher _publisher;
     private readonly WindowData _window;
@@ -57,24 +58,23 @@ public sealed class SensorPipeline
     /// <summary>Windows that went through the model (one run each), whichever model it was.</summary>
     public long Scored => Volatile.Read(ref _scored);
 
-    /// <summary>Model runs that threw while <see cref="TolerateModelErrors"/> was set (those windows are not published).</summary>
+    /// <summary>
+    /// Model runs that threw. Such a window is counted and not published; the loop goes on, so a model failing
+    /// now and then (or an update failing its health watch, which rolls it back) never stops the pipeline.
+    /// </summary>
     public long ModelErrors => Volatile.Read(ref _modelErrors);
+
+    /// <summary>The message of the last model run that threw (null when none has).</summary>
+    public string? LastModelError => Volatile.Read(ref _lastModelError);
+
+    /// <summary>When the last model run threw (<see cref="Stopwatch"/> ticks).</summary>
+    public long LastModelErrorTicks => Volatile.Read(ref _lastModelErrorTicks);
 
     /// <summary>Windows whose score was NaN or infinite.</summary>
     public long NonFiniteScores => Volatile.Read(ref _nonFinite);
 
     /// <summary>Total time in the model's Run, in <see cref="Stopwatch"/> ticks (mean latency = this / Scored).</summary>
     public long RunTicks => Volatile.Read(ref _runTicks);
-
-    /// <summary>
-    /// While set (the health watch after a swap), a model run that throws is counted instead of ending the loop,
-    /// so the watcher can roll back; otherwise a failing model fails the pipeline as before.
-    /// </summary>
-    public bool TolerateModelErrors
-    {
-        get => _tolerateModelErrors;
-        set => _tolerateModelErrors = value;
-    }
 
     /// <summary>Queues a model swap taken before the next window; false if another swap is still pending.</summary>
     public bool RequestSwap(ModelSwap swap)
@@ -160,8 +160,11 @@ public sealed class SensorPipeline
             _model.Run();
             return true;
         }
-        catch (Exception) when (_tolerateModelErrors)
+        catch (Exception ex)
         {
+            // Counted, not rethrown: one bad run must not end the loop (and with it the sources' data).
+            Volatile.Write(ref _lastModelError, ex.Message);
+            Volatile.Write(ref _lastModelErrorTicks, Stopwatch.GetTimestamp());
             _modelErrors++;
             return false;
         }
