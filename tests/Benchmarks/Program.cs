@@ -14,7 +14,7 @@ return args.FirstOrDefault() switch
     "accuracy" => InferenceTool.Accuracy(args[1]),
     "camera-load" => await CameraLoad(),
     "camera-pipeline" => await CameraPipelineProbe.RunAsync(args[1]),
-    "ota-swap" => await EdgeAgent.Benchmarks.Ota.OtaSwapProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100),
+    "ota-swap" => await EdgeAgent.Benchmarks.Ota.OtaSwapProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100, args.Contains("--baseline")),
     _ => Run(args),
 };
 
