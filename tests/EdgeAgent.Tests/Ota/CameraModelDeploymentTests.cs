@@ -61,16 +61,18 @@ public sealed class CameraModelDeploymentTests : IDisposable
         await camera.WaitForFramesAsync(5);
 
         var small = Candidate("3.0.0", model => new OnnxModelBuilder("small")
-            .Input("image", TensorElementType.Float, 1, 3, 24, 32).Output("score", TensorElementType.Float, 1, 1, 1, 1)
+            .Input("image", TensorElementType.Float, 1, 1, 24, 32).Output("score", TensorElementType.Float, 1, 1, 1, 1)
             .Node("ReduceMean", ["image"], ["score"]).Save(model));
         var misfit = await deployment.DeployAsync("cam", small, _ => { }, CancellationToken.None);
         misfit!.Reason.Should().Be(RejectionReason.SignatureMismatch);
-        misfit.Message.Should().Contain("[1x3x24x32]").And.Contain("does not fit the pipeline's preprocessing");
+        misfit.Message.Should().Contain("[1x1x24x32]").And.Contain("does not fit the pipeline's preprocessing");
 
-        var grey = Candidate("4.0.0", model => new OnnxModelBuilder("grey")
-            .Input("image", TensorElementType.Float, 1, 1, Height, Width).Output("score", TensorElementType.Float, 1, 1, 1, 1)
+        var colour = Candidate("4.0.0", model => new OnnxModelBuilder("colour")
+            .Input("image", TensorElementType.Float, 1, 3, Height, Width).Output("score", TensorElementType.Float, 1, 1, 1, 1)
             .Node("ReduceMean", ["image"], ["score"]).Save(model));
-        (await deployment.DeployAsync("cam", grey, _ => { }, CancellationToken.None))!.Message.Should().Contain("set camera.pixelFormat to gray");
+        var channels = await deployment.DeployAsync("cam", colour, _ => { }, CancellationToken.None);
+        channels!.Reason.Should().Be(RejectionReason.SignatureMismatch);
+        channels.Message.Should().Contain("takes 3 channel(s) but the camera delivers 1");
 
         var notOnnx = Candidate("5.0.0", model => File.WriteAllText(model, "not an onnx file"));
         (await deployment.DeployAsync("cam", notOnnx, _ => { }, CancellationToken.None))!.Reason.Should().Be(RejectionReason.NotAModel);
@@ -131,9 +133,10 @@ public sealed class CameraModelDeploymentTests : IDisposable
         Camera = new CameraOptions
         {
             Input = FfmpegTool.Generate(_dir.Combine("clip.mkv"), $"testsrc2=size={Width}x{Height}:rate=25:duration=2"),
-            Loop = true, ReadAtNativeRate = false, MaxFps = 0, Width = Width, Height = Height,
+            Loop = true, ReadAtNativeRate = false, MaxFps = 0, Width = Width, Height = Height, PixelFormat = CameraPixelFormat.Gray,
         },
         Model = { Path = RepositoryPaths.File("models", "camera-demo", "model.onnx") },
+        Scorer = { Kind = EdgeAgent.Pipelines.Scoring.ScorerKind.Output },
     };
 
     private RunningCamera Start()
