@@ -9,14 +9,15 @@ namespace EdgeAgent.Tests.Ota;
 
 /// <summary>
 /// The real executable with the camera example (bundled camera-demo scene model, a looped ffmpeg clip as the camera):
-/// a bundle dropped in the inbox reaches the camera pipeline through the same coordinator as sensor updates.
+/// a bundle dropped in the inbox reaches the camera pipeline through the same coordinator as sensor updates, and a
+/// CLI rollback takes effect live.
 /// </summary>
 public sealed class CameraOtaEndToEndTests : IDisposable
 {
     private readonly TempDirectory _dir = new("edgeagent-camera-ota");
 
     [Fact]
-    public async Task A_scene_model_dropped_in_the_inbox_is_swapped_into_the_running_camera_pipeline()
+    public async Task A_scene_model_dropped_in_the_inbox_is_swapped_into_the_running_camera_pipeline_and_rolled_back_by_the_CLI()
     {
         var clip = FfmpegTool.Generate(_dir.Combine("clip.mkv"), "testsrc2=size=64x48:rate=25:duration=2");
         var inbox = _dir.Combine("inbox");
@@ -48,6 +49,12 @@ public sealed class CameraOtaEndToEndTests : IDisposable
             Directory.Move(staged, Path.Combine(inbox, "camera-demo-2.0.0"));
 
             await WaitForOutputAsync(agent, "now serves camera-demo 2.0.0");
+
+            // The CLI rewrites active.json; the running agent swaps the previous scene model back in live.
+            var (rollback, output, error) = await AgentProcess.RunAsync(["models", "rollback", "--pipeline", "yard", "--config", config,
+                "--set", $"stateDirectory={_dir.Combine("state")}"]);
+            rollback.Should().Be(0, output + error);
+            await WaitForOutputAsync(agent, "now serves camera-demo 1.0.0");
         }
         finally
         {
@@ -57,8 +64,8 @@ public sealed class CameraOtaEndToEndTests : IDisposable
         (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);
         var (code, status, stderr) = await AgentProcess.RunAsync(["models", "status", "--config", config, "--set", $"stateDirectory={_dir.Combine("state")}"]);
         code.Should().Be(0, stderr);
-        status.Should().Contain("yard: camera-demo 2.0.0");
-        status.Should().Contain("1.0.0", "the bundled model seeded the store and is the previous version");
+        status.Should().Contain("yard: camera-demo 1.0.0");
+        status.Should().Contain("2.0.0", "the dropped version stays in the store as the previous one");
     }
 
     public void Dispose() => _dir.Dispose();
