@@ -16,7 +16,7 @@ return args.FirstOrDefault() switch
     "camera-pipeline" => await CameraPipelineProbe.RunAsync(args[1]),
     "ota-shadow" => EdgeAgent.Benchmarks.Ota.OtaShadowProbe.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200),
     "sensor-overhead" => EdgeAgent.Benchmarks.Pipelines.SensorOverheadProbe.Run(args.Length > 1 ? args[1] : "config/edgeagent.json", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 9),
-    "ota-swap" => await EdgeAgent.Benchmarks.Ota.OtaSwapProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100),
+    "ota-swap" => await EdgeAgent.Benchmarks.Ota.OtaSwapProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100, args.Contains("--baseline")),
     _ => Run(args),
 };
 
