@@ -74,9 +74,19 @@ public sealed partial class SensorModelDeployment : IModelDeployment
 
     private async Task<DeploymentFailure?> DeployCoreAsync(string pipeline, StoredModel model, Action<UpdateState> progress, CancellationToken cancellationToken)
     {
-        if (!_options.TryGetValue(pipeline, out var options) || _pipelines(pipeline) is not { } live)
+        if (!_options.TryGetValue(pipeline, out var options))
         {
-            return new DeploymentFailure(RejectionReason.UnknownPipeline, $"pipeline '{pipeline}' is not a running sensor pipeline on this device", false);
+            return new DeploymentFailure(RejectionReason.UnknownPipeline, $"pipeline '{pipeline}' is not a sensor pipeline on this device", false);
+        }
+
+        if (_pipelines(pipeline) is not { } live)
+        {
+            // Configured but not running: its model could not be used. There is nothing to swap or watch; once the
+            // coordinator activates this version the pipeline's next rebuild loads (and checks) it. This is how a
+            // device whose model broke is repaired remotely.
+            _serving[pipeline] = SensorModelManifest.From(ModelManifest.Parse(File.ReadAllBytes(model.ManifestPath)));
+            LogRepairing(_logger, pipeline, model.Name, model.Version);
+            return null;
         }
 
         var candidate = Validate(options, live, model, out var manifest, out var failure);
@@ -265,6 +275,9 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         _serving[pipeline] = manifest;
         return manifest;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline {Pipeline} is not running; {Name} {Version} becomes its active model and is loaded at its next rebuild")]
+    private static partial void LogRepairing(ILogger logger, string pipeline, string name, string version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline}: swapped in {Name} {Version} (pause {PauseMs} ms); watching its health")]
     private static partial void LogSwapped(ILogger logger, string pipeline, string name, string version, double pauseMs);

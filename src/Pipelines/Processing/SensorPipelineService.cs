@@ -43,7 +43,7 @@ public sealed partial class SensorPipelineService : BackgroundService, IHealthSo
         _readiness = readiness;
         _heartbeat = heartbeat;
         _logger = logger;
-        _maxRetry = maxRetry ?? TimeSpan.FromMinutes(5);
+        _maxRetry = maxRetry ?? TimeSpan.FromMinutes(1);
         _readinessName = "pipeline " + name;
         readiness.Register(_readinessName);
         TryBuild();
