@@ -13,10 +13,13 @@ return args.FirstOrDefault() switch
     "latency" => InferenceTool.Latency(args[1..]),
     "accuracy" => InferenceTool.Accuracy(args[1]),
     "camera-load" => await CameraLoad(),
-    "camera-pipeline" => await CameraPipelineProbe.RunAsync(args[1]),
+    "camera-pipeline" => await CameraPipelineProbe.RunAsync(args[1], Arg(args, 2, 3), Arg(args, 3, 5)),
     "ota-swap" => await EdgeAgent.Benchmarks.Ota.OtaSwapProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100),
     _ => Run(args),
 };
+
+static int Arg(string[] args, int index, int fallback) =>
+    args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
 static async Task<int> CameraLoad()
 {
