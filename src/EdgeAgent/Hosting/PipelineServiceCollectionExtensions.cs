@@ -28,6 +28,12 @@ public static class PipelineServiceCollectionExtensions
                 () => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().First(s => s.Runner.Name == pipeline.Name).Runner));
         }
 
+        foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Camera))
+        {
+            services.AddSingleton<ITelemetryContributor>(provider => new CameraPipelineTelemetry(pipeline.Name,
+                () => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().First(s => s.Pipeline.Name == pipeline.Name)));
+        }
+
         return services;
     }
 

@@ -54,6 +54,7 @@ public sealed partial class CameraCapture
                 if (silent > _stallTicks)
                 {
                     var stalls = Interlocked.Increment(ref _stalls);
+                    _stalled = true;
                     _lastError = $"no frame for {(double)silent / Stopwatch.Frequency:0.0}s (stall timeout {_options.StallTimeoutSeconds}s)";
                     SetState(CameraState.Stalled);
                     LogStalled(_logger, Name, (double)silent / Stopwatch.Frequency, stalls);
@@ -147,6 +148,8 @@ public sealed partial class CameraCapture
                 {
                     announced = true;
                     _lastError = string.Empty;
+                    _stalled = false;
+                    _failuresInRow = 0;
                     SetState(CameraState.Streaming);
                     LogStreaming(_logger, Name, _options.Width, _options.Height, _options.PixelFormat);
                 }

@@ -32,6 +32,8 @@ public static class CameraPipelineProbe
         try
         {
             var model = Model().Save(Path.Combine(directory, "conv224.onnx"));
+            var clip = Path.Combine(directory, "noise.nut");
+            Ffmpeg("-f", "lavfi", "-i", $"smptebars=size={Size}x{Size}:rate={CameraFps}:duration=1,noise=alls=6:allf=t", "-c:v", "rawvideo", "-pix_fmt", "rgb24", clip);
             using var runtime = InferenceRuntime.Create(new InferenceOptions { IntraOpThreads = 1 });
             using var pipeline = Pipeline(runtime, model);
             var results = new Dictionary<string, List<Pass>>();
@@ -50,8 +52,9 @@ public static class CameraPipelineProbe
                 var modelOnly = Timed("model only (in process)", seconds, () => pipeline.Model.Run());
                 Add(modelOnly);
                 Add(Timed("pipeline, no camera", seconds, () => pipeline.OnFrame(pixels, Stopwatch.GetTimestamp(), DateTime.UtcNow.Ticks)));
-                Add(await CameraPassAsync("pipeline, camera 400 fps", pipeline, CameraFps, seconds));
-                Add(await CameraPassAsync("pipeline, camera 0.95x model", pipeline, 0.95 * modelOnly.Rate, seconds));
+                Add(await CameraPassAsync("pipeline, camera 400 fps", pipeline, Live(CameraFps), seconds));
+                Add(await CameraPassAsync("pipeline, 400 fps file with -re", pipeline, ReadAtNativeRate(clip), seconds));
+                Add(await CameraPassAsync("pipeline, camera 0.95x model", pipeline, Live(0.95 * modelOnly.Rate), seconds));
             }
 
             var bench = Median(results["models bench"]);
@@ -127,16 +130,25 @@ public static class CameraPipelineProbe
 
     /// <summary>
     /// A live camera at <paramref name="fps"/>: ffmpeg's lavfi source paced by the realtime filter, which delivers each
-    /// frame at its time. (A file read with -re is not a fair stand-in at these rates: ffmpeg 5 sleeps 10 ms whenever
-    /// the input is ahead, so it delivers bursts of four frames every 10 ms at 400 fps.)
+    /// frame at its time.
     /// </summary>
-    private static async Task<Pass> CameraPassAsync(string name, CameraPipeline pipeline, double fps, int seconds)
+    private static CameraOptions Live(double fps) => new()
     {
-        var camera = new CameraOptions
-        {
-            Input = string.Create(CultureInfo.InvariantCulture, $"smptebars=size={Size}x{Size}:rate={fps:0.##},realtime"),
-            ReadAtNativeRate = false, Width = Size, Height = Size, MaxFps = 0, DecoderArguments = ["-f", "lavfi"],
-        };
+        Input = string.Create(CultureInfo.InvariantCulture, $"smptebars=size={Size}x{Size}:rate={fps:0.##},realtime"),
+        ReadAtNativeRate = false, Width = Size, Height = Size, MaxFps = 0, DecoderArguments = ["-f", "lavfi"],
+    };
+
+    /// <summary>
+    /// The earlier stand-in for a camera, a raw file read with -re: not a fair one at these rates, because ffmpeg 5 sleeps
+    /// 10 ms whenever its input is ahead, so at 400 fps it delivers bursts of four frames every 10 ms.
+    /// </summary>
+    private static CameraOptions ReadAtNativeRate(string clip) => new()
+    {
+        Input = clip, Loop = true, ReadAtNativeRate = true, Width = Size, Height = Size, MaxFps = 0,
+    };
+
+    private static async Task<Pass> CameraPassAsync(string name, CameraPipeline pipeline, CameraOptions camera, int seconds)
+    {
         var capture = new CameraCapture("bench", camera, NullLogger.Instance);
         using var stop = new CancellationTokenSource();
         var run = Task.Run(() => capture.RunAsync(stop.Token));
@@ -144,6 +156,7 @@ public static class CameraPipelineProbe
         var clock = new Stopwatch();
         var warmup = Stopwatch.StartNew();
         var before = default(ProcessClock);
+        var threadsBefore = new Dictionary<int, (string Name, double Cpu)>();
         var t0 = Stopwatch.GetTimestamp();
         while (true)
         {
@@ -171,6 +184,7 @@ public static class CameraPipelineProbe
             if (!clock.IsRunning && warmup.Elapsed.TotalSeconds >= 1.5)
             {
                 before = ProcessClock.Read();
+                threadsBefore = ProcessClock.ThreadTimes();
                 (scored, waitTicks, workTicks, waits, wakeTicks) = (0, 0, 0, 0, 0);
                 (received, dropped) = (capture.Counters.FramesReceived, capture.Counters.FramesDropped);
                 clock.Start();
@@ -183,6 +197,7 @@ public static class CameraPipelineProbe
 
         var elapsed = clock.Elapsed.TotalSeconds;
         var used = ProcessClock.Read() - before;
+        var threads = ProcessClock.Busiest(threadsBefore, ProcessClock.ThreadTimes(), elapsed);
         received = capture.Counters.FramesReceived - received;
         dropped = capture.Counters.FramesDropped - dropped;
         await stop.CancelAsync();
@@ -192,6 +207,7 @@ public static class CameraPipelineProbe
         {
             Waits = waits,
             WakeLatency = waits == 0 ? 0 : (double)wakeTicks / Stopwatch.Frequency / waits,
+            Threads = threads,
         };
     }
 
@@ -212,6 +228,18 @@ public static class CameraPipelineProbe
         return new Pass("models bench", rate, 0, median, default, 0, 0, 0);
     }
 
+    private static void Ffmpeg(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("ffmpeg") { UseShellExecute = false };
+        foreach (var argument in (string[])["-hide_banner", "-loglevel", "error", "-y", .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        process.WaitForExit();
+    }
+
     /// <param name="Wait">Mean seconds per scored frame spent waiting for a frame.</param>
     /// <param name="Work">Mean seconds per frame in the pipeline (preprocessing, run, scoring); for models bench the median run.</param>
     private sealed record Pass(string Name, double Rate, double Wait, double Work, ProcessClock Used, double Elapsed, double Delivered, long Dropped)
@@ -219,6 +247,8 @@ public static class CameraPipelineProbe
         public long Waits { get; init; }
 
         public double WakeLatency { get; init; }
+
+        public string Threads { get; init; } = string.Empty;
 
         public override string ToString()
         {
@@ -232,7 +262,7 @@ public static class CameraPipelineProbe
             if (Delivered > 0)
             {
                 text += string.Create(CultureInfo.InvariantCulture,
-                    $"  delivered {Delivered:0.0} /s, dropped {Dropped}, waited for {Waits} frames (wake-up {WakeLatency * 1e6:0} us)");
+                    $"  delivered {Delivered:0.0} /s, dropped {Dropped}, waited for {Waits} frames (wake-up {WakeLatency * 1e6:0} us); threads (cores): {Threads}");
             }
 
             return text;

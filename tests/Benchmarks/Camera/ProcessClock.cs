@@ -8,6 +8,33 @@ namespace EdgeAgent.Benchmarks.Camera;
 /// </summary>
 internal readonly record struct ProcessClock(double SelfCpu, double SelfRunQueue, double FfmpegCpu, double FfmpegRunQueue)
 {
+    /// <summary>Seconds on a CPU of each live thread of this process, by thread id (with its name).</summary>
+    public static Dictionary<int, (string Name, double Cpu)> ThreadTimes()
+    {
+        var times = new Dictionary<int, (string, double)>();
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                var fields = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
+                times[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
+                    (File.ReadAllText(Path.Combine(task, "comm")).Trim(), long.Parse(fields[0], CultureInfo.InvariantCulture) / 1e9);
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return times;
+    }
+
+    /// <summary>The busiest threads between two <see cref="ThreadTimes"/> readings, as "name cores" pairs.</summary>
+    public static string Busiest(Dictionary<int, (string Name, double Cpu)> before, Dictionary<int, (string Name, double Cpu)> after, double seconds) =>
+        string.Join(", ", after
+            .Select(t => (t.Value.Name, Cores: (t.Value.Cpu - (before.TryGetValue(t.Key, out var b) ? b.Cpu : 0)) / seconds))
+            .Where(t => t.Cores >= 0.005).OrderByDescending(t => t.Cores)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Cores:0.000}")));
+
 
     public static ProcessClock Read()
     {
