@@ -6,6 +6,10 @@ namespace EdgeAgent.Pipelines.Camera;
 public sealed partial class CameraCapture
 {
     private int _lastExitCode;
+    private volatile int _pipeCapacity;
+
+    /// <summary>Bytes the pipe from the current ffmpeg holds (0 before the first start or if unknown).</summary>
+    internal int PipeCapacity => _pipeCapacity;
 
     private Process StartFfmpeg()
     {
@@ -20,6 +24,7 @@ public sealed partial class CameraCapture
         using var owned = process;
         Volatile.Write(ref _lastFrameTicks, Stopwatch.GetTimestamp());
         var stdout = process.StandardOutput.BaseStream;
+        _pipeCapacity = Native.PipeCapacity.Grow(stdout, _options.FrameBytes);
         var reader = Task.Factory.StartNew(
             () => ReadFrames(stdout), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var readFrames = ReadFramesAsync(reader, stdout);

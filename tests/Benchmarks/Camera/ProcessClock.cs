@@ -8,17 +8,19 @@ namespace EdgeAgent.Benchmarks.Camera;
 /// </summary>
 internal readonly record struct ProcessClock(double SelfCpu, double SelfRunQueue, double FfmpegCpu, double FfmpegRunQueue)
 {
-    /// <summary>Seconds on a CPU of each live thread of this process, by thread id (with its name).</summary>
-    public static Dictionary<int, (string Name, double Cpu)> ThreadTimes()
+    /// <summary>Seconds on a CPU and context switches of each live thread of a process, by thread id (with its name).</summary>
+    public static Dictionary<int, (string Name, double Cpu, long Switches)> ThreadTimes(string pid = "self")
     {
-        var times = new Dictionary<int, (string, double)>();
-        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        var times = new Dictionary<int, (string, double, long)>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
         {
             try
             {
                 var fields = File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ');
+                var switches = File.ReadLines(Path.Combine(task, "status")).Where(l => l.Contains("ctxt_switches", StringComparison.Ordinal))
+                    .Sum(l => long.Parse(l[(l.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture));
                 times[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
-                    (File.ReadAllText(Path.Combine(task, "comm")).Trim(), long.Parse(fields[0], CultureInfo.InvariantCulture) / 1e9);
+                    (File.ReadAllText(Path.Combine(task, "comm")).Trim(), long.Parse(fields[0], CultureInfo.InvariantCulture) / 1e9, switches);
             }
             catch (IOException)
             {
@@ -29,11 +31,13 @@ internal readonly record struct ProcessClock(double SelfCpu, double SelfRunQueue
     }
 
     /// <summary>The busiest threads between two <see cref="ThreadTimes"/> readings, as "name cores" pairs.</summary>
-    public static string Busiest(Dictionary<int, (string Name, double Cpu)> before, Dictionary<int, (string Name, double Cpu)> after, double seconds) =>
+    public static string Busiest(
+        Dictionary<int, (string Name, double Cpu, long Switches)> before, Dictionary<int, (string Name, double Cpu, long Switches)> after, double seconds) =>
         string.Join(", ", after
-            .Select(t => (t.Value.Name, Cores: (t.Value.Cpu - (before.TryGetValue(t.Key, out var b) ? b.Cpu : 0)) / seconds))
-            .Where(t => t.Cores >= 0.005).OrderByDescending(t => t.Cores)
-            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Cores:0.000}")));
+            .Select(t => (t.Value.Name, Cores: (t.Value.Cpu - (before.TryGetValue(t.Key, out var b) ? b.Cpu : 0)) / seconds,
+                Switches: (t.Value.Switches - (before.TryGetValue(t.Key, out var c) ? c.Switches : 0)) / seconds))
+            .Where(t => t.Cores >= 0.005 || t.Switches >= 50).OrderByDescending(t => t.Cores)
+            .Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Name} {t.Cores:0.000} ({t.Switches:0} switches/s)")));
 
 
     public static ProcessClock Read()
@@ -66,6 +70,28 @@ internal readonly record struct ProcessClock(double SelfCpu, double SelfRunQueue
         }
 
         return new ProcessClock(selfCpu, selfQueue, ffmpegCpu, ffmpegQueue);
+    }
+
+    /// <summary>The pid of this process's ffmpeg child, if one runs.</summary>
+    public static int? FfmpegChild()
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(directory), out var pid) && File.ReadAllText(Path.Combine(directory, "stat")) is var stat &&
+                    stat.Contains("(ffmpeg)", StringComparison.Ordinal) &&
+                    stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1] == Environment.ProcessId.ToString(CultureInfo.InvariantCulture))
+                {
+                    return pid;
+                }
+            }
+            catch (IOException)
+            {
+            }
+        }
+
+        return null;
     }
 
     public static ProcessClock operator -(ProcessClock a, ProcessClock b) =>

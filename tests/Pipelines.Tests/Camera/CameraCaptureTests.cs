@@ -72,6 +72,23 @@ public sealed class CameraCaptureTests : IDisposable
     }
 
     [Fact]
+    public async Task The_pipe_from_ffmpeg_holds_a_whole_frame()
+    {
+        // 224x224 RGB is 150,528 bytes, more than a default 64 KiB pipe.
+        var clip = FfmpegTool.Generate(_temp.Combine("frame.mkv"), "testsrc2=size=224x224:rate=10:duration=1");
+        var capture = new CameraCapture("camera pipe", new CameraOptions
+        {
+            Input = clip, Width = 224, Height = 224, MaxFps = 0, ReadAtNativeRate = false,
+        }, _logger);
+        var run = capture.RunAsync(CancellationToken.None);
+
+        var frame = await capture.Frames.TakeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        capture.PipeCapacity.Should().BeGreaterThanOrEqualTo(224 * 224 * 3);
+        capture.Frames.Return(frame!);
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Frames_hold_the_picture_ffmpeg_decodes()
     {
         var clip = FfmpegTool.Generate(_temp.Combine("still.mkv"), "color=c=0x3366CC:size=64x48:rate=5:duration=1");
