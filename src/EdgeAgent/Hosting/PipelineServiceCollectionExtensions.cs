@@ -29,6 +29,12 @@ public static class PipelineServiceCollectionExtensions
                 () => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().First(s => s.PipelineName == pipeline.Name)));
         }
 
+        foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Camera))
+        {
+            services.AddSingleton<ITelemetryContributor>(provider => new CameraPipelineTelemetry(pipeline.Name,
+                () => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().First(s => s.Pipeline.Name == pipeline.Name)));
+        }
+
         return services;
     }
 
