@@ -32,7 +32,8 @@ public static class PipelineServiceCollectionExtensions
         foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Camera))
         {
             services.AddSingleton<ITelemetryContributor>(provider => new CameraPipelineTelemetry(pipeline.Name,
-                () => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().First(s => s.Pipeline.Name == pipeline.Name)));
+                () => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().FirstOrDefault(s => s.Pipeline.Name == pipeline.Name),
+                () => provider.GetServices<IHostedService>().OfType<FailedCameraPipelineService>().FirstOrDefault(s => s.PipelineName == pipeline.Name)?.Failure));
         }
 
         return services;

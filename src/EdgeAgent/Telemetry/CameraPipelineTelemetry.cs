@@ -6,14 +6,18 @@ namespace EdgeAgent.Telemetry;
 /// <summary>A camera pipeline's state and counters in each telemetry report: is the camera up, how many frames came in and were scored.</summary>
 public sealed class CameraPipelineTelemetry : ITelemetryContributor
 {
-    private readonly Func<CameraPipelineService> _find;
+    private readonly Func<CameraPipelineService?> _find;
+    private readonly Func<string?> _failure;
     private CameraPipelineService? _service;
+    private string? _failed;
 
     /// <param name="find">Finds the service once the host is built (see <see cref="SensorPipelineTelemetry"/>).</param>
-    public CameraPipelineTelemetry(string name, Func<CameraPipelineService> find)
+    /// <param name="failure">Why the pipeline could not start (null when it runs).</param>
+    public CameraPipelineTelemetry(string name, Func<CameraPipelineService?> find, Func<string?>? failure = null)
     {
         Name = name;
         _find = find;
+        _failure = failure ?? (() => null);
     }
 
     public string Name { get; }
@@ -21,6 +25,15 @@ public sealed class CameraPipelineTelemetry : ITelemetryContributor
     public void WriteCounters(Utf8JsonWriter writer)
     {
         _service ??= _find();
+        if (_service is null)
+        {
+            _failed ??= _failure();
+            writer.WriteString("kind", "camera");
+            writer.WriteString("state", "failed");
+            writer.WriteString("error", _failed);
+            return;
+        }
+
         var status = _service.Status;
         var capture = status.Capture;
         writer.WriteString("kind", "camera");
