@@ -27,9 +27,10 @@ public sealed class AgentKillTests : IDisposable
     {
         var config = Config();
         using var subscriber = new MqttSubscriber(_broker.Port, "edgeagent/killdev/#", persistentClientId: "kill-test-sub");
-        using (var bench = AgentProcess.Start(["mqtt", "bench", "--config", config, "--count", "1000000", "--rate", "2000", "--drain-rate", "1000", "--producers", "2"]))
+        using (var bench = AgentProcess.Start(["mqtt", "bench", "--config", config, "--count", "1000000", "--rate", "2000", "--drain-rate", "300", "--producers", "2"]))
         {
-            await subscriber.WaitForAsync(m => m.Count(x => x.Topic.EndsWith("/bench", StringComparison.Ordinal)) >= 1000,
+            // Draining far slower than offering keeps a backlog even when a loaded machine slows the producers.
+            await subscriber.WaitForAsync(m => m.Count(x => x.Topic.EndsWith("/bench", StringComparison.Ordinal)) >= 600,
                 TimeSpan.FromSeconds(60), "bench events flowing; agent stderr: " + bench.StandardError);
             subscriber.Messages.Should().Contain(m => m.Topic == "edgeagent/killdev/status" && m.Payload == "online");
             bench.Signal(AgentProcess.SIGKILL);
@@ -50,7 +51,7 @@ public sealed class AgentKillTests : IDisposable
             waiting = totals.Count;
         }
 
-        accepted.Should().BeGreaterThan(1000);
+        accepted.Should().BeGreaterThan(600);
         waiting.Should().BeGreaterThan(100, "the bench offered events faster than it drained them, so a backlog was waiting at the kill");
 
         var before = subscriber.Messages.Count;
