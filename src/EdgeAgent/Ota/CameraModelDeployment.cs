@@ -41,7 +41,7 @@ public sealed partial class CameraModelDeployment : IModelDeployment
     public IReadOnlySet<string> Pipelines { get; }
 
     /// <summary>The last forward swap (its pause and the frame count at which it happened), for status and tests.</summary>
-    public CameraModelSwap? LastSwap { get; private set; }
+    public ModelSwap<CameraModel>? LastSwap { get; private set; }
 
     /// <summary>True while an update is being validated, swapped or watched.</summary>
     public bool Busy => Volatile.Read(ref _busy) != 0;
@@ -151,10 +151,10 @@ public sealed partial class CameraModelDeployment : IModelDeployment
         return candidate;
     }
 
-    private async Task<CameraModelSwap?> SwapAsync(CameraPipeline live, CameraModel model, double? threshold, CancellationToken cancellationToken)
+    private async Task<ModelSwap<CameraModel>?> SwapAsync(CameraPipeline live, CameraModel model, double? threshold, CancellationToken cancellationToken)
     {
         // The alert threshold travels with the model: both change in the same step, on the loop thread.
-        var swap = new CameraModelSwap(model, threshold is { } t ? () => live.Alert.UseModelThreshold(t) : null);
+        var swap = new ModelSwap<CameraModel>(model, threshold is { } t ? () => live.Alert.UseModelThreshold(t) : null);
         var deadline = Stopwatch.GetTimestamp() + (long)(_ota.SwapTimeoutSeconds * Stopwatch.Frequency);
         while (!live.RequestSwap(swap))
         {

@@ -49,7 +49,7 @@ public sealed partial class SensorModelDeployment : IModelDeployment
     public IReadOnlySet<string> Pipelines { get; }
 
     /// <summary>The last forward swap (its pause and the window count at which it happened), for status and benchmarks.</summary>
-    public ModelSwap? LastSwap { get; private set; }
+    public ModelSwap<IWindowModel>? LastSwap { get; private set; }
 
     /// <summary>True while an update is being validated, swapped or watched.</summary>
     public bool Busy => Volatile.Read(ref _busy) != 0;
@@ -175,11 +175,11 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         return candidate;
     }
 
-    private async Task<(IWindowModel Previous, ModelSwap Swap)?> SwapAsync(SensorPipeline live, IWindowModel model, SensorModelManifest? manifest, CancellationToken cancellationToken)
+    private async Task<(IWindowModel Previous, ModelSwap<IWindowModel> Swap)?> SwapAsync(SensorPipeline live, IWindowModel model, SensorModelManifest? manifest, CancellationToken cancellationToken)
     {
         var standardization = live.Features.Standardization;
         // Standardisation and threshold travel with the model: both change in the same step as the model itself.
-        var swap = new ModelSwap(model, manifest is null ? null : () =>
+        var swap = new ModelSwap<IWindowModel>(model, manifest is null ? null : () =>
         {
             standardization?.Set(manifest.Mean, manifest.Std);
             live.Alert.UseModelThreshold(manifest.Threshold);

@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using EdgeAgent.Pipelines.Processing;
 
 namespace EdgeAgent.Pipelines.Camera;
 
 /// <summary>The over-the-air side of a camera pipeline: a pending-swap slot taken between two frames, and the counters a health watch reads.</summary>
 public sealed partial class CameraPipeline
 {
-    private CameraModelSwap? _pendingSwap;
+    private ModelSwap<CameraModel>? _pendingSwap;
     private volatile bool _tolerateModelErrors;
     private long _runs;
     private long _runTicks;
@@ -40,7 +41,7 @@ public sealed partial class CameraPipeline
     /// replaces, since the preprocessing and the scorer are built for them.
     /// </summary>
     /// <exception cref="ArgumentException">The candidate does not fit this pipeline (the message names both shapes).</exception>
-    public bool RequestSwap(CameraModelSwap swap)
+    public bool RequestSwap(ModelSwap<CameraModel> swap)
     {
         if (Fit(swap.Model) is { } misfit)
         {
@@ -51,7 +52,7 @@ public sealed partial class CameraPipeline
     }
 
     /// <summary>Withdraws a swap the loop has not taken yet; false if it was already taken.</summary>
-    public bool CancelSwap(CameraModelSwap swap) => Interlocked.CompareExchange(ref _pendingSwap, null, swap) == swap;
+    public bool CancelSwap(ModelSwap<CameraModel> swap) => Interlocked.CompareExchange(ref _pendingSwap, null, swap) == swap;
 
     /// <summary>Null when <paramref name="candidate"/> can replace the model; otherwise why not, naming both tensors.</summary>
     public string? Fit(CameraModel candidate)

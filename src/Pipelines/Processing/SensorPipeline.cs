@@ -17,7 +17,7 @@ public sealed class SensorPipeline
     private readonly Windower _windower;
     private readonly FeaturePipeline _features;
     private IWindowModel _model;
-    private ModelSwap? _pendingSwap;
+    private ModelSwap<IWindowModel>? _pendingSwap;
     private ShadowModel? _shadow;
     private string? _lastModelError;
     private long _lastModelErrorTicks;
@@ -77,7 +77,7 @@ public sealed class SensorPipeline
     public long RunTicks => Volatile.Read(ref _runTicks);
 
     /// <summary>Queues a model swap taken before the next window; false if another swap is still pending.</summary>
-    public bool RequestSwap(ModelSwap swap)
+    public bool RequestSwap(ModelSwap<IWindowModel> swap)
     {
         if (swap.Model.Input.Length != _features.Length)
         {
@@ -109,7 +109,7 @@ public sealed class SensorPipeline
     }
 
     /// <summary>Withdraws a swap the loop has not taken yet; false if it was already taken.</summary>
-    public bool CancelSwap(ModelSwap swap) => Interlocked.CompareExchange(ref _pendingSwap, null, swap) == swap;
+    public bool CancelSwap(ModelSwap<IWindowModel> swap) => Interlocked.CompareExchange(ref _pendingSwap, null, swap) == swap;
 
     /// <summary>The window just scored (valid until the next sample).</summary>
     public WindowData LastWindow => _window;

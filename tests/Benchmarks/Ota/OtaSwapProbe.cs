@@ -68,7 +68,7 @@ public static class OtaSwapProbe
                 candidate.Run();
             }
 
-            var swap = new ModelSwap(candidate);
+            var swap = new ModelSwap<IWindowModel>(candidate);
             while (!pipeline.RequestSwap(swap))
             {
                 await Task.Delay(1);

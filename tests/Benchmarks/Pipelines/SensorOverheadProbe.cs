@@ -105,14 +105,7 @@ public static partial class SensorOverheadProbe
         var start = ThreadCpu.Nanoseconds();
         while (done < windows)
         {
-            if (position.Next == samples.Length)
-            {
-                position.Next = 0;
-                position.Offset += samples[^1].TimestampTicks - samples[0].TimestampTicks + TimeSpan.TicksPerSecond;
-            }
-
-            var sample = samples[position.Next++];
-            done += pipeline.OnSample(sample with { TimestampTicks = sample.TimestampTicks + position.Offset });
+            done += pipeline.OnSample(position.Take(samples));
         }
 
         return (ThreadCpu.Nanoseconds() - start) / 1000.0 / done;
@@ -124,14 +117,7 @@ public static partial class SensorOverheadProbe
         var start = ThreadCpu.Nanoseconds();
         while (done < windows)
         {
-            if (position.Next == samples.Length)
-            {
-                position.Next = 0;
-                position.Offset += samples[^1].TimestampTicks - samples[0].TimestampTicks + TimeSpan.TicksPerSecond;
-            }
-
-            var sample = samples[position.Next++];
-            windower.Push(sample with { TimestampTicks = sample.TimestampTicks + position.Offset });
+            windower.Push(position.Take(samples));
             while (windower.TryGetWindow(window))
             {
                 features?.Write(window, input);
@@ -162,11 +148,23 @@ public static partial class SensorOverheadProbe
         return samples;
     }
 
+    /// <summary>Where the rounds are in the sample array; wrapping around shifts time on, so timestamps keep increasing.</summary>
     private sealed class Position
     {
-        public int Next { get; set; }
+        private int _next;
+        private long _offset;
 
-        public long Offset { get; set; }
+        public Sample Take(Sample[] samples)
+        {
+            if (_next == samples.Length)
+            {
+                _next = 0;
+                _offset += samples[^1].TimestampTicks - samples[0].TimestampTicks + TimeSpan.TicksPerSecond;
+            }
+
+            var sample = samples[_next++];
+            return sample with { TimestampTicks = sample.TimestampTicks + _offset };
+        }
     }
 
     /// <summary>Reconstructs its input perfectly (a copy of a few floats), so the scorer and the alert logic see
