@@ -166,7 +166,7 @@ if args.trace:
     # on libmosquitto's thread, the subscription dispatch, the pipeline loop, the outbox Enqueue of anomaly_start,
     # the pump waking, its transaction begin and commit, and the publish call returning.
     stages = ["broker -> agent (network thread)", "network thread -> subscription dispatch", "dispatch -> pipeline loop",
-              "window, features, model, score, alert, JSON", "Enqueue -> outbox pump awake", "pump awake -> transaction",
+              "window, features, model, score, alert, JSON", "Enqueue -> pump woken (0: the caller ran the round)", "pump round -> transaction begins",
               "SQLite commit (WAL)", "commit -> publish returned", "publish -> subscriber (network thread, broker)"]
     columns = {name: [] for name in stages + ["in agent: network thread -> publish returned"]}
     seconds = lambda ticks: (ticks - 621355968000000000) / 1e7
