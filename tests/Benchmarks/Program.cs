@@ -13,10 +13,15 @@ return args.FirstOrDefault() switch
     "latency" => InferenceTool.Latency(args[1..]),
     "accuracy" => InferenceTool.Accuracy(args[1]),
     "camera-load" => await CameraLoad(),
-    "camera-pipeline" => await CameraPipelineProbe.RunAsync(args[1]),
-    "ota-swap" => await EdgeAgent.Benchmarks.Ota.OtaSwapProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100),
+    "camera-pipeline" => await CameraPipelineProbe.RunAsync(args[1], Arg(args, 2, 3), Arg(args, 3, 5)),
+    "ota-shadow" => EdgeAgent.Benchmarks.Ota.OtaShadowProbe.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200),
+    "sensor-overhead" => EdgeAgent.Benchmarks.Pipelines.SensorOverheadProbe.Run(args.Length > 1 ? args[1] : "config/edgeagent.json", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 9),
+    "ota-swap" => await EdgeAgent.Benchmarks.Ota.OtaSwapProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100, args.Contains("--baseline")),
     _ => Run(args),
 };
+
+static int Arg(string[] args, int index, int fallback) =>
+    args.Length > index ? int.Parse(args[index], System.Globalization.CultureInfo.InvariantCulture) : fallback;
 
 static async Task<int> CameraLoad()
 {

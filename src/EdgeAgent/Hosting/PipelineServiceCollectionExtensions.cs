@@ -8,6 +8,7 @@ using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Hosting;
 
@@ -25,14 +26,37 @@ public static class PipelineServiceCollectionExtensions
         foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Sensor))
         {
             services.AddSingleton<ITelemetryContributor>(provider => new SensorPipelineTelemetry(pipeline.Name,
-                () => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().First(s => s.Runner.Name == pipeline.Name).Runner));
+                () => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().First(s => s.PipelineName == pipeline.Name)));
+        }
+
+        foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Camera))
+        {
+            services.AddSingleton<ITelemetryContributor>(provider => new CameraPipelineTelemetry(pipeline.Name,
+                () => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().FirstOrDefault(s => s.Pipeline.Name == pipeline.Name),
+                () => provider.GetServices<IHostedService>().OfType<FailedCameraPipelineService>().FirstOrDefault(s => s.PipelineName == pipeline.Name)?.Failure));
         }
 
         return services;
     }
 
-    private static ModelBinding BindModel(IServiceProvider provider, PipelineOptions pipeline, FeaturePipeline features) =>
-        PipelineModelLoader.Load(provider.GetRequiredService<InferenceRuntimeProvider>().Runtime, pipeline, features, ModelPath(provider, pipeline));
+    private static ModelBinding BindModel(IServiceProvider provider, PipelineOptions pipeline, FeaturePipeline features)
+    {
+        var runtime = provider.GetRequiredService<InferenceRuntimeProvider>().Runtime;
+        var path = ModelPath(provider, pipeline);
+        try
+        {
+            return PipelineModelLoader.Load(runtime, pipeline, features, path);
+        }
+        catch (AgentStartupException ex) when (ex.ExitCode == 65 && pipeline.Model.Path.Length > 0
+            && PipelineModelLoader.Resolve(pipeline.Model.Path) is var configured && configured != path && File.Exists(configured))
+        {
+            // A damaged store (a bad sector, a hand-edited version) must not leave the pipeline without a model
+            // while the model it was configured with is still there.
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeAgent.Pipelines").LogError(
+                "Pipeline {Pipeline}: the store's active model cannot be used ({Reason}); serving the configured model {Path} instead", pipeline.Name, ex.Message, configured);
+            return PipelineModelLoader.Load(runtime, pipeline, features, configured);
+        }
+    }
 
     private static string ModelPath(IServiceProvider provider, PipelineOptions pipeline)
     {

@@ -108,6 +108,11 @@ public sealed class ArtifactDownloader
                     }
 
                     await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    if (OtaTestHook.PausesAt("downloading"))
+                    {
+                        output.Flush(flushToDisk: true);
+                        await OtaTestHook.PauseAsync("downloading", cancellationToken).ConfigureAwait(false);
+                    }
                 }
 
                 output.Flush(flushToDisk: true);

@@ -31,6 +31,7 @@ public sealed class BundleInstaller
             }
 
             var manifest = _verifier.Verify(staging);
+            OtaTestHook.Pause("staging");
             var stored = _store.Install(staging, manifest);
             _store.Prune(manifest.Name, _options.KeepVersions);
             return stored;

@@ -1,6 +1,7 @@
 using EdgeAgent.Configuration;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Processing;
@@ -13,15 +14,17 @@ namespace EdgeAgent.Ota;
 public static class OtaServiceCollectionExtensions
 {
     /// <summary>
-    /// Model updates for the sensor pipelines: the update coordinator and the pipeline-side deployment, desired
+    /// Model updates for the sensor and camera pipelines: the update coordinator and the pipeline-side deployments, desired
     /// state over MQTT (when the link is enabled), the drop folder (when <c>ota.inbox</c> is set), the reported state,
-    /// and the watch on the store's active.json (the CLI's install/rollback). Nothing without a sensor pipeline.
+    /// and the watch on the store's active.json (the CLI's install/rollback). Nothing without a sensor or camera pipeline.
     /// Call after AddPipelines (the model store) and AddInference.
     /// </summary>
     public static IServiceCollection AddOta(this IServiceCollection services, AgentOptions options)
     {
         var ota = options.Ota;
-        if (!options.Pipelines.Any(p => p.Enabled && p.Kind == PipelineKind.Sensor))
+        var sensors = options.Pipelines.Any(p => p.Enabled && p.Kind == PipelineKind.Sensor);
+        var cameras = options.Pipelines.Any(p => p.Enabled && p.Kind == PipelineKind.Camera);
+        if (!sensors && !cameras)
         {
             return services;
         }
@@ -29,12 +32,22 @@ public static class OtaServiceCollectionExtensions
         services.AddSingleton<OtaStatusBoard>();
         services.AddSingleton(provider => new SensorModelDeployment(
             options.Pipelines,
-            name => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().FirstOrDefault(s => s.Runner.Name == name)?.Runner.Pipeline,
+            name => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().FirstOrDefault(s => s.PipelineName == name)?.Runner?.Pipeline,
             () => provider.GetRequiredService<InferenceRuntimeProvider>().Runtime,
             provider.GetRequiredService<ModelStore>(),
             ota,
             provider.GetRequiredService<ILogger<SensorModelDeployment>>()));
-        services.AddSingleton<IModelDeployment>(provider => provider.GetRequiredService<SensorModelDeployment>());
+        services.AddSingleton(provider => new CameraModelDeployment(
+            options.Pipelines,
+            name => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().FirstOrDefault(s => s.Pipeline.Name == name)?.Pipeline,
+            () => provider.GetRequiredService<InferenceRuntimeProvider>().Runtime,
+            provider.GetRequiredService<ModelStore>(),
+            ota,
+            provider.GetRequiredService<ILogger<CameraModelDeployment>>()));
+        services.AddSingleton(provider => new ModelDeploymentRouter(
+            sensors ? provider.GetRequiredService<SensorModelDeployment>() : null,
+            cameras ? provider.GetRequiredService<CameraModelDeployment>() : null));
+        services.AddSingleton<IModelDeployment>(provider => provider.GetRequiredService<ModelDeploymentRouter>());
         services.AddSingleton(provider =>
         {
             var store = provider.GetRequiredService<ModelStore>();
@@ -52,7 +65,7 @@ public static class OtaServiceCollectionExtensions
         services.AddSingleton<IHostedService>(provider => new ActiveStateWatcher(
             provider.GetRequiredService<ModelStore>(),
             provider.GetRequiredService<UpdateCoordinator>(),
-            provider.GetRequiredService<SensorModelDeployment>(),
+            provider.GetRequiredService<ModelDeploymentRouter>(),
             provider.GetRequiredService<ILogger<ActiveStateWatcher>>()));
         services.AddSingleton<IHostedService>(provider => new ReportedStatePublisher(
             provider.GetRequiredService<OtaStatusBoard>(),

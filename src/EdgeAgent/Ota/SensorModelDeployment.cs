@@ -11,8 +11,9 @@ namespace EdgeAgent.Ota;
 
 /// <summary>
 /// The sensor pipelines' side of an update: the candidate is loaded in its own session (shared arena), checked
-/// against the pipeline, smoke-tested and warmed up before the swap, so the loop's pause is the swap itself; then
-/// it is swapped in between two windows and watched, and swapped back if it turns unhealthy.
+/// against the pipeline, smoke-tested and warmed up before the swap, so the loop's pause is the swap itself;
+/// optionally shadows the active model on live windows (SensorModelDeployment.Shadow.cs); then it is swapped in
+/// between two windows and watched, and swapped back if it turns unhealthy.
 /// </summary>
 public sealed partial class SensorModelDeployment : IModelDeployment
 {
@@ -36,6 +37,13 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         _store = store;
         _ota = ota;
         _logger = logger;
+        foreach (var pipeline in Pipelines)
+        {
+            if (store.Active(pipeline) is { PreviousName: { } name, PreviousVersion: { } version })
+            {
+                _previous[pipeline] = (name, version);
+            }
+        }
     }
 
     public IReadOnlySet<string> Pipelines { get; }
@@ -56,7 +64,7 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         Interlocked.Exchange(ref _busy, 1);
         try
         {
-            return await DeployCoreAsync(pipeline, model, cancellationToken).ConfigureAwait(false);
+            return await DeployCoreAsync(pipeline, model, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -64,17 +72,32 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         }
     }
 
-    private async Task<DeploymentFailure?> DeployCoreAsync(string pipeline, StoredModel model, CancellationToken cancellationToken)
+    private async Task<DeploymentFailure?> DeployCoreAsync(string pipeline, StoredModel model, Action<UpdateState> progress, CancellationToken cancellationToken)
     {
-        if (!_options.TryGetValue(pipeline, out var options) || _pipelines(pipeline) is not { } live)
+        if (!_options.TryGetValue(pipeline, out var options))
         {
-            return new DeploymentFailure(RejectionReason.UnknownPipeline, $"pipeline '{pipeline}' is not a running sensor pipeline on this device", false);
+            return new DeploymentFailure(RejectionReason.UnknownPipeline, $"pipeline '{pipeline}' is not a sensor pipeline on this device", false);
+        }
+
+        if (_pipelines(pipeline) is not { } live)
+        {
+            // Configured but not running: its model could not be used. There is nothing to swap or watch; once the
+            // coordinator activates this version the pipeline's next rebuild loads (and checks) it. This is how a
+            // device whose model broke is repaired remotely.
+            _serving[pipeline] = SensorModelManifest.From(ModelManifest.Parse(File.ReadAllBytes(model.ManifestPath)));
+            LogRepairing(_logger, pipeline, model.Name, model.Version);
+            return null;
         }
 
         var candidate = Validate(options, live, model, out var manifest, out var failure);
         if (candidate is null)
         {
             return failure;
+        }
+
+        if (await ShadowAsync(options, live, candidate, manifest, model, progress, cancellationToken).ConfigureAwait(false) is { } rejected)
+        {
+            return rejected;
         }
 
         var previousManifest = ServingManifest(pipeline);
@@ -94,6 +117,11 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         if (unhealthy is null)
         {
             (previous as IDisposable)?.Dispose();
+            if (previousManifest is not null)
+            {
+                _previous[pipeline] = (previousManifest.Name, previousManifest.Version);
+            }
+
             return null;
         }
 
@@ -194,41 +222,33 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         var nonFinite = live.NonFiniteScores;
         var scored = live.Scored;
         var ticks = live.RunTicks;
-        live.TolerateModelErrors = true;
-        try
+        var end = Stopwatch.GetTimestamp() + (long)(_ota.HealthWatchSeconds * Stopwatch.Frequency);
+        while (true)
         {
-            var end = Stopwatch.GetTimestamp() + (long)(_ota.HealthWatchSeconds * Stopwatch.Frequency);
-            while (true)
+            var failed = live.ModelErrors - errors;
+            if (failed > 0)
             {
-                var failed = live.ModelErrors - errors;
-                if (failed > 0)
-                {
-                    return $"the model failed {failed} inference(s) after the swap";
-                }
-
-                if (live.NonFiniteScores - nonFinite > 0)
-                {
-                    return $"the model produced {live.NonFiniteScores - nonFinite} NaN or infinite score(s) after the swap";
-                }
-
-                var runs = live.Scored - scored;
-                var meanMs = runs == 0 ? 0 : Stopwatch.GetElapsedTime(0, (live.RunTicks - ticks) / runs).TotalMilliseconds;
-                if (runs >= 10 && meanMs > _ota.HealthMaxLatencyMilliseconds)
-                {
-                    return $"mean inference latency {meanMs:0.###} ms over {runs} windows exceeds ota.healthMaxLatencyMilliseconds ({_ota.HealthMaxLatencyMilliseconds} ms)";
-                }
-
-                if (Stopwatch.GetTimestamp() >= end)
-                {
-                    return null;
-                }
-
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+                return $"the model failed {failed} inference(s) after the swap";
             }
-        }
-        finally
-        {
-            live.TolerateModelErrors = false;
+
+            if (live.NonFiniteScores - nonFinite > 0)
+            {
+                return $"the model produced {live.NonFiniteScores - nonFinite} NaN or infinite score(s) after the swap";
+            }
+
+            var runs = live.Scored - scored;
+            var meanMs = runs == 0 ? 0 : Stopwatch.GetElapsedTime(0, (live.RunTicks - ticks) / runs).TotalMilliseconds;
+            if (runs >= 10 && meanMs > _ota.HealthMaxLatencyMilliseconds)
+            {
+                return $"mean inference latency {meanMs:0.###} ms over {runs} windows exceeds ota.healthMaxLatencyMilliseconds ({_ota.HealthMaxLatencyMilliseconds} ms)";
+            }
+
+            if (Stopwatch.GetTimestamp() >= end)
+            {
+                return null;
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -255,6 +275,9 @@ public sealed partial class SensorModelDeployment : IModelDeployment
         _serving[pipeline] = manifest;
         return manifest;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline {Pipeline} is not running; {Name} {Version} becomes its active model and is loaded at its next rebuild")]
+    private static partial void LogRepairing(ILogger logger, string pipeline, string name, string version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline}: swapped in {Name} {Version} (pause {PauseMs} ms); watching its health")]
     private static partial void LogSwapped(ILogger logger, string pipeline, string name, string version, double pauseMs);

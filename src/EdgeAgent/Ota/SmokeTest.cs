@@ -61,7 +61,7 @@ internal static class SmokeTest
         }
     }
 
-    private static float[]? ReadGolden(string manifestPath, out float[]? expected, out double tolerance)
+    internal static float[]? ReadGolden(string manifestPath, out float[]? expected, out double tolerance)
     {
         expected = null;
         tolerance = 1e-3;

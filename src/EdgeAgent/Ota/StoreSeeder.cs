@@ -13,7 +13,7 @@ public static class StoreSeeder
 {
     public static void Seed(ModelStore store, IEnumerable<PipelineOptions> pipelines)
     {
-        foreach (var pipeline in pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Sensor && p.Model.Path.Length > 0))
+        foreach (var pipeline in pipelines.Where(p => p.Enabled && p.Kind is PipelineKind.Sensor or PipelineKind.Camera && p.Model.Path.Length > 0))
         {
             var model = PipelineModelLoader.Resolve(pipeline.Model.Path);
             var manifestPath = Path.Combine(Path.GetDirectoryName(model)!, ModelManifest.FileName);

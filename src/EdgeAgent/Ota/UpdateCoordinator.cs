@@ -106,6 +106,7 @@ public sealed partial class UpdateCoordinator : BackgroundService
             var artifact = _store.DownloadPath(desired.Sha256);
             await _downloader.DownloadAsync(desired, artifact, cancellationToken).ConfigureAwait(false);
             Report(desired.Pipeline, UpdateState.Verifying, desired.Name, desired.Version);
+            await OtaTestHook.PauseAsync("verifying", cancellationToken).ConfigureAwait(false);
             stored = _installer.Install(artifact, desired.Signature);
             File.Delete(artifact);
             if (stored.Name != desired.Name || stored.Version != desired.Version)
@@ -192,6 +193,7 @@ public sealed partial class UpdateCoordinator : BackgroundService
     private async Task<DeploymentFailure?> DeployAsync(string pipeline, StoredModel stored, CancellationToken cancellationToken)
     {
         Report(pipeline, UpdateState.Validating, stored.Name, stored.Version);
+        await OtaTestHook.PauseAsync("validating", cancellationToken).ConfigureAwait(false);
         var failure = await _deployment.DeployAsync(pipeline, stored, state => Report(pipeline, state, stored.Name, stored.Version), cancellationToken)
             .ConfigureAwait(false);
         if (failure is not null)
@@ -200,6 +202,7 @@ public sealed partial class UpdateCoordinator : BackgroundService
             return failure;
         }
 
+        await OtaTestHook.PauseAsync("activating", cancellationToken).ConfigureAwait(false);
         var active = _store.Activate(pipeline, stored);
         _board.Set(pipeline, _ => new PipelineModelStatus(pipeline, active.Name, active.Version, active.PreviousName, active.PreviousVersion,
             UpdateState.Active, stored.Name, stored.Version, null, null, _time.GetUtcNow()));

@@ -6,12 +6,12 @@ namespace EdgeAgent.Telemetry;
 /// <summary>A sensor pipeline's counters in each telemetry report: what came in, what was rejected, what was scored.</summary>
 public sealed class SensorPipelineTelemetry : ITelemetryContributor
 {
-    private readonly Func<SensorPipelineRunner> _find;
-    private SensorPipelineRunner? _runner;
+    private readonly Func<SensorPipelineService> _find;
+    private SensorPipelineService? _service;
 
-    /// <param name="find">Finds the runner once the host is built; the telemetry service itself is a hosted
+    /// <param name="find">Finds the pipeline's service once the host is built; the telemetry service itself is a hosted
     /// service, so resolving the pipelines eagerly here would be a dependency cycle.</param>
-    public SensorPipelineTelemetry(string name, Func<SensorPipelineRunner> find)
+    public SensorPipelineTelemetry(string name, Func<SensorPipelineService> find)
     {
         Name = name;
         _find = find;
@@ -21,16 +21,26 @@ public sealed class SensorPipelineTelemetry : ITelemetryContributor
 
     public void WriteCounters(Utf8JsonWriter writer)
     {
-        _runner ??= _find();
-        var pipeline = _runner.Pipeline;
-        var windows = pipeline.Counters;
+        _service ??= _find();
         writer.WriteString("kind", "sensor");
+        if (_service.Runner is not { } runner)
+        {
+            writer.WriteString("state", "failed");
+            writer.WriteString("error", _service.Failure);
+            writer.WriteNumber("buildFailures", _service.BuildFailures);
+            return;
+        }
+
+        var pipeline = runner.Pipeline;
+        var windows = pipeline.Counters;
+        writer.WriteString("state", "running");
         writer.WriteNumber("samples", windows.Samples);
         writer.WriteNumber("windows", windows.Windows);
         writer.WriteNumber("gaps", windows.Gaps);
         writer.WriteNumber("outOfRange", windows.OutOfRange);
         writer.WriteNumber("nonFinite", windows.NonFinite);
         writer.WriteNumber("late", windows.Late);
+        writer.WriteNumber("modelErrors", pipeline.ModelErrors);
         writer.WriteBoolean("alertActive", pipeline.Alert.Active);
         if (double.IsFinite(pipeline.LastScore))
         {
@@ -38,7 +48,7 @@ public sealed class SensorPipelineTelemetry : ITelemetryContributor
         }
 
         writer.WriteStartObject("sources");
-        foreach (var source in _runner.Sources)
+        foreach (var source in runner.Sources)
         {
             writer.WriteStartObject(source.Name);
             writer.WriteNumber("samples", source.Counters.Samples);

@@ -6,6 +6,10 @@ namespace EdgeAgent.Pipelines.Camera;
 public sealed partial class CameraCapture
 {
     private int _lastExitCode;
+    private volatile int _pipeCapacity;
+
+    /// <summary>Bytes the pipe from the current ffmpeg holds (0 before the first start or if unknown).</summary>
+    internal int PipeCapacity => _pipeCapacity;
 
     private Process StartFfmpeg()
     {
@@ -20,6 +24,7 @@ public sealed partial class CameraCapture
         using var owned = process;
         Volatile.Write(ref _lastFrameTicks, Stopwatch.GetTimestamp());
         var stdout = process.StandardOutput.BaseStream;
+        _pipeCapacity = Native.PipeCapacity.Grow(stdout, _options.FrameBytes);
         var reader = Task.Factory.StartNew(
             () => ReadFrames(stdout), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var readFrames = ReadFramesAsync(reader, stdout);
@@ -54,6 +59,7 @@ public sealed partial class CameraCapture
                 if (silent > _stallTicks)
                 {
                     var stalls = Interlocked.Increment(ref _stalls);
+                    _stalled = true;
                     _lastError = $"no frame for {(double)silent / Stopwatch.Frequency:0.0}s (stall timeout {_options.StallTimeoutSeconds}s)";
                     SetState(CameraState.Stalled);
                     LogStalled(_logger, Name, (double)silent / Stopwatch.Frequency, stalls);
@@ -147,6 +153,8 @@ public sealed partial class CameraCapture
                 {
                     announced = true;
                     _lastError = string.Empty;
+                    _stalled = false;
+                    _failuresInRow = 0;
                     SetState(CameraState.Streaming);
                     LogStreaming(_logger, Name, _options.Width, _options.Height, _options.PixelFormat);
                 }

@@ -21,6 +21,8 @@ public sealed partial class CameraCapture : IHealthSource
     private readonly long _stallTicks;
     private volatile CameraState _state = CameraState.Starting;
     private volatile string _lastError = string.Empty;
+    private volatile bool _stalled;
+    private volatile int _failuresInRow;
     private long _lastFrameTicks;
     private long _framesReceived;
     private long _partialFrames;
@@ -60,6 +62,12 @@ public sealed partial class CameraCapture : IHealthSource
 
     public IReadOnlyList<string> Arguments => _arguments;
 
+    /// <summary>The last ffmpeg run ended in a stall and no frame has arrived since.</summary>
+    public bool Stalled => _stalled;
+
+    /// <summary>ffmpeg runs that ended in a row (the first of them may have streamed); 0 while streaming. Sets the backoff.</summary>
+    public int FailuresInRow => _failuresInRow;
+
     public CameraCounters Counters => new(
         Interlocked.Read(ref _framesReceived),
         Frames.Dropped,
@@ -89,7 +97,6 @@ public sealed partial class CameraCapture : IHealthSource
     /// </summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var failuresInRow = 0;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -106,6 +113,7 @@ public sealed partial class CameraCapture : IHealthSource
                     Interlocked.Increment(ref _startFailures);
                     _lastError = $"cannot run ffmpeg '{_options.FfmpegPath}' ({ex.Message}); install it (apt-get install ffmpeg) or set camera.ffmpegPath";
                     SetState(CameraState.Failed);
+                    _failuresInRow++;
                     var slow = RestartBackoff.Delay(int.MaxValue, _options.RestartBackoffMinSeconds, _options.RestartBackoffMaxSeconds, _random);
                     LogStartFailed(_logger, Name, _lastError, slow.TotalSeconds);
                     await Task.Delay(slow, cancellationToken).ConfigureAwait(false);
@@ -126,8 +134,8 @@ public sealed partial class CameraCapture : IHealthSource
                     return;
                 }
 
-                failuresInRow = Interlocked.Read(ref _framesReceived) > framesBefore ? 1 : failuresInRow + 1;
-                var delay = RestartBackoff.Delay(failuresInRow, _options.RestartBackoffMinSeconds, _options.RestartBackoffMaxSeconds, _random);
+                _failuresInRow = Interlocked.Read(ref _framesReceived) > framesBefore ? 1 : _failuresInRow + 1;
+                var delay = RestartBackoff.Delay(_failuresInRow, _options.RestartBackoffMinSeconds, _options.RestartBackoffMaxSeconds, _random);
                 SetState(CameraState.Restarting);
                 var restart = Interlocked.Increment(ref _restarts);
                 if (outcome == RunOutcome.Exited)

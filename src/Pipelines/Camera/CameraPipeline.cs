@@ -9,9 +9,9 @@ namespace EdgeAgent.Pipelines.Camera;
 /// into the model's pinned input → model → score → the sensors' alert logic and event publisher. Allocates
 /// nothing per frame once constructed; call it from one thread.
 /// </summary>
-public sealed class CameraPipeline : IDisposable
+public sealed partial class CameraPipeline : IDisposable
 {
-    private readonly CameraModel _model;
+    private CameraModel _model;
     private readonly ImagePreprocessor _preprocessor;
     private readonly CameraScorer _scorer;
     private readonly AnomalyEventPublisher _publisher;
@@ -33,7 +33,8 @@ public sealed class CameraPipeline : IDisposable
 
     public string Name { get; }
 
-    public CameraModel Model => _model;
+    /// <summary>The model scoring frames now (changes only on the loop thread, at a swap).</summary>
+    public CameraModel Model => Volatile.Read(ref _model);
 
     public AlertStateMachine Alert => _publisher.Alert;
 
@@ -53,6 +54,11 @@ public sealed class CameraPipeline : IDisposable
     /// <summary>Scores one frame (unless the motion filter skips it); <paramref name="utcTicks"/> is the frame's time.</summary>
     public AlertTransition OnFrame(ReadOnlySpan<byte> pixels, long stopwatchTimestamp, long utcTicks)
     {
+        if (Volatile.Read(ref _pendingSwap) is not null)
+        {
+            TakeSwap();
+        }
+
         if (_motion is not null && !_motion.Evaluate(pixels, stopwatchTimestamp))
         {
             FramesSkipped++;
@@ -68,8 +74,13 @@ public sealed class CameraPipeline : IDisposable
             _preprocessor.Process(pixels, _model.FloatInput);
         }
 
-        _model.Run();
+        if (!RunModel())
+        {
+            return AlertTransition.None;
+        }
+
         LastScore = _scorer.Score(default, _model.Output);
+        CountScore(LastScore);
         FramesScored++;
         return _publisher.OnWindow(LastScore, utcTicks, utcTicks, _scorer.Detections);
     }

@@ -59,7 +59,7 @@ public sealed partial class CameraPipelineService : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _health.Register(_capture);
+        _health.Register(this);
         _health.Register(_heartbeat);
         LogStarted(_logger, _pipeline.Name, _capture.Arguments.Count);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
@@ -81,7 +81,7 @@ public sealed partial class CameraPipelineService : BackgroundService
             await idleBeats.ConfigureAwait(false);
             await Task.WhenAll(pending).ConfigureAwait(false);
             _health.Unregister(_heartbeat);
-            _health.Unregister(_capture);
+            _health.Unregister(this);
         }
     }
 
@@ -147,6 +147,7 @@ public sealed partial class CameraPipelineService : BackgroundService
         }
     }
 
+    /// <summary>Once a second: the frame rates for STATUS and telemetry, and a heartbeat while waiting for frames.</summary>
     private async Task BeatWhileIdleAsync(CancellationToken cancellationToken)
     {
         // Waiting for a camera that is down is idle, not wedged: the watchdog must not restart the agent for it.
@@ -155,6 +156,7 @@ public sealed partial class CameraPipelineService : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
+                SampleRates();
                 if (_waiting)
                 {
                     _heartbeat.Beat();

@@ -1,3 +1,4 @@
+using EdgeAgent.Configuration;
 using EdgeAgent.Health;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
@@ -23,8 +24,19 @@ public static class CameraPipelineServiceCollectionExtensions
             {
                 var camera = CameraPipelineFactory.CameraOf(options);
                 var queue = provider.GetRequiredService<IOutboundQueue>();
-                var pipeline = CameraPipelineFactory.Create(options, deviceId, provider.GetRequiredService<InferenceRuntimeProvider>().Runtime,
-                    modelPath(provider, options), queue);
+                CameraPipeline pipeline;
+                try
+                {
+                    pipeline = CameraPipelineFactory.Create(options, deviceId, provider.GetRequiredService<InferenceRuntimeProvider>().Runtime,
+                        modelPath(provider, options), queue);
+                }
+                catch (AgentStartupException ex) when (ex.ExitCode == 65)
+                {
+                    // A model problem takes down this pipeline only; configuration mistakes (78) still stop the start.
+                    return new FailedCameraPipelineService(options.Name, ex.Message, provider.GetRequiredService<HealthMonitor>(),
+                        provider.GetRequiredService<ILogger<FailedCameraPipelineService>>());
+                }
+
                 var loggers = provider.GetRequiredService<ILoggerFactory>();
                 var capture = new CameraCapture("camera " + options.Name, camera, loggers.CreateLogger("EdgeAgent.Pipelines.Camera." + options.Name));
                 var heartbeat = new Heartbeat("camera " + options.Name + " loop", TimeSpan.FromSeconds(30));

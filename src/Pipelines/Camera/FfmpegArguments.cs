@@ -60,6 +60,11 @@ public static class FfmpegArguments
 
         args.AddRange(["-i", options.Input, "-an", "-sn", "-dn"]);
         args.AddRange(["-vf", Filter(options)]);
+
+        // The rawvideo muxer makes ffmpeg default to constant frame rate, which repeats the last frame into every gap
+        // in the timestamps (a camera dropping frames on Wi-Fi): the model would score copies. Passthrough delivers
+        // each decoded frame once.
+        args.AddRange(FfmpegVersion.PassthroughArguments(options.FfmpegPath));
         args.AddRange(["-f", "rawvideo", "-pix_fmt", PixelFormatName(options.PixelFormat)]);
         args.AddRange(["-s", Invariant($"{options.Width}x{options.Height}"), "pipe:1"]);
         return args;

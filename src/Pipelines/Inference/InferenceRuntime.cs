@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines.Inference.Native;
+using EdgeAgent.Pipelines.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -64,6 +65,8 @@ public sealed class InferenceRuntime : IDisposable
             throw new AgentStartupException(string.Join("; ", errors), ExitConfig);
         }
 
+        // Before any model is loaded: model swaps free whole sessions, and their big blocks must go back to the system.
+        NativeHeap.ReturnLargeBlocksToSystem();
         var api = OrtApi.Load(options.RuntimeLibrary);
         NativeEnvironment environment;
         try

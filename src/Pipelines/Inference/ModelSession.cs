@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeAgent.Pipelines.Inference.Native;
+using EdgeAgent.Pipelines.Memory;
 
 namespace EdgeAgent.Pipelines.Inference;
 
@@ -121,6 +122,9 @@ public sealed partial class ModelSession : IDisposable
         {
             tensor.Dispose();
         }
+
+        // A session is disposed at a model swap or shutdown, never per run: worth handing its memory back at once.
+        NativeHeap.Trim();
     }
 
     private NativeBinding CreateRowBinding(int rows)

@@ -13,6 +13,12 @@ public sealed class StandardizeStep : FeatureStep
     /// <summary>Features this step expects (0 until <see cref="Set"/>).</summary>
     public int Expected => _mean.Length;
 
+    /// <summary>The means in use (an OTA shadow maps the active model's features onto a candidate's standardisation).</summary>
+    public ReadOnlySpan<float> Mean => _mean;
+
+    /// <summary>1 / std for each feature, as applied.</summary>
+    public ReadOnlySpan<float> InverseStd => _inverseStd;
+
     public void Set(IReadOnlyList<double> mean, IReadOnlyList<double> std)
     {
         if (mean.Count != std.Count)

@@ -1,18 +1,21 @@
+using System.Numerics;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines.Windowing;
 
 namespace EdgeAgent.Pipelines.Preprocessing;
 
-/// <summary>Per-channel summary statistics, computed in double precision in two passes over the window.</summary>
+/// <summary>Per-channel summary statistics, computed in double precision in one vectorised pass over the window (two for kurtosis and slope).</summary>
 public sealed class StatisticsStep : FeatureStep
 {
     private readonly int[] _channels;
     private readonly Statistic[] _statistics;
+    private readonly bool _needsSecondPass;
 
     public StatisticsStep(int[] channels, IReadOnlyList<Statistic> statistics)
     {
         _channels = channels;
         _statistics = [.. statistics];
+        _needsSecondPass = _statistics.Contains(Statistic.Kurtosis) || _statistics.Contains(Statistic.Slope);
     }
 
     public override int Length => _channels.Length * _statistics.Length;
@@ -23,7 +26,7 @@ public sealed class StatisticsStep : FeatureStep
         foreach (var channel in _channels)
         {
             var x = window.Channel(channel);
-            var moments = Moments.Of(x);
+            var moments = Moments.Of(x, _needsSecondPass);
             foreach (var statistic in _statistics)
             {
                 destination[o++] = (float)(statistic switch
@@ -56,37 +59,76 @@ public sealed class StatisticsStep : FeatureStep
     /// <summary>Central moments, extremes and the least-squares slope (per sample) of one channel.</summary>
     private readonly record struct Moments(double Mean, double M2, double M4, double Min, double Max, double MeanSquare, double Slope)
     {
-        public static Moments Of(ReadOnlySpan<double> x)
+        /// <summary>
+        /// One vectorised pass gives mean, variance, extremes and RMS; a second pass only for kurtosis and slope.
+        /// The sums are taken about the first sample, so a small variation on a large offset (a temperature of
+        /// 60 varying by 0.1) keeps its precision instead of cancelling in sum-of-squares minus squared sum.
+        /// </summary>
+        public static Moments Of(ReadOnlySpan<double> x, bool secondPass)
         {
             if (x.IsEmpty)
             {
                 return default;
             }
 
-            double sum = 0, min = double.PositiveInfinity, max = double.NegativeInfinity, squares = 0;
-            foreach (var v in x)
+            var n = x.Length;
+            var shift = x[0];
+            var i = 0;
+            double sum = 0, squares = 0, min = x[0], max = x[0];
+            if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
             {
-                sum += v;
-                squares += v * v;
-                min = Math.Min(min, v);
-                max = Math.Max(max, v);
+                var vShift = new Vector<double>(shift);
+                Vector<double> vSum = Vector<double>.Zero, vSquares = Vector<double>.Zero;
+                Vector<double> vMin = new(x[0]), vMax = new(x[0]);
+                for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
+                {
+                    var v = new Vector<double>(x[i..]);
+                    var d = v - vShift;
+                    vSum += d;
+                    vSquares += d * d;
+                    vMin = Vector.Min(vMin, v);
+                    vMax = Vector.Max(vMax, v);
+                }
+
+                sum = Vector.Sum(vSum);
+                squares = Vector.Sum(vSquares);
+                for (var k = 0; k < Vector<double>.Count; k++)
+                {
+                    min = Math.Min(min, vMin[k]);
+                    max = Math.Max(max, vMax[k]);
+                }
             }
 
-            var n = x.Length;
-            var mean = sum / n;
-            double m2 = 0, m4 = 0, sxy = 0;
-            var centre = (n - 1) / 2.0;
-            for (var i = 0; i < n; i++)
+            for (; i < n; i++)
             {
-                var d = x[i] - mean;
+                var d = x[i] - shift;
+                sum += d;
+                squares += d * d;
+                min = Math.Min(min, x[i]);
+                max = Math.Max(max, x[i]);
+            }
+
+            var meanShifted = sum / n;
+            var mean = shift + meanShifted;
+            var m2 = Math.Max(0, (squares / n) - (meanShifted * meanShifted));
+            var meanSquare = m2 + (mean * mean);
+            if (!secondPass)
+            {
+                return new Moments(mean, m2, 0, min, max, meanSquare, 0);
+            }
+
+            double m4 = 0, sxy = 0;
+            var centre = (n - 1) / 2.0;
+            for (var k = 0; k < n; k++)
+            {
+                var d = x[k] - mean;
                 var d2 = d * d;
-                m2 += d2;
                 m4 += d2 * d2;
-                sxy += (i - centre) * d;
+                sxy += (k - centre) * d;
             }
 
             var sxx = n * ((n * (double)n) - 1) / 12.0;
-            return new Moments(mean, m2 / n, m4 / n, min, max, squares / n, sxx > 0 ? sxy / sxx : 0);
+            return new Moments(mean, m2, m4 / n, min, max, meanSquare, sxx > 0 ? sxy / sxx : 0);
         }
     }
 }

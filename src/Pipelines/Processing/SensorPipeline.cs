@@ -18,7 +18,9 @@ public sealed class SensorPipeline
     private readonly FeaturePipeline _features;
     private IWindowModel _model;
     private ModelSwap? _pendingSwap;
-    private volatile bool _tolerateModelErrors;
+    private ShadowModel? _shadow;
+    private string? _lastModelError;
+    private long _lastModelErrorTicks;
     private readonly AnomalyScorer _scorer;
     private readonly AnomalyEventPublisher _publisher;
     private readonly WindowData _window;
@@ -56,24 +58,23 @@ public sealed class SensorPipeline
     /// <summary>Windows that went through the model (one run each), whichever model it was.</summary>
     public long Scored => Volatile.Read(ref _scored);
 
-    /// <summary>Model runs that threw while <see cref="TolerateModelErrors"/> was set (those windows are not published).</summary>
+    /// <summary>
+    /// Model runs that threw. Such a window is counted and not published; the loop goes on, so a model failing
+    /// now and then (or an update failing its health watch, which rolls it back) never stops the pipeline.
+    /// </summary>
     public long ModelErrors => Volatile.Read(ref _modelErrors);
+
+    /// <summary>The message of the last model run that threw (null when none has).</summary>
+    public string? LastModelError => Volatile.Read(ref _lastModelError);
+
+    /// <summary>When the last model run threw (<see cref="Stopwatch"/> ticks).</summary>
+    public long LastModelErrorTicks => Volatile.Read(ref _lastModelErrorTicks);
 
     /// <summary>Windows whose score was NaN or infinite.</summary>
     public long NonFiniteScores => Volatile.Read(ref _nonFinite);
 
     /// <summary>Total time in the model's Run, in <see cref="Stopwatch"/> ticks (mean latency = this / Scored).</summary>
     public long RunTicks => Volatile.Read(ref _runTicks);
-
-    /// <summary>
-    /// While set (the health watch after a swap), a model run that throws is counted instead of ending the loop,
-    /// so the watcher can roll back; otherwise a failing model fails the pipeline as before.
-    /// </summary>
-    public bool TolerateModelErrors
-    {
-        get => _tolerateModelErrors;
-        set => _tolerateModelErrors = value;
-    }
 
     /// <summary>Queues a model swap taken before the next window; false if another swap is still pending.</summary>
     public bool RequestSwap(ModelSwap swap)
@@ -84,6 +85,27 @@ public sealed class SensorPipeline
         }
 
         return Interlocked.CompareExchange(ref _pendingSwap, swap, null) is null;
+    }
+
+    /// <summary>
+    /// Lets a candidate score every following window beside the model (an OTA shadow period); false if another
+    /// shadow is attached. The loop picks it up at its next window; nothing the candidate does is published.
+    /// </summary>
+    public bool AttachShadow(ShadowModel shadow)
+    {
+        if (shadow.Model.Input.Length != _features.Length)
+        {
+            throw new ArgumentException($"the model takes {shadow.Model.Input.Length} input values but the feature pipeline writes {_features.Length}");
+        }
+
+        return Interlocked.CompareExchange(ref _shadow, shadow, null) is null;
+    }
+
+    /// <summary>Ends a shadow: when this returns, the loop no longer runs the candidate (it may be disposed or swapped in).</summary>
+    public void DetachShadow(ShadowModel shadow)
+    {
+        shadow.Stop();
+        Interlocked.CompareExchange(ref _shadow, null, shadow);
     }
 
     /// <summary>Withdraws a swap the loop has not taken yet; false if it was already taken.</summary>
@@ -112,7 +134,8 @@ public sealed class SensorPipeline
                 continue;
             }
 
-            _runTicks += Stopwatch.GetTimestamp() - start;
+            var ticks = Stopwatch.GetTimestamp() - start;
+            _runTicks += ticks;
             LastScore = _scorer.Score(_model.Input, _model.Output);
             if (!double.IsFinite(LastScore))
             {
@@ -120,6 +143,10 @@ public sealed class SensorPipeline
             }
 
             _publisher.OnWindow(LastScore, _window.StartTicks, _window.EndTicks);
+            if (Volatile.Read(ref _shadow) is { } shadow)
+            {
+                RunShadow(shadow, ticks);
+            }
         }
 
         return windows;
@@ -133,10 +160,26 @@ public sealed class SensorPipeline
             _model.Run();
             return true;
         }
-        catch (Exception) when (_tolerateModelErrors)
+        catch (Exception ex)
         {
+            // Counted, not rethrown: one bad run must not end the loop (and with it the sources' data).
+            Volatile.Write(ref _lastModelError, ex.Message);
+            Volatile.Write(ref _lastModelErrorTicks, Stopwatch.GetTimestamp());
             _modelErrors++;
             return false;
+        }
+    }
+
+    // After the window is published, so the candidate adds nothing to the event latency.
+    private void RunShadow(ShadowModel shadow, long activeTicks)
+    {
+        if (shadow.TryEnter())
+        {
+            shadow.Score(_model.Input, LastScore, activeTicks, _publisher.Alert.RaiseThreshold);
+        }
+        else
+        {
+            Interlocked.CompareExchange(ref _shadow, null, shadow);
         }
     }
 

@@ -27,6 +27,9 @@ public sealed class SensorPipelineRunner : IHealthSource
         _capacity = capacity;
     }
 
+    /// <summary>Seconds a failed model run keeps the pipeline Degraded.</summary>
+    private const int ModelErrorMemory = 60;
+
     public string Name { get; }
 
     public SensorPipeline Pipeline => _pipeline;
@@ -87,6 +90,11 @@ public sealed class SensorPipelineRunner : IHealthSource
             {
                 return HealthReport.Degraded($"{source.Name}: device unavailable, retrying");
             }
+        }
+
+        if (_pipeline.ModelErrors > 0 && nowTicks - _pipeline.LastModelErrorTicks < ModelErrorMemory * System.Diagnostics.Stopwatch.Frequency)
+        {
+            return HealthReport.Degraded($"model failing: {_pipeline.ModelErrors} failed run(s) so far, the last within {ModelErrorMemory} s ({_pipeline.LastModelError})");
         }
 
         var bad = _sources.Sum(s => s.Counters.TotalBad);

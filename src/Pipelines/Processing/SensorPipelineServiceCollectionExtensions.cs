@@ -22,22 +22,26 @@ public static class SensorPipelineServiceCollectionExtensions
         {
             services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(provider =>
             {
-                SensorPipelineRunner runner;
                 var heartbeat = new Heartbeat("pipeline " + options.Name + " loop", TimeSpan.FromSeconds(30));
-                try
+                SensorPipelineRunner Build()
                 {
                     var features = SensorPipelineFactory.CreateFeatures(options);
                     var binding = models(provider, options, features);
-                    var pipeline = SensorPipelineFactory.Create(options, deviceId, binding.Model, binding.Threshold, provider.GetRequiredService<IOutboundQueue>(), features);
-                    var sources = SensorPipelineFactory.CreateSources(options, provider.GetRequiredService<ILoggerFactory>(), provider.GetService<IMessageSubscriptions>());
-                    runner = new SensorPipelineRunner(options.Name, sources, pipeline, heartbeat);
-                }
-                catch (ArgumentException e)
-                {
-                    throw SensorPipelineService.StartupError(options.Name, e);
+                    try
+                    {
+                        var pipeline = SensorPipelineFactory.Create(options, deviceId, binding.Model, binding.Threshold, provider.GetRequiredService<IOutboundQueue>(), features);
+                        var sources = SensorPipelineFactory.CreateSources(options, provider.GetRequiredService<ILoggerFactory>(), provider.GetService<IMessageSubscriptions>());
+                        return new SensorPipelineRunner(options.Name, sources, pipeline, heartbeat);
+                    }
+                    catch
+                    {
+                        // A failed build is retried: the session must not outlive it.
+                        (binding.Model as IDisposable)?.Dispose();
+                        throw;
+                    }
                 }
 
-                return new SensorPipelineService(runner, provider.GetRequiredService<HealthMonitor>(), provider.GetRequiredService<ReadinessGate>(), heartbeat,
+                return new SensorPipelineService(options.Name, Build, provider.GetRequiredService<HealthMonitor>(), provider.GetRequiredService<ReadinessGate>(), heartbeat,
                     provider.GetRequiredService<ILogger<SensorPipelineService>>());
             });
         }

@@ -11,6 +11,7 @@ namespace EdgeAgent.Pipelines.Windowing;
 /// </summary>
 internal sealed class FrameAligner
 {
+    // A power of two: ring indexes wrap with a mask.
     private const int QueueFrames = 4;
     private readonly int _channels;
     private readonly ChannelRange[] _ranges;
@@ -105,7 +106,7 @@ internal sealed class FrameAligner
         ticks = _queueTicks[_head];
         breakBefore = _queueBreak[_head];
         _queueValues.AsSpan(_head * _channels, _channels).CopyTo(values);
-        _head = (_head + 1) % QueueFrames;
+        _head = (_head + 1) & (QueueFrames - 1);
         _count--;
         return true;
     }
@@ -140,11 +141,11 @@ internal sealed class FrameAligner
         if (_count == QueueFrames)
         {
             // The loop drains after every push, so this cannot fill; dropping the oldest keeps it bounded anyway.
-            _head = (_head + 1) % QueueFrames;
+            _head = (_head + 1) & (QueueFrames - 1);
             _count--;
         }
 
-        var slot = (_head + _count) % QueueFrames;
+        var slot = (_head + _count) & (QueueFrames - 1);
         _last.CopyTo(_queueValues.AsSpan(slot * _channels, _channels));
         _queueTicks[slot] = ticks;
         _queueBreak[slot] = _breakNext;

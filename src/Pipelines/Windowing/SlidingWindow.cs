@@ -69,17 +69,17 @@ internal sealed class SlidingWindow
             // Keep (ticks - size, ticks]; beyond MaxSamples the oldest frame goes too.
             while (_count > 0 && (_ticks[_head] <= ticks - _sizeTicks || _count == _capacity))
             {
-                _head = (_head + 1) % _capacity;
+                _head = Wrap(_head + 1);
                 _count--;
             }
         }
         else if (_count == _capacity)
         {
-            _head = (_head + 1) % _capacity;
+            _head = Wrap(_head + 1);
             _count--;
         }
 
-        var slot = (_head + _count) % _capacity;
+        var slot = Wrap(_head + _count);
         _ticks[slot] = ticks;
         for (var c = 0; c < _channels; c++)
         {
@@ -113,6 +113,9 @@ internal sealed class SlidingWindow
         _counters.Windows++;
         return true;
     }
+
+    // Indexes never exceed twice the capacity, so a compare replaces a division on the per-sample path.
+    private int Wrap(int index) => index >= _capacity ? index - _capacity : index;
 
     public void CopyTo(WindowData window)
     {

@@ -3,6 +3,7 @@ using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Inference.Onnx;
+using EdgeAgent.Pipelines.Memory;
 using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Sources;
 
@@ -11,13 +12,15 @@ namespace EdgeAgent.Benchmarks.Ota;
 /// <summary>
 /// Whole-process OTA measurements: a ~5 MB model swapped 100 times into a sensor pipeline whose loop is fed a
 /// synthetic 1 kHz stream as fast as it takes it. Reports the loop's swap pause (median, p99), the time from a
-/// verified artifact to serving (load + smoke runs + swap), windows vs scored, and RSS after the first and the
-/// 100th swap.
+/// verified artifact to serving (load + smoke runs + swap), windows vs scored, and RSS (with the ORT arena's and
+/// the C heap's counters) after the first and every 50th swap. <c>--baseline</c>: without <see cref="NativeHeap"/>.
 /// </summary>
 public static class OtaSwapProbe
 {
-    public static async Task<int> RunAsync(int swaps = 100)
+    /// <param name="baseline">True reproduces the C heap's behaviour before <see cref="NativeHeap"/> (for side-by-side runs).</param>
+    public static async Task<int> RunAsync(int swaps = 100, bool baseline = false)
     {
+        NativeHeap.Enabled = !baseline;
         using var runtime = InferenceRuntime.Create(new InferenceOptions());
         var options = new PipelineOptions { Name = "bench" };
         options.Alert.RaiseThreshold = 1e9;
@@ -75,13 +78,15 @@ public static class OtaSwapProbe
             toServing.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             pauses.Add(swap.Pause.TotalMicroseconds);
             ((IDisposable)previous).Dispose();
+
             if (i == 0)
             {
                 rssFirst = Rss();
             }
-            else if ((i + 1) % 50 == 0)
+
+            if (i == 0 || (i + 1) % 50 == 0)
             {
-                Console.WriteLine($"RSS after swap {i + 1}: {Rss() / 1e6:0.0} MB");
+                Console.WriteLine($"after swap {i + 1}: {Memory(runtime)}");
             }
         }
 
@@ -95,6 +100,16 @@ public static class OtaSwapProbe
         Console.WriteLine($"verified artifact -> serving: median {Percentile(toServing, 0.5):0.0} ms, p99 {Percentile(toServing, 0.99):0.0} ms");
         Console.WriteLine($"RSS after swap 1: {rssFirst / 1e6:0.0} MB, after swap {swaps}: {rssLast / 1e6:0.0} MB ({100.0 * (rssLast - rssFirst) / rssFirst:+0.0;-0.0}%)");
         return pipeline.Counters.Windows == pipeline.Scored ? 0 : 1;
+    }
+
+    private static string Memory(InferenceRuntime runtime)
+    {
+        var rss = Rss();
+        var arena = runtime.ArenaStatistics();
+        var heap = NativeHeap.Statistics();
+        return $"RSS {rss / 1e6:0.0} MB; ORT arena in use {arena.GetValueOrDefault("InUse") / 1e6:0.0} MB of {arena.GetValueOrDefault("TotalAllocated") / 1e6:0.0} MB; " +
+            (heap is null ? "C heap: not reported" : $"C heap arenas {heap.ArenaBytes / 1e6:0.0} MB (in use {heap.InUseBytes / 1e6:0.0}, free {heap.FreeBytes / 1e6:0.0}), mmapped {heap.MappedBytes / 1e6:0.0} MB") +
+            $"; managed {GC.GetTotalMemory(false) / 1e6:0.0} MB";
     }
 
     private static long Rss()

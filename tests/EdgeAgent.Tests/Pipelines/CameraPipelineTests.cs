@@ -60,14 +60,28 @@ public sealed class CameraPipelineTests : IDisposable
     }
 
     [Fact]
-    public async Task A_model_whose_input_is_not_an_image_is_refused_at_start()
+    public async Task A_model_whose_input_is_not_an_image_takes_down_only_its_pipeline_and_is_reported()
     {
         var model = new OnnxModelBuilder("vector").Input("x", TensorElementType.Float, 1, 10).Output("y", TensorElementType.Float, 1, 10)
             .Node("Identity", ["x"], ["y"]).Save(_dir.Combine("vector.onnx"));
         var config = WriteConfig(_dir.Combine("none.mkv"), raiseThreshold: 0.1, modelPath: model);
-        var (code, _, stderr) = await AgentProcess.RunAsync(["run", "--config", config, "--set", "mqtt.enabled=false"]);
-        code.Should().Be(65, stderr);
-        stderr.Should().Contain("is not an image tensor");
+        using var listener = new NotifySocketListener(_dir.Combine("notify.sock"));
+        using var agent = AgentProcess.Start(["run", "--config", config, "--set", "mqtt.enabled=false"],
+            new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = listener.Address });
+        try
+        {
+            (await listener.WaitForAsync("READY=1", TimeSpan.FromSeconds(60))).Should().NotBeNull();
+            await listener.WaitForAsync(l => l.Contains("camera cam: not running", StringComparison.Ordinal) && l.Contains("is not an image tensor", StringComparison.Ordinal),
+                "STATUS naming the failed camera pipeline", TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+        }
+
+        agent.StandardError.Should().Contain("Camera pipeline cam is not running").And.Contain("is not an image tensor");
+        agent.Signal(AgentProcess.SIGTERM);
+        (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using EdgeAgent.Pipelines.Tests.Support;
 using EdgeAgent.Tests.Support;
 using FluentAssertions;
@@ -62,17 +63,61 @@ public sealed class DemoPipelineTests : IDisposable
     }
 
     [Fact]
-    public async Task A_model_that_does_not_fit_the_features_stops_the_start_naming_both_shapes()
+    public async Task A_model_that_does_not_fit_takes_down_only_its_pipeline_naming_both_shapes()
     {
-        var (code, _, stderr) = await AgentProcess.RunAsync(
+        // Two copies of the demo pipeline; the second computes two more statistics than its model takes.
+        var config = JsonNode.Parse(File.ReadAllText(RepositoryPaths.File("config", "edgeagent.json")))!;
+        var pipelines = config["pipelines"]!.AsArray();
+        var broken = pipelines[0]!.DeepClone();
+        broken["name"] = "broken";
+        broken["model"]!["path"] = RepositoryPaths.File("models", "demo", "model.onnx");
+        broken["features"]![0]!["statistics"]!.AsArray().Add("kurtosis");
+        broken["features"]![0]!["statistics"]!.AsArray().Add("peakToPeak");
+        pipelines.Add(broken);
+        pipelines[0]!["model"]!["path"] = RepositoryPaths.File("models", "demo", "model.onnx");
+        var path = _dir.Combine("two.json");
+        File.WriteAllText(path, config.ToJsonString());
+
+        using var events = new MqttSubscriber(_broker.Port, "edgeagent/test-device/events/#");
+        using var telemetry = new MqttSubscriber(_broker.Port, "edgeagent/test-device/telemetry");
+        using var listener = new NotifySocketListener(_dir.Combine("notify.sock"));
+        using var agent = AgentProcess.Start(
         [
-            "run", "--config", RepositoryPaths.File("config", "edgeagent.json"),
-            "--set", "mqtt.enabled=false",
+            "run", "--config", path,
+            "--set", $"mqtt.port={_broker.Port}",
+            "--set", "deviceId=test-device",
+            "--set", "telemetry.intervalSeconds=1",
             "--set", $"stateDirectory={_dir.Combine("state")}",
-            "--set", "pipelines[0].features[0].statistics[5]=kurtosis",
-        ]);
-        code.Should().NotBe(0);
-        stderr.Should().Contain("takes 10 input values but the feature pipeline writes 12");
+            "--set", "pipelines[0].sources[0].simulated.anomalies[0].atSeconds=3",
+            "--set", "pipelines[0].sources[0].simulated.anomalies[0].durationSeconds=8",
+        ], new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = listener.Address });
+
+        try
+        {
+            (await listener.WaitForAsync("READY=1", TimeSpan.FromSeconds(60))).Should().NotBeNull();
+            await listener.WaitForAsync(l => l.Contains("broken: not running", StringComparison.Ordinal), "STATUS naming the failed pipeline", TimeSpan.FromSeconds(30));
+            var reports = await telemetry.WaitForAsync(
+                m => m.Any(r => r.Payload.Contains("\"failed\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "telemetry with the failed pipeline");
+            using (var report = JsonDocument.Parse(reports.Last(r => r.Payload.Contains("\"failed\"", StringComparison.Ordinal)).Payload))
+            {
+                var failed = report.RootElement.GetProperty("pipelines").GetProperty("broken");
+                failed.GetProperty("state").GetString().Should().Be("failed");
+                failed.GetProperty("error").GetString().Should().Contain("takes 10 input values but the feature pipeline writes 14");
+            }
+
+            // The healthy pipeline serves on: its injected anomaly reaches the broker.
+            await events.WaitForAsync(m => m.Any(e => e.Topic.EndsWith("/demo", StringComparison.Ordinal) && e.Payload.Contains("\"anomaly_start\"", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(60), "anomaly_start from the healthy pipeline");
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+        }
+
+        agent.StandardError.Should().Contain("Pipeline broken is not running").And.Contain("takes 10 input values but the feature pipeline writes 14");
+        events.Messages.Should().NotContain(m => m.Topic.EndsWith("/broken", StringComparison.Ordinal));
+        agent.Signal(AgentProcess.SIGTERM);
+        (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);
     }
 
     public void Dispose()

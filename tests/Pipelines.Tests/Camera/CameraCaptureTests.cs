@@ -46,6 +46,49 @@ public sealed class CameraCaptureTests : IDisposable
     }
 
     [Fact]
+    public async Task Gaps_in_the_timestamps_are_not_filled_with_repeated_frames()
+    {
+        // 60 frames at 30 fps with a 100 ms gap after every 10th, like a camera losing frames: constant-frame-rate
+        // output would repeat frames into the gaps (ffmpeg's default for raw output gives 75 here).
+        var clip = _temp.Combine("gaps.mkv");
+        FfmpegTool.Run("-f", "lavfi", "-i", "testsrc2=size=64x48:rate=30:duration=2,setpts='(N/30+floor(N/10)*0.1)/TB'", "-c:v", "ffv1", clip);
+        var capture = new CameraCapture("camera gaps", new CameraOptions
+        {
+            Input = clip, Width = 64, Height = 48, MaxFps = 0, ReadAtNativeRate = false,
+        }, _logger);
+        var consumer = Task.Run(async () =>
+        {
+            while (await capture.Frames.TakeAsync() is { } frame)
+            {
+                capture.Frames.Return(frame);
+            }
+        });
+
+        await capture.RunAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
+        await consumer.WaitAsync(TimeSpan.FromSeconds(10));
+
+        capture.State.Should().Be(CameraState.Ended);
+        capture.Counters.FramesReceived.Should().Be(60);
+    }
+
+    [Fact]
+    public async Task The_pipe_from_ffmpeg_holds_a_whole_frame()
+    {
+        // 224x224 RGB is 150,528 bytes, more than a default 64 KiB pipe.
+        var clip = FfmpegTool.Generate(_temp.Combine("frame.mkv"), "testsrc2=size=224x224:rate=10:duration=1");
+        var capture = new CameraCapture("camera pipe", new CameraOptions
+        {
+            Input = clip, Width = 224, Height = 224, MaxFps = 0, ReadAtNativeRate = false,
+        }, _logger);
+        var run = capture.RunAsync(CancellationToken.None);
+
+        var frame = await capture.Frames.TakeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        capture.PipeCapacity.Should().BeGreaterThanOrEqualTo(224 * 224 * 3);
+        capture.Frames.Return(frame!);
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task Frames_hold_the_picture_ffmpeg_decodes()
     {
         var clip = FfmpegTool.Generate(_temp.Combine("still.mkv"), "color=c=0x3366CC:size=64x48:rate=5:duration=1");

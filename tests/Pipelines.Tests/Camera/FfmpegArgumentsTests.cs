@@ -20,7 +20,7 @@ public sealed class FfmpegArgumentsTests
 
         string.Join(' ', args).Should().Be(
             "-hide_banner -nostdin -loglevel warning -hwaccel v4l2m2m -f v4l2 -input_format mjpeg -video_size 1280x720 -framerate 30 " +
-            "-i /dev/video0 -an -sn -dn -vf fps=2.5,scale=224:224:flags=bilinear -f rawvideo -pix_fmt rgb24 -s 224x224 pipe:1");
+            "-i /dev/video0 -an -sn -dn -vf fps=2.5,scale=224:224:flags=bilinear -fps_mode passthrough -f rawvideo -pix_fmt rgb24 -s 224x224 pipe:1");
     }
 
     [Fact]

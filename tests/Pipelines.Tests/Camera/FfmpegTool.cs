@@ -65,6 +65,39 @@ public static class FfmpegTool
         process.Dispose();
     }
 
+    /// <summary>Process ids of this process's live children whose command line contains every one of <paramref name="texts"/>.</summary>
+    public static IReadOnlyList<int> ChildProcessesWith(params string[] texts)
+    {
+        var self = Environment.ProcessId;
+        var found = new List<int>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // A zombie (state Z) is already dead; it only waits to be reaped.
+                if (fields[0] != "Z" && int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == self &&
+                    File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0') is var arguments &&
+                    texts.All(t => arguments.Any(a => a.Contains(t, StringComparison.Ordinal))))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (IOException)
+            {
+                // Exited while being read.
+            }
+        }
+
+        return found;
+    }
+
     public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
     {
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);

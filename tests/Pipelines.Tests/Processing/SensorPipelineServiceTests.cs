@@ -26,29 +26,57 @@ public sealed class SensorPipelineServiceTests
         return builder.Build();
     }
 
+    private static PipelineOptions Replay(string name) => new()
+    {
+        Name = name,
+        Sources = [new SourceOptions { Type = SourceType.Replay, Replay = new ReplaySourceOptions { Path = Path.Combine(RepositoryPaths.SharedData, "nab", "art_daily_jumpsup.csv"), Speed = 0 } }],
+        Window = new Pipelines.Windowing.WindowOptions { Size = 12, Hop = 12, MaxGapSeconds = 3600 },
+        Features = [new Pipelines.Preprocessing.FeatureOptions { Kind = Pipelines.Preprocessing.FeatureKind.Raw }],
+        Alert = new AlertOptions { RaiseWindows = 1 },
+    };
+
     private static ModelBinding FirstFeatureOnly(int d) =>
         new(new BaselineWindowModel(new BaselineModel(d, new double[d], [.. Enumerable.Repeat(1.0, d)], 1, [1, .. new double[d - 1]], [-1e9], [1e9], new double[d], 1, 0)), 10_000);
 
     [Fact]
     public async Task Each_enabled_sensor_pipeline_runs_as_a_hosted_service_and_publishes()
     {
-        var replay = new PipelineOptions
-        {
-            Name = "nab",
-            Sources = [new SourceOptions { Type = SourceType.Replay, Replay = new ReplaySourceOptions { Path = Path.Combine(RepositoryPaths.SharedData, "nab", "art_daily_jumpsup.csv"), Speed = 0 } }],
-            Window = new Pipelines.Windowing.WindowOptions { Size = 12, Hop = 12, MaxGapSeconds = 3600 },
-            Features = [new Pipelines.Preprocessing.FeatureOptions { Kind = Pipelines.Preprocessing.FeatureKind.Raw }],
-            Alert = new AlertOptions { RaiseWindows = 1 },
-        };
+        var replay = Replay("nab");
         var queue = new RecordingQueue();
         using var host = Host([replay, new PipelineOptions { Name = "off", Enabled = false }, new PipelineOptions { Name = "cam", Kind = PipelineKind.Camera }], queue, FirstFeatureOnly);
         var services = host.Services.GetServices<IHostedService>().OfType<SensorPipelineService>().ToList();
-        services.Should().ContainSingle().Which.Runner.Name.Should().Be("nab");
+        services.Should().ContainSingle().Which.Runner!.Name.Should().Be("nab");
 
         await host.StartAsync();
         (await host.Services.GetRequiredService<ReadinessGate>().WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None)).Should().BeEmpty();
-        await SourceRunner.Until(() => services[0].Runner.Pipeline.Counters.Windows == 4032 / 12, "the whole file replayed");
+        await SourceRunner.Until(() => services[0].Runner!.Pipeline.Counters.Windows == 4032 / 12, "the whole file replayed");
         queue.Events("anomaly_start").Should().NotBeEmpty().And.OnlyContain(e => e.GetProperty("device").GetString() == "edge-7");
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_pipeline_whose_model_cannot_be_loaded_is_reported_failed_does_not_hold_back_ready_and_recovers()
+    {
+        var attempts = 0;
+        ModelBinding Flaky(int d) => Interlocked.Increment(ref attempts) == 1
+            ? throw new AgentStartupException("pipeline 'nab': model file '/gone/model.onnx' does not exist", 65)
+            : FirstFeatureOnly(d);
+        var queue = new RecordingQueue();
+        using var host = Host([Replay("nab")], queue, Flaky);
+        var service = host.Services.GetServices<IHostedService>().OfType<SensorPipelineService>().Single();
+        service.Runner.Should().BeNull();
+        service.Failure.Should().Contain("does not exist");
+        service.Check(0).Should().Be(HealthReport.Degraded("not running: pipeline 'nab': model file '/gone/model.onnx' does not exist"));
+
+        await host.StartAsync();
+        (await host.Services.GetRequiredService<ReadinessGate>().WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None)).Should().BeEmpty();
+        host.Services.GetRequiredService<HealthMonitor>().CheckAll().Should().Contain(r => r.Name == "nab" && r.Report.State == HealthState.Degraded);
+
+        // The first retry comes about 5 s later and finds the model.
+        await SourceRunner.Until(() => service.Runner?.Pipeline.Counters.Windows == 4032 / 12, "the pipeline built on retry and the whole file replayed");
+        service.Failure.Should().BeNull();
+        service.BuildFailures.Should().Be(1);
+        queue.Events("anomaly_start").Should().NotBeEmpty();
         await host.StopAsync();
     }
 

@@ -172,6 +172,55 @@ public sealed class SensorPipelineTests
             .WithMessage("the model takes 3 input values but the feature pipeline writes 8 (temperature.mean, temperature.std, temperature.min, temperature.max, pressure.mean, pressure.std, pressure.min, pressure.max)");
     }
 
+    [Fact]
+    public async Task A_model_run_that_throws_is_counted_its_window_is_not_published_and_the_loop_goes_on()
+    {
+        var options = Demo();
+        var samples = await Simulate(options, 900);
+        var baseline = Calibrate(options, samples.Where(s => s.TimestampTicks < samples[0].TimestampTicks + (500 * TimeSpan.TicksPerSecond)));
+        options.Features.Add(new FeatureOptions { Kind = FeatureKind.Standardize, Mean = [.. baseline.Mean], Std = [.. baseline.Std] });
+        var model = new FailingModel(new BaselineWindowModel(baseline));
+        var queue = new RecordingQueue();
+        var pipeline = SensorPipelineFactory.Create(options, "edge-1", model, baseline.Threshold, queue);
+        var runner = new SensorPipelineRunner("demo", [], pipeline);
+
+        // The model fails for the whole injected level shift (600–660 s): nothing may be raised from it.
+        foreach (var sample in samples)
+        {
+            model.Failing = sample.TimestampTicks - samples[0].TimestampTicks is >= 590 * TimeSpan.TicksPerSecond and < 680 * TimeSpan.TicksPerSecond;
+            pipeline.OnSample(sample);
+        }
+
+        pipeline.ModelErrors.Should().BeGreaterThan(30).And.Be(model.Failures);
+        pipeline.LastModelError.Should().Be("simulated inference failure");
+        pipeline.Scored.Should().Be(pipeline.Counters.Windows, "every window went to the model once, failed or not");
+        queue.Events().Should().BeEmpty("the windows of the anomaly failed in the model and are not published");
+        runner.Check(System.Diagnostics.Stopwatch.GetTimestamp()).State.Should().Be(EdgeAgent.Health.HealthState.Degraded);
+        runner.Check(System.Diagnostics.Stopwatch.GetTimestamp() + (120 * System.Diagnostics.Stopwatch.Frequency)).State.Should().Be(EdgeAgent.Health.HealthState.Healthy);
+    }
+
+    private sealed class FailingModel(IWindowModel inner) : IWindowModel
+    {
+        public bool Failing { get; set; }
+
+        public long Failures { get; private set; }
+
+        public Span<float> Input => inner.Input;
+
+        public ReadOnlySpan<float> Output => inner.Output;
+
+        public void Run()
+        {
+            if (Failing)
+            {
+                Failures++;
+                throw new InvalidOperationException("simulated inference failure");
+            }
+
+            inner.Run();
+        }
+    }
+
     private sealed class CountingQueue : IOutboundQueue
     {
         public int Count { get; private set; }

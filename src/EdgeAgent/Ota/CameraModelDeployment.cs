@@ -1,0 +1,266 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Camera;
+using EdgeAgent.Pipelines.Inference;
+using EdgeAgent.Pipelines.Models;
+using EdgeAgent.Pipelines.Processing;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeAgent.Ota;
+
+/// <summary>
+/// The camera pipelines' side of an update: the candidate scene model is loaded in its own session (shared arena),
+/// checked against the pipeline's image tensor (size, layout, element type; the camera's channels) and output,
+/// smoke-tested and warmed up; then swapped in between two frames and watched, and swapped back if it turns unhealthy.
+/// </summary>
+public sealed partial class CameraModelDeployment : IModelDeployment
+{
+    private readonly IReadOnlyDictionary<string, PipelineOptions> _options;
+    private readonly Func<string, CameraPipeline?> _pipelines;
+    private readonly Func<InferenceRuntime> _runtime;
+    private readonly ModelStore _store;
+    private readonly OtaOptions _ota;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, (string Name, string Version)?> _serving = new(StringComparer.Ordinal);
+    private int _busy;
+
+    /// <param name="running">Finds a running camera pipeline by name (null when it is not running).</param>
+    public CameraModelDeployment(IEnumerable<PipelineOptions> pipelines, Func<string, CameraPipeline?> running, Func<InferenceRuntime> runtime,
+        ModelStore store, OtaOptions ota, ILogger<CameraModelDeployment> logger)
+    {
+        _options = pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Camera).ToDictionary(p => p.Name, StringComparer.Ordinal);
+        Pipelines = _options.Keys.ToHashSet(StringComparer.Ordinal);
+        _pipelines = running;
+        _runtime = runtime;
+        _store = store;
+        _ota = ota;
+        _logger = logger;
+    }
+
+    public IReadOnlySet<string> Pipelines { get; }
+
+    /// <summary>The last forward swap (its pause and the frame count at which it happened), for status and tests.</summary>
+    public CameraModelSwap? LastSwap { get; private set; }
+
+    /// <summary>True while an update is being validated, swapped or watched.</summary>
+    public bool Busy => Volatile.Read(ref _busy) != 0;
+
+    /// <summary>The name and version a pipeline's loop runs now (null when its model has no manifest).</summary>
+    public (string Name, string Version)? Serving(string pipeline) => _serving.GetOrAdd(pipeline, ServingAtStart);
+
+    public string? ModelName(string pipeline) => Serving(pipeline)?.Name ?? _store.Active(pipeline)?.Name;
+
+    public async Task<DeploymentFailure?> DeployAsync(string pipeline, StoredModel model, Action<UpdateState> progress, CancellationToken cancellationToken)
+    {
+        Interlocked.Exchange(ref _busy, 1);
+        try
+        {
+            return await DeployCoreAsync(pipeline, model, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _busy, 0);
+        }
+    }
+
+    private async Task<DeploymentFailure?> DeployCoreAsync(string pipeline, StoredModel model, CancellationToken cancellationToken)
+    {
+        if (!_options.TryGetValue(pipeline, out var options) || _pipelines(pipeline) is not { } live)
+        {
+            return new DeploymentFailure(RejectionReason.UnknownPipeline, $"pipeline '{pipeline}' is not a running camera pipeline on this device", false);
+        }
+
+        var candidate = Validate(options, live, model, out var failure);
+        if (candidate is null)
+        {
+            return failure;
+        }
+
+        var previousServing = Serving(pipeline);
+        var previousThreshold = live.Alert.RaiseThreshold;
+        var threshold = Threshold(model.ManifestPath);
+        var swap = await SwapAsync(live, candidate, threshold, cancellationToken).ConfigureAwait(false);
+        if (swap is null)
+        {
+            candidate.Dispose();
+            return new DeploymentFailure(RejectionReason.Conflict,
+                $"pipeline '{pipeline}' did not reach its next frame within {_ota.SwapTimeoutSeconds}s (is its camera streaming?); the previous model keeps serving", false);
+        }
+
+        var previous = await swap.Completion.ConfigureAwait(false);
+        LastSwap = swap;
+        _serving[pipeline] = (model.Name, model.Version);
+        LogSwapped(_logger, pipeline, model.Name, model.Version, swap.Pause.TotalMilliseconds);
+        var unhealthy = await WatchAsync(live, cancellationToken).ConfigureAwait(false);
+        if (unhealthy is null)
+        {
+            previous.Dispose();
+            return null;
+        }
+
+        // Swap the previous model back; the candidate is disposed once the loop no longer uses it.
+        var back = await SwapAsync(live, previous, previousThreshold, CancellationToken.None).ConfigureAwait(false);
+        if (back is not null)
+        {
+            (await back.Completion.ConfigureAwait(false)).Dispose();
+            _serving[pipeline] = previousServing;
+        }
+
+        LogRolledBack(_logger, pipeline, model.Name, model.Version, unhealthy);
+        return new DeploymentFailure(RejectionReason.UnhealthyAfterSwap, unhealthy, back is not null);
+    }
+
+    private CameraModel? Validate(PipelineOptions options, CameraPipeline live, StoredModel model, out DeploymentFailure? failure)
+    {
+        failure = null;
+        ModelSession session;
+        try
+        {
+            session = _runtime().LoadModel(model.ModelPath, new ModelLoadOptions { IntraOpThreads = options.Model.IntraOpThreads });
+        }
+        catch (ModelLoadException ex)
+        {
+            failure = new DeploymentFailure(RejectionReason.NotAModel, $"{model.Name} {model.Version}: {ex.Message}", false);
+            return null;
+        }
+
+        CameraModel candidate;
+        try
+        {
+            candidate = new CameraModel(session, options.Model.Input, options.Model.Output, CameraPipelineFactory.CameraOf(options).Channels);
+        }
+        catch (InvalidDataException ex)
+        {
+            session.Dispose();
+            failure = new DeploymentFailure(RejectionReason.SignatureMismatch, $"{model.Name} {model.Version}: {ex.Message}", false);
+            return null;
+        }
+
+        var reason = live.Fit(candidate) is { } misfit ? (RejectionReason.SignatureMismatch, misfit)
+            : CameraSmokeTest.Run(candidate, live.Model, model.ManifestPath) is { } smoke ? (RejectionReason.SmokeTestFailed, smoke)
+            : ((RejectionReason, string)?)null;
+        if (reason is { } r)
+        {
+            candidate.Dispose();
+            var what = r.Item1 == RejectionReason.SignatureMismatch ? $"does not fit pipeline '{options.Name}': " : string.Empty;
+            failure = new DeploymentFailure(r.Item1, $"{model.Name} {model.Version} {what}{r.Item2}", false);
+            return null;
+        }
+
+        return candidate;
+    }
+
+    private async Task<CameraModelSwap?> SwapAsync(CameraPipeline live, CameraModel model, double? threshold, CancellationToken cancellationToken)
+    {
+        // The alert threshold travels with the model: both change in the same step, on the loop thread.
+        var swap = new CameraModelSwap(model, threshold is { } t ? () => live.Alert.UseModelThreshold(t) : null);
+        var deadline = Stopwatch.GetTimestamp() + (long)(_ota.SwapTimeoutSeconds * Stopwatch.Frequency);
+        while (!live.RequestSwap(swap))
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return null;
+            }
+        }
+
+        try
+        {
+            await swap.Completion.WaitAsync(TimeSpan.FromSeconds(_ota.SwapTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+            return swap;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // Not taken: withdrawn. Taken meanwhile: it serves.
+            return live.CancelSwap(swap) ? null : swap;
+        }
+    }
+
+    private async Task<string?> WatchAsync(CameraPipeline live, CancellationToken cancellationToken)
+    {
+        if (_ota.HealthWatchSeconds == 0)
+        {
+            return null;
+        }
+
+        var errors = live.ModelErrors;
+        var nonFinite = live.NonFiniteScores;
+        var runs = live.ModelRuns - errors;
+        var ticks = live.RunTicks;
+        live.TolerateModelErrors = true;
+        try
+        {
+            var end = Stopwatch.GetTimestamp() + (long)(_ota.HealthWatchSeconds * Stopwatch.Frequency);
+            while (true)
+            {
+                if (live.ModelErrors - errors is var failed and > 0)
+                {
+                    return $"the model failed {failed} inference(s) after the swap";
+                }
+
+                if (live.NonFiniteScores - nonFinite is var bad and > 0)
+                {
+                    return $"the model produced {bad} NaN or infinite score(s) after the swap";
+                }
+
+                var scored = live.ModelRuns - live.ModelErrors - runs;
+                var meanMs = scored == 0 ? 0 : Stopwatch.GetElapsedTime(0, (live.RunTicks - ticks) / scored).TotalMilliseconds;
+                if (scored >= 10 && meanMs > _ota.HealthMaxLatencyMilliseconds)
+                {
+                    return $"mean inference latency {meanMs:0.###} ms over {scored} frames exceeds ota.healthMaxLatencyMilliseconds ({_ota.HealthMaxLatencyMilliseconds} ms)";
+                }
+
+                if (Stopwatch.GetTimestamp() >= end)
+                {
+                    return null;
+                }
+
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            live.TolerateModelErrors = false;
+        }
+    }
+
+    private (string Name, string Version)? ServingAtStart(string pipeline)
+    {
+        if (_store.Active(pipeline) is { } active && _store.Find(active.Name, active.Version) is not null)
+        {
+            return (active.Name, active.Version);
+        }
+
+        if (!_options.TryGetValue(pipeline, out var options) || options.Model.Path.Length == 0)
+        {
+            return null;
+        }
+
+        var manifestPath = Path.Combine(Path.GetDirectoryName(PipelineModelLoader.Resolve(options.Model.Path))!, ModelManifest.FileName);
+        if (!File.Exists(manifestPath))
+        {
+            return null;
+        }
+
+        var manifest = ModelManifest.Parse(File.ReadAllBytes(manifestPath));
+        return (manifest.Name, manifest.Version);
+    }
+
+    private static double? Threshold(string manifestPath)
+    {
+        if (!File.Exists(manifestPath))
+        {
+            return null;
+        }
+
+        var manifest = ModelManifest.Parse(File.ReadAllBytes(manifestPath));
+        return manifest.Document.TryGetProperty("threshold", out var value) && value.TryGetDouble(out var threshold) ? threshold : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline}: swapped in {Name} {Version} (pause {PauseMs} ms); watching its health")]
+    private static partial void LogSwapped(ILogger logger, string pipeline, string name, string version, double pauseMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline {Pipeline}: {Name} {Version} rolled back: {Reason}")]
+    private static partial void LogRolledBack(ILogger logger, string pipeline, string name, string version, string reason);
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+
+namespace EdgeAgent.Pipelines.Camera;
+
+/// <summary>The over-the-air side of a camera pipeline: a pending-swap slot taken between two frames, and the counters a health watch reads.</summary>
+public sealed partial class CameraPipeline
+{
+    private CameraModelSwap? _pendingSwap;
+    private volatile bool _tolerateModelErrors;
+    private long _runs;
+    private long _runTicks;
+    private long _modelErrors;
+    private long _nonFinite;
+
+    /// <summary>Model runs (scored frames plus runs that threw), whichever model it was.</summary>
+    public long ModelRuns => Volatile.Read(ref _runs);
+
+    /// <summary>Total time in the model's Run, in <see cref="Stopwatch"/> ticks (mean latency = this / <see cref="ModelRuns"/>).</summary>
+    public long RunTicks => Volatile.Read(ref _runTicks);
+
+    /// <summary>Model runs that threw while <see cref="TolerateModelErrors"/> was set (those frames are not published).</summary>
+    public long ModelErrors => Volatile.Read(ref _modelErrors);
+
+    /// <summary>Frames whose score was NaN or infinite.</summary>
+    public long NonFiniteScores => Volatile.Read(ref _nonFinite);
+
+    /// <summary>
+    /// While set (the health watch after a swap), a model run that throws is counted instead of ending the loop,
+    /// so the watcher can roll back; otherwise a failing model fails the pipeline as before.
+    /// </summary>
+    public bool TolerateModelErrors
+    {
+        get => _tolerateModelErrors;
+        set => _tolerateModelErrors = value;
+    }
+
+    /// <summary>
+    /// Queues a model swap taken before the next frame; false if another swap is still pending. The candidate must
+    /// take the same image tensor (size, layout, element type) and yield the same output shape as the model it
+    /// replaces, since the preprocessing and the scorer are built for them.
+    /// </summary>
+    /// <exception cref="ArgumentException">The candidate does not fit this pipeline (the message names both shapes).</exception>
+    public bool RequestSwap(CameraModelSwap swap)
+    {
+        if (Fit(swap.Model) is { } misfit)
+        {
+            throw new ArgumentException(misfit);
+        }
+
+        return Interlocked.CompareExchange(ref _pendingSwap, swap, null) is null;
+    }
+
+    /// <summary>Withdraws a swap the loop has not taken yet; false if it was already taken.</summary>
+    public bool CancelSwap(CameraModelSwap swap) => Interlocked.CompareExchange(ref _pendingSwap, null, swap) == swap;
+
+    /// <summary>Null when <paramref name="candidate"/> can replace the model; otherwise why not, naming both tensors.</summary>
+    public string? Fit(CameraModel candidate)
+    {
+        var model = Model;
+        if (candidate.Width != model.Width || candidate.Height != model.Height || candidate.Layout != model.Layout ||
+            candidate.Channels != model.Channels || candidate.ByteInput != model.ByteInput)
+        {
+            return $"its input {candidate.InputTensor} does not fit the pipeline's preprocessing, which writes {model.InputTensor} " +
+                   $"({model.Width}x{model.Height}, {model.Layout}, {(model.ByteInput ? "uint8" : "float32")})";
+        }
+
+        return candidate.OutputTensor.Shape.SequenceEqual(model.OutputTensor.Shape)
+            ? null
+            : $"its output {candidate.OutputTensor} differs from the output {model.OutputTensor} the pipeline's scorer reads";
+    }
+
+    // Between two frames: the previous frame has been scored and published, the next has not started.
+    private void TakeSwap()
+    {
+        var start = Stopwatch.GetTimestamp();
+        var swap = Interlocked.Exchange(ref _pendingSwap, null);
+        if (swap is null)
+        {
+            return;
+        }
+
+        var previous = _model;
+        swap.Apply?.Invoke();
+        Volatile.Write(ref _model, swap.Model);
+        swap.Complete(previous, Stopwatch.GetTimestamp() - start, FramesScored);
+    }
+
+    private bool RunModel()
+    {
+        var start = Stopwatch.GetTimestamp();
+        _runs++;
+        try
+        {
+            _model.Run();
+        }
+        catch (Exception) when (_tolerateModelErrors)
+        {
+            _modelErrors++;
+            return false;
+        }
+
+        _runTicks += Stopwatch.GetTimestamp() - start;
+        return true;
+    }
+
+    private void CountScore(double score)
+    {
+        if (!double.IsFinite(score))
+        {
+            _nonFinite++;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.IO.Pipes;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace EdgeAgent.Pipelines.Camera.Native;
+
+/// <summary>
+/// Grows the pipe ffmpeg writes frames into. A Linux pipe holds 64 KiB by default, so a 224x224 RGB frame (147 KiB)
+/// crossed it in three or more blocking hand-overs, each waking the reader and ffmpeg in turn: thousands of context
+/// switches a second at a few hundred frames per second, on the cores the model runs on. With room for a whole frame
+/// ffmpeg writes it in one go and the reader takes it in one read.
+/// </summary>
+internal static partial class PipeCapacity
+{
+    private const int F_SETPIPE_SZ = 1031;
+    private const int F_GETPIPE_SZ = 1032;
+
+    /// <summary>Asks for at least <paramref name="bytes"/> (capped at /proc/sys/fs/pipe-max-size); returns the capacity now, 0 if unknown.</summary>
+    public static int Grow(Stream stream, int bytes)
+    {
+        if (!OperatingSystem.IsLinux() || stream is not PipeStream pipe)
+        {
+            return 0;
+        }
+
+        var handle = pipe.SafePipeHandle;
+        var current = fcntl(handle, F_GETPIPE_SZ, 0);
+        if (current < 0 || current >= bytes)
+        {
+            return Math.Max(current, 0);
+        }
+
+        // Best effort: a smaller pipe still works, only with more wake-ups per frame.
+        var grown = fcntl(handle, F_SETPIPE_SZ, Math.Min(bytes, MaxSize()));
+        return grown > 0 ? grown : current;
+    }
+
+    private static int MaxSize()
+    {
+        try
+        {
+            return int.Parse(File.ReadAllText("/proc/sys/fs/pipe-max-size").Trim(), CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or OverflowException)
+        {
+            return 1024 * 1024; // the kernel's default limit
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
+    private static partial int fcntl(SafePipeHandle fd, int cmd, int arg);
+}

@@ -1,0 +1,213 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Inference;
+using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Preprocessing;
+using EdgeAgent.Pipelines.Sources;
+using EdgeAgent.Pipelines.Windowing;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeAgent.Benchmarks.Pipelines;
+
+/// <summary>
+/// The bundled demo pipeline (config/edgeagent.json, pipelines[0], with its bundled model) measured three ways in
+/// interleaved rounds, so the ratio compares numbers taken moments apart on a noisy machine:
+/// the whole window path with the real ONNX model, the same path with a model whose Run does nothing (the
+/// pipeline's own overhead), and the model's Run alone. Every path is fed the same simulated samples. Times are
+/// the thread's CPU time, not wall time, so that time the scheduler gave to other processes is not counted.
+/// </summary>
+public static partial class SensorOverheadProbe
+{
+    public static int Run(string configPath, int rounds)
+    {
+        // Bound the way the agent binds it (the configuration binder), so the probe runs the shipped settings.
+        var options = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(configPath)).Build().GetSection("pipelines:0").Get<PipelineOptions>()
+            ?? throw new InvalidOperationException($"{configPath} has no pipelines[0]");
+        using var runtime = InferenceRuntime.Create(new InferenceOptions());
+        var modelPath = PipelineModelLoader.Resolve(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(configPath))!, "..", options.Model.Path));
+
+        var realFeatures = SensorPipelineFactory.CreateFeatures(options);
+        var binding = PipelineModelLoader.Load(runtime, options, realFeatures, modelPath);
+        var real = SensorPipelineFactory.Create(options, "bench", binding.Model, binding.Threshold, new DiscardQueue(), realFeatures);
+        var onnx = (OnnxWindowModel)binding.Model;
+
+        // The same pipeline (standardisation included) around a model that does nothing.
+        var noOpFeatures = SensorPipelineFactory.CreateFeatures(options);
+        var noOpBinding = PipelineModelLoader.Load(runtime, options, noOpFeatures, modelPath);
+        ((IDisposable)noOpBinding.Model).Dispose();
+        var noOp = SensorPipelineFactory.Create(options, "bench", new NoOpModel(noOpFeatures.Length, onnx.Output.Length), binding.Threshold, new DiscardQueue(), noOpFeatures);
+
+        var samples = Samples(options, 400_000);
+        var windowsPerRound = 20_000;
+        var real1 = new List<double>(rounds);
+        var overhead = new List<double>(rounds);
+        var run = new List<double>(rounds);
+        var position = new Position();
+        Feed(real, samples, position, 5_000);
+        Feed(noOp, samples, position, 5_000);
+        for (var i = 0; i < 20_000; i++)
+        {
+            onnx.Run();
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (var round = 0; round < rounds; round++)
+        {
+            real1.Add(Feed(real, samples, position, windowsPerRound));
+            overhead.Add(Feed(noOp, samples, position, windowsPerRound));
+            var start = ThreadCpu.Nanoseconds();
+            for (var i = 0; i < windowsPerRound; i++)
+            {
+                onnx.Run();
+            }
+
+            run.Add((ThreadCpu.Nanoseconds() - start) / 1000.0 / windowsPerRound);
+        }
+
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+
+        // Where the pipeline's own time goes: windowing alone, then windowing and features.
+        var windower = SensorPipelineFactory.CreateWindower(options);
+        var window = windower.CreateWindowData();
+        var input = new float[noOpFeatures.Length];
+        var windowing = new List<double>(rounds);
+        var featuring = new List<double>(rounds);
+        for (var round = 0; round < rounds; round++)
+        {
+            windowing.Add(Window(windower, window, samples, position, windowsPerRound, null, input));
+            featuring.Add(Window(windower, window, samples, position, windowsPerRound, noOpFeatures, input));
+        }
+
+        var ratios = overhead.Zip(run, (o, r) => o / r).ToList();
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(c, $"pipeline {options.Name}: window {options.Window.Size}/{options.Window.Hop}, {realFeatures.Length} features, model {modelPath}"));
+        Console.WriteLine(string.Create(c, $"rounds {rounds} x {windowsPerRound} windows; managed bytes allocated over all timed rounds: {allocated}"));
+        Console.WriteLine(string.Create(c, $"whole window with the model   median {Median(real1):0.00} us  (rounds: {string.Join(", ", real1.Select(v => v.ToString("0.00", c)))})"));
+        Console.WriteLine(string.Create(c, $"pipeline only (no-op model)   median {Median(overhead):0.00} us  (rounds: {string.Join(", ", overhead.Select(v => v.ToString("0.00", c)))})"));
+        Console.WriteLine(string.Create(c, $"  of which windowing           median {Median(windowing):0.00} us; windowing + features {Median(featuring):0.00} us"));
+        Console.WriteLine(string.Create(c, $"model Run only                median {Median(run):0.00} us  (rounds: {string.Join(", ", run.Select(v => v.ToString("0.00", c)))})"));
+        Console.WriteLine(string.Create(c, $"overhead / Run, per round     median {Median(ratios):0.000}  (rounds: {string.Join(", ", ratios.Select(v => v.ToString("0.000", c)))})"));
+        return 0;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    /// <summary>Feeds samples until <paramref name="windows"/> windows completed; returns microseconds per window.</summary>
+    private static double Feed(SensorPipeline pipeline, Sample[] samples, Position position, int windows)
+    {
+        var done = 0;
+        var start = ThreadCpu.Nanoseconds();
+        while (done < windows)
+        {
+            if (position.Next == samples.Length)
+            {
+                position.Next = 0;
+                position.Offset += samples[^1].TimestampTicks - samples[0].TimestampTicks + TimeSpan.TicksPerSecond;
+            }
+
+            var sample = samples[position.Next++];
+            done += pipeline.OnSample(sample with { TimestampTicks = sample.TimestampTicks + position.Offset });
+        }
+
+        return (ThreadCpu.Nanoseconds() - start) / 1000.0 / done;
+    }
+
+    private static double Window(Windower windower, WindowData window, Sample[] samples, Position position, int windows, FeaturePipeline? features, float[] input)
+    {
+        var done = 0;
+        var start = ThreadCpu.Nanoseconds();
+        while (done < windows)
+        {
+            if (position.Next == samples.Length)
+            {
+                position.Next = 0;
+                position.Offset += samples[^1].TimestampTicks - samples[0].TimestampTicks + TimeSpan.TicksPerSecond;
+            }
+
+            var sample = samples[position.Next++];
+            windower.Push(sample with { TimestampTicks = sample.TimestampTicks + position.Offset });
+            while (windower.TryGetWindow(window))
+            {
+                features?.Write(window, input);
+                done++;
+            }
+        }
+
+        return (ThreadCpu.Nanoseconds() - start) / 1000.0 / done;
+    }
+
+    private static Sample[] Samples(PipelineOptions options, int count)
+    {
+        var simulated = options.Sources[0].Simulated;
+        var channels = options.Sources[0].Channels.Count;
+        var generator = new SignalGenerator(simulated, channels);
+        var values = new double[channels];
+        var samples = new Sample[count * channels];
+        var step = (long)(TimeSpan.TicksPerSecond / simulated.SampleRateHz);
+        for (var i = 0; i < count; i++)
+        {
+            generator.Next(values);
+            for (var ch = 0; ch < channels; ch++)
+            {
+                samples[(i * channels) + ch] = new Sample(i * step, ch, values[ch]);
+            }
+        }
+
+        return samples;
+    }
+
+    private sealed class Position
+    {
+        public int Next { get; set; }
+
+        public long Offset { get; set; }
+    }
+
+    /// <summary>Reconstructs its input perfectly (a copy of a few floats), so the scorer and the alert logic see
+    /// what they see with a good model on normal data rather than a permanent alert.</summary>
+    private sealed class NoOpModel(int inputs, int outputs) : IWindowModel
+    {
+        private readonly float[] _input = GC.AllocateArray<float>(inputs, pinned: true);
+        private readonly float[] _output = GC.AllocateArray<float>(outputs, pinned: true);
+
+        public Span<float> Input => _input;
+
+        public ReadOnlySpan<float> Output => _output;
+
+        public void Run() => _input.AsSpan(0, Math.Min(_input.Length, _output.Length)).CopyTo(_output);
+    }
+
+    private sealed class DiscardQueue : IOutboundQueue
+    {
+        public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
+        {
+        }
+    }
+
+    private static partial class ThreadCpu
+    {
+        private const int ClockThreadCpuTime = 3;
+
+        public static long Nanoseconds()
+        {
+            _ = clock_gettime(ClockThreadCpuTime, out var time);
+            return (time.Seconds * 1_000_000_000L) + time.Nanoseconds;
+        }
+
+        [LibraryImport("libc", EntryPoint = "clock_gettime")]
+        private static partial int clock_gettime(int clock, out TimeSpec time);
+
+        [StructLayout(LayoutKind.Sequential)]
+        private struct TimeSpec
+        {
+            public long Seconds;
+            public long Nanoseconds;
+        }
+    }
+}
