@@ -9,6 +9,8 @@ namespace EdgeAgent.Outbox;
 /// The durable store-and-forward queue: <see cref="Enqueue"/> returns once a QoS 1 message is committed to SQLite
 /// (callers waiting at the same time share one commit; QoS 0 messages join the next commit without waiting); one pump thread then sends the messages in order through
 /// the <see cref="IOutboxSink"/> and deletes them only when the broker has acknowledged them (PUBACK for QoS 1).
+/// A QoS 1 caller that finds the pump idle runs that round (commit, send) itself, under the same gate, instead of
+/// waking the pump and waiting for it: one thread wake-up less between an event and the broker.
 /// Bounded by size and age: the oldest messages are dropped and counted, never silently.
 /// </summary>
 public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisposable
@@ -93,6 +95,7 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
         }
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long ticket;
         lock (_sync)
         {
             while (_filling.Count >= _options.Batching.MaxMessagesPerCommit && _fault is null && !_stopped)
@@ -102,16 +105,28 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
 
             ThrowIfUnusable();
             _filling.Add(relativeTopic, payload, options.Qos, options.Retain, now);
-            var ticket = ++_nextTicket;
+            ticket = ++_nextTicket;
             _filling.LastTicket = ticket;
-            _wake.Set();
 
             // QoS 0 is at-most-once by contract: it is written with the next group commit, but its caller does not
             // wait for that commit (a crash may lose the last milliseconds of QoS 0 traffic, never a QoS 1 event).
             if (options.Qos == 0)
             {
+                _wake.Set();
                 return ticket;
             }
+        }
+
+        // A QoS 1 caller waits for the commit anyway: when the pump is idle, commit and send on this thread instead
+        // of waking the pump and sleeping until it has run. Each thread wake-up is a chance to wait for a CPU; on a
+        // busy device this hand-off was the agent's largest latency tail (tests/Benchmarks/event-latency-mqtt.py).
+        if (!TryPumpOnCallerThread())
+        {
+            _wake.Set();
+        }
+
+        lock (_sync)
+        {
 
             while (_committedTicket < ticket)
             {
@@ -173,7 +188,11 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
             return; // the pump still owns the store; leave it to the process exit rather than close it under it
         }
 
-        _store.Dispose();
+        lock (_pumpGate)
+        {
+            _store.Dispose(); // not under a caller's pump round
+        }
+
         _wake.Dispose();
         _lock.Dispose();
     }

@@ -1,4 +1,5 @@
 using EdgeAgent.Pipelines.Preprocessing;
+using EdgeAgent.Pipelines.Scoring;
 using FluentAssertions;
 using Xunit;
 using Xunit.Abstractions;
@@ -34,6 +35,22 @@ public sealed class NabDetectionQualityTests
     {
         var quality = (await Run("machine_temperature_system_failure.csv", OneDay)).Quality;
         quality.Detected.Should().Be(quality.Windows).And.Be(4);
+    }
+
+    // The one false alert (2.1 per 1,000 windows; the goal is 1) is a real event that NAB leaves unlabelled: on
+    // 2014-02-03 the machine cools from 92 to 44 degrees over 11 hours and jumps back to 95 within an hour, the same
+    // shutdown shape as the labelled planned shutdown of 2013-12-10 (below 60 degrees for 20 hours there, 10 here).
+    // Only a rule about the shutdown's length could tell them apart; pin where the false alert is instead, so that
+    // any other false alert fails.
+    [Fact]
+    public async Task Machine_temperature_only_false_alert_is_the_unlabelled_shutdown_of_February_3()
+    {
+        var result = await Run("machine_temperature_system_failure.csv", OneDay);
+        result.Quality.FalseAlerts.Should().BeLessThanOrEqualTo(1);
+        var shutdown = (Start: new DateTime(2014, 2, 3, 0, 0, 0, DateTimeKind.Utc).Ticks, End: new DateTime(2014, 2, 4, 12, 0, 0, DateTimeKind.Utc).Ticks);
+        var labelled = LabelledWindows.Load(Path.Combine(NabHarness.NabDirectory, "anomaly_windows.json"))["machine_temperature_system_failure.csv"];
+        result.AlertStarts.Where(start => !labelled.Any(l => start >= l.Start && start <= l.End))
+            .Should().OnlyContain(start => start >= shutdown.Start && start <= shutdown.End);
     }
 
     [Fact]
