@@ -10,7 +10,6 @@ public sealed partial class DurableOutbox
     private readonly Lock _pumpGate = new();
     private Thread? _pumpThread;
     private volatile bool _pumpExited;
-    private volatile bool _pumpIdle;
     private long _depth;
     private long _bytes;
     private long _oldestTimestampMs;
@@ -59,9 +58,7 @@ public sealed partial class DurableOutbox
 
                 if (!busy)
                 {
-                    _pumpIdle = true;
                     _wake.Wait(_waitMilliseconds);
-                    _pumpIdle = false;
                 }
             }
         }
@@ -112,11 +109,9 @@ public sealed partial class DurableOutbox
     }
 
     /// <summary>Runs one pump round on the calling thread if the pump is idle; false if it is busy or not running.</summary>
-    /// <remarks>Only while the pump sleeps: under a stream of producers the pump goes round without sleeping, and
-    /// callers taking turns with it would only add hand-overs of the gate to the group commits.</remarks>
     private bool TryPumpOnCallerThread()
     {
-        if (_pumpThread is null || !_pumpIdle || !_pumpGate.TryEnter())
+        if (_pumpThread is null || !_pumpGate.TryEnter())
         {
             return false;
         }
