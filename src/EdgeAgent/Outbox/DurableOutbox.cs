@@ -9,8 +9,6 @@ namespace EdgeAgent.Outbox;
 /// The durable store-and-forward queue: <see cref="Enqueue"/> returns once a QoS 1 message is committed to SQLite
 /// (callers waiting at the same time share one commit; QoS 0 messages join the next commit without waiting); one pump thread then sends the messages in order through
 /// the <see cref="IOutboxSink"/> and deletes them only when the broker has acknowledged them (PUBACK for QoS 1).
-/// A QoS 1 caller that finds the pump idle runs that round (commit, send) itself, under the same gate, instead of
-/// waking the pump and waiting for it: one thread wake-up less between an event and the broker.
 /// Bounded by size and age: the oldest messages are dropped and counted, never silently.
 /// </summary>
 public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisposable
