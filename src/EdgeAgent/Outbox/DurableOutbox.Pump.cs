@@ -7,7 +7,6 @@ public sealed partial class DurableOutbox
 {
     private static readonly long AgeCheckInterval = Stopwatch.Frequency * 10;
 
-    private readonly Lock _pumpGate = new();
     private Thread? _pumpThread;
     private volatile bool _pumpExited;
     private long _depth;
@@ -39,24 +38,29 @@ public sealed partial class DurableOutbox
         {
             while (true)
             {
-                bool busy;
-                lock (_pumpGate)
+                Volatile.Write(ref _lastBeat, Stopwatch.GetTimestamp());
+                _wake.Reset();
+                bool stopping;
+                lock (_sync)
                 {
-                    if (_fault is not null)
+                    stopping = _stopped;
+                    _writing.Clear();
+                    (_filling, _writing) = (_writing, _filling);
+                    if (_writing.Count > 0)
                     {
-                        break; // a caller's round failed: it has reported the fault
+                        Monitor.PulseAll(_sync); // producers held back by a full batch may go on
                     }
-
-                    var (stopping, worked) = PumpOnce();
-                    if (stopping)
-                    {
-                        break;
-                    }
-
-                    busy = worked;
                 }
 
-                if (!busy)
+                var acks = TakeAcknowledgements();
+                var wrote = WriteTransaction();
+                if (stopping)
+                {
+                    break;
+                }
+
+                var sent = Send();
+                if (!wrote && !sent && acks == 0)
                 {
                     _wake.Wait(_waitMilliseconds);
                 }
@@ -64,7 +68,14 @@ public sealed partial class DurableOutbox
         }
         catch (Exception ex)
         {
-            Fail(ex);
+            LogFault(_logger, Path, ex.Message, ex);
+            lock (_sync)
+            {
+                _fault = ex;
+                Monitor.PulseAll(_sync);
+            }
+
+            FaultHandler?.Invoke(ex);
         }
         finally
         {
@@ -74,88 +85,6 @@ public sealed partial class DurableOutbox
                 Monitor.PulseAll(_sync);
             }
         }
-    }
-
-    /// <summary>
-    /// One round of the pump: swap the staged batch, take acknowledgements, one transaction, send. Runs on the pump
-    /// thread or on a QoS 1 caller's (<see cref="TryPumpOnCallerThread"/>), always under <see cref="_pumpGate"/>,
-    /// so the store and the send window have one user at a time.
-    /// </summary>
-    private (bool Stopping, bool Worked) PumpOnce()
-    {
-        Volatile.Write(ref _lastBeat, Stopwatch.GetTimestamp());
-        _wake.Reset();
-        bool stopping;
-        lock (_sync)
-        {
-            stopping = _stopped;
-            _writing.Clear();
-            (_filling, _writing) = (_writing, _filling);
-            if (_writing.Count > 0)
-            {
-                Monitor.PulseAll(_sync); // producers held back by a full batch may go on
-            }
-        }
-
-        var acks = TakeAcknowledgements();
-        var wrote = WriteTransaction();
-        if (stopping)
-        {
-            return (true, wrote);
-        }
-
-        var sent = Send();
-        return (false, wrote || sent || acks > 0);
-    }
-
-    /// <summary>Runs one pump round on the calling thread if the pump is idle; false if it is busy or not running.</summary>
-    private bool TryPumpOnCallerThread()
-    {
-        if (_pumpThread is null || !_pumpGate.TryEnter())
-        {
-            return false;
-        }
-
-        try
-        {
-            if (_stopped || _pumpExited || _fault is not null)
-            {
-                return false;
-            }
-
-            PumpOnce();
-
-            // Acknowledgements and later batches wake the pump themselves; rows held back by the drain rate need it
-            // to look again sooner than its idle pace.
-            if (_waitMilliseconds < 250)
-            {
-                _wake.Set();
-            }
-
-            return true;
-        }
-        catch (Exception ex)
-        {
-            Fail(ex);
-            return true;
-        }
-        finally
-        {
-            _pumpGate.Exit();
-        }
-    }
-
-    private void Fail(Exception ex)
-    {
-        LogFault(_logger, Path, ex.Message, ex);
-        lock (_sync)
-        {
-            _fault = ex;
-            Monitor.PulseAll(_sync);
-        }
-
-        FaultHandler?.Invoke(ex);
-        _wake.Set();
     }
 
     /// <summary>Called when the pump fails for good (disk error): the host stops so systemd restarts the agent.</summary>

@@ -93,7 +93,6 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
         }
 
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        long ticket;
         lock (_sync)
         {
             while (_filling.Count >= _options.Batching.MaxMessagesPerCommit && _fault is null && !_stopped)
@@ -103,28 +102,16 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
 
             ThrowIfUnusable();
             _filling.Add(relativeTopic, payload, options.Qos, options.Retain, now);
-            ticket = ++_nextTicket;
+            var ticket = ++_nextTicket;
             _filling.LastTicket = ticket;
+            _wake.Set();
 
             // QoS 0 is at-most-once by contract: it is written with the next group commit, but its caller does not
             // wait for that commit (a crash may lose the last milliseconds of QoS 0 traffic, never a QoS 1 event).
             if (options.Qos == 0)
             {
-                _wake.Set();
                 return ticket;
             }
-        }
-
-        // A QoS 1 caller waits for the commit anyway: when the pump is idle, commit and send on this thread instead
-        // of waking the pump and sleeping until it has run. Each thread wake-up is a chance to wait for a CPU; on a
-        // busy device this hand-off was the agent's largest latency tail (tests/Benchmarks/event-latency-mqtt.py).
-        if (!TryPumpOnCallerThread())
-        {
-            _wake.Set();
-        }
-
-        lock (_sync)
-        {
 
             while (_committedTicket < ticket)
             {
@@ -186,11 +173,7 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
             return; // the pump still owns the store; leave it to the process exit rather than close it under it
         }
 
-        lock (_pumpGate)
-        {
-            _store.Dispose(); // not under a caller's pump round
-        }
-
+        _store.Dispose();
         _wake.Dispose();
         _lock.Dispose();
     }
