@@ -1,7 +1,6 @@
 namespace EdgeAgent.Outbox;
 
-/// <summary>Where the outbox sends its messages (the MQTT link). Called by one thread at a time: the outbox pump, or a QoS 1
-/// caller that runs a pump round itself while the pump is idle.</summary>
+/// <summary>Where the outbox sends its messages (the MQTT link). Called from the outbox pump's thread only.</summary>
 public interface IOutboxSink
 {
     /// <summary>Changes on every new connection; 0 while not connected. Acknowledgements carry the generation they belong to.</summary>
