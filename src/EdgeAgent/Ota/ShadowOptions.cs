@@ -4,8 +4,9 @@ using System.ComponentModel.DataAnnotations;
 namespace EdgeAgent.Ota;
 
 /// <summary>
-/// The optional shadow period of a sensor model update: the candidate scores the live windows beside the active
-/// model (nothing it computes is published) and is swapped in only if it stayed within these bounds.
+/// The optional shadow period of a model update: the candidate scores the live windows (sensor pipelines) or frames
+/// (camera pipelines; "windows" below counts frames there) beside the active model (nothing it computes is
+/// published) and is swapped in only if it stayed within these bounds.
 /// </summary>
 public sealed class ShadowOptions
 {
