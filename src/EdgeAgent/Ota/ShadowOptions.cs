@@ -14,7 +14,7 @@ public sealed class ShadowOptions
     [Range(0, 86400)]
     public int Seconds { get; set; }
 
-    [Description("Fewest windows the candidate must have scored for a decision; the period is extended (up to maxSeconds) until it has.")]
+    [Description("Fewest windows (camera pipelines: frames) the candidate must have scored for a decision; the period is extended (up to maxSeconds) until it has.")]
     [Range(1, 10_000_000)]
     public int MinWindows { get; set; } = 100;
 
