@@ -15,6 +15,9 @@ public sealed partial class CameraModelDeployment
     /// <summary>The statistics of the last shadow period (windows = frames), for status and tests.</summary>
     public ShadowStatistics? LastShadow { get; private set; }
 
+    /// <summary>The candidate of the last shadow period (tests: the very session swapped in, or disposed on rejection).</summary>
+    internal CameraModel? LastShadowCandidate { get; private set; }
+
     /// <summary>
     /// The shadow period, when <c>ota.shadow.seconds</c> is set and the candidate is not the model the pipeline served
     /// before its current one: the loaded candidate scores every live frame beside the active model for
@@ -58,6 +61,7 @@ public sealed partial class CameraModelDeployment
         // The threshold it would bring at the swap (a configured threshold still wins).
         var threshold = options.Alert.RaiseThreshold ?? manifestThreshold ?? live.Alert.RaiseThreshold;
         var shadow = new CameraShadow(candidate, live.CreateScorer(), threshold);
+        LastShadowCandidate = candidate;
         if (!live.AttachShadow(shadow))
         {
             return new DeploymentFailure(RejectionReason.Conflict, $"pipeline '{options.Name}' already shadows another candidate", false);

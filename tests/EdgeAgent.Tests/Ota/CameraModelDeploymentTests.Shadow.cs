@@ -41,7 +41,7 @@ public sealed partial class CameraModelDeploymentTests
         await camera.WaitForFramesAsync(camera.Pipeline.FramesScored + 10);
         await camera.StopAsync();
         var pipeline = camera.Pipeline;
-        pipeline.Model.Should().NotBeSameAs(old);
+        pipeline.Model.Should().BeSameAs(deployment.LastShadowCandidate, "the session that shadowed is the one swapped in, not a reload");
         pipeline.FramesScored.Should().Be(camera.FramesTaken, "every frame taken was scored once by the serving model, through the shadow and the swap");
         pipeline.ModelRuns.Should().Be(pipeline.FramesScored, "the candidate's shadow runs are not the pipeline's");
         var disposed = () => old.Run();
@@ -76,6 +76,8 @@ public sealed partial class CameraModelDeploymentTests
             .And.Contain("maxAlertRateIncrease 5 percentage points").And.EndWith("the active model keeps serving");
         deployment.LastSwap.Should().BeNull("nothing was swapped");
         camera.Pipeline.Model.Should().BeSameAs(old);
+        var rejected = () => deployment.LastShadowCandidate!.Run();
+        rejected.Should().Throw<ObjectDisposedException>("the rejected candidate's session is released");
         camera.Pipeline.EventsPublished.Should().Be(eventsBefore, "nothing the candidate computed was published");
         await camera.WaitForFramesAsync(camera.Pipeline.FramesScored + 10);
         await camera.StopAsync();
