@@ -12,7 +12,8 @@ namespace EdgeAgent.Ota;
 /// <summary>
 /// The camera pipelines' side of an update: the candidate scene model is loaded in its own session (shared arena),
 /// checked against the pipeline's image tensor (size, layout, element type; the camera's channels) and output,
-/// smoke-tested and warmed up; then swapped in between two frames and watched, and swapped back if it turns unhealthy.
+/// smoke-tested and warmed up; then (with <c>ota.shadow.seconds</c>) shadowed on live frames beside the active model,
+/// swapped in between two frames and watched, and swapped back if it turns unhealthy.
 /// </summary>
 public sealed partial class CameraModelDeployment : IModelDeployment
 {
@@ -56,7 +57,7 @@ public sealed partial class CameraModelDeployment : IModelDeployment
         Interlocked.Exchange(ref _busy, 1);
         try
         {
-            return await DeployCoreAsync(pipeline, model, cancellationToken).ConfigureAwait(false);
+            return await DeployCoreAsync(pipeline, model, progress, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -64,7 +65,7 @@ public sealed partial class CameraModelDeployment : IModelDeployment
         }
     }
 
-    private async Task<DeploymentFailure?> DeployCoreAsync(string pipeline, StoredModel model, CancellationToken cancellationToken)
+    private async Task<DeploymentFailure?> DeployCoreAsync(string pipeline, StoredModel model, Action<UpdateState> progress, CancellationToken cancellationToken)
     {
         if (!_options.TryGetValue(pipeline, out var options) || _pipelines(pipeline) is not { } live)
         {
@@ -77,9 +78,14 @@ public sealed partial class CameraModelDeployment : IModelDeployment
             return failure;
         }
 
+        var threshold = Threshold(model.ManifestPath);
+        if (await ShadowAsync(options, live, candidate, threshold, model, progress, cancellationToken).ConfigureAwait(false) is { } rejected)
+        {
+            return rejected;
+        }
+
         var previousServing = Serving(pipeline);
         var previousThreshold = live.Alert.RaiseThreshold;
-        var threshold = Threshold(model.ManifestPath);
         var swap = await SwapAsync(live, candidate, threshold, cancellationToken).ConfigureAwait(false);
         if (swap is null)
         {
@@ -96,6 +102,11 @@ public sealed partial class CameraModelDeployment : IModelDeployment
         if (unhealthy is null)
         {
             previous.Dispose();
+            if (previousServing is { } served)
+            {
+                _previous[pipeline] = served;
+            }
+
             return null;
         }
 

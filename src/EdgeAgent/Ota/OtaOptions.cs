@@ -38,7 +38,7 @@ public sealed class OtaOptions : IValidatedOptions
     [Range(1, 3600)]
     public int SwapTimeoutSeconds { get; set; } = 60;
 
-    [Description("Shadow period before a swap: the candidate scores live windows beside the active model and is promoted only within these bounds.")]
+    [Description("Shadow period before a swap: the candidate scores live windows (camera pipelines: frames) beside the active model and is promoted only within these bounds.")]
     public ShadowOptions Shadow { get; set; } = new();
 
     public void Validate(string path, ICollection<ConfigError> errors)

@@ -4,8 +4,9 @@ using System.ComponentModel.DataAnnotations;
 namespace EdgeAgent.Ota;
 
 /// <summary>
-/// The optional shadow period of a sensor model update: the candidate scores the live windows beside the active
-/// model (nothing it computes is published) and is swapped in only if it stayed within these bounds.
+/// The optional shadow period of a model update: the candidate scores the live windows (sensor pipelines) or frames
+/// (camera pipelines; "windows" below counts frames there) beside the active model (nothing it computes is
+/// published) and is swapped in only if it stayed within these bounds.
 /// </summary>
 public sealed class ShadowOptions
 {
@@ -13,7 +14,7 @@ public sealed class ShadowOptions
     [Range(0, 86400)]
     public int Seconds { get; set; }
 
-    [Description("Fewest windows the candidate must have scored for a decision; the period is extended (up to maxSeconds) until it has.")]
+    [Description("Fewest windows (camera pipelines: frames) the candidate must have scored for a decision; the period is extended (up to maxSeconds) until it has.")]
     [Range(1, 10_000_000)]
     public int MinWindows { get; set; } = 100;
 

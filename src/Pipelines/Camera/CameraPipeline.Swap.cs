@@ -3,10 +3,15 @@ using EdgeAgent.Pipelines.Processing;
 
 namespace EdgeAgent.Pipelines.Camera;
 
-/// <summary>The over-the-air side of a camera pipeline: a pending-swap slot taken between two frames, and the counters a health watch reads.</summary>
+/// <summary>
+/// The over-the-air side of a camera pipeline: a pending-swap slot taken between two frames, a shadow slot (a
+/// candidate scoring every frame beside the model), and the counters a health watch reads.
+/// </summary>
 public sealed partial class CameraPipeline
 {
     private ModelSwap<CameraModel>? _pendingSwap;
+    private CameraShadow? _shadow;
+    private long _lastRunTicks;
     private volatile bool _tolerateModelErrors;
     private long _runs;
     private long _runTicks;
@@ -49,6 +54,28 @@ public sealed partial class CameraPipeline
         }
 
         return Interlocked.CompareExchange(ref _pendingSwap, swap, null) is null;
+    }
+
+    /// <summary>
+    /// Lets a candidate score every following frame beside the model (an OTA shadow period); false if another shadow
+    /// is attached. The loop picks it up at its next frame; nothing the candidate does is published.
+    /// </summary>
+    /// <exception cref="ArgumentException">The candidate does not fit this pipeline.</exception>
+    public bool AttachShadow(CameraShadow shadow)
+    {
+        if (Fit(shadow.Model) is { } misfit)
+        {
+            throw new ArgumentException(misfit);
+        }
+
+        return Interlocked.CompareExchange(ref _shadow, shadow, null) is null;
+    }
+
+    /// <summary>Ends a shadow: when this returns, the loop no longer runs the candidate (it may be disposed or swapped in).</summary>
+    public void DetachShadow(CameraShadow shadow)
+    {
+        shadow.Stop();
+        Interlocked.CompareExchange(ref _shadow, null, shadow);
     }
 
     /// <summary>Withdraws a swap the loop has not taken yet; false if it was already taken.</summary>
@@ -100,8 +127,21 @@ public sealed partial class CameraPipeline
             return false;
         }
 
-        _runTicks += Stopwatch.GetTimestamp() - start;
+        _lastRunTicks = Stopwatch.GetTimestamp() - start;
+        _runTicks += _lastRunTicks;
         return true;
+    }
+
+    private void RunShadow(CameraShadow shadow)
+    {
+        if (shadow.TryEnter())
+        {
+            shadow.Score(_model, LastScore, _lastRunTicks, _publisher.Alert.RaiseThreshold);
+        }
+        else
+        {
+            Interlocked.CompareExchange(ref _shadow, null, shadow);
+        }
     }
 
     private void CountScore(double score)

@@ -16,6 +16,7 @@ public sealed partial class CameraPipeline : IDisposable
     private readonly CameraScorer _scorer;
     private readonly AnomalyEventPublisher _publisher;
     private readonly MotionFilter? _motion;
+    private readonly ScorerOptions _scorerOptions;
 
     public CameraPipeline(string name, CameraOptions camera, CameraModel model, ScorerOptions scorer, AnomalyEventPublisherFactory publisher)
     {
@@ -23,6 +24,7 @@ public sealed partial class CameraPipeline : IDisposable
         _model = model;
         _preprocessor = new ImagePreprocessor(camera.Width, camera.Height, camera.Channels, model.Width, model.Height, model.Layout,
             mean: [.. camera.InputMean.Select(v => (float)v)], std: [.. camera.InputStd.Select(v => (float)v)]);
+        _scorerOptions = scorer;
         _scorer = CameraScorer.Create(scorer, model.OutputTensor.Shape, model.OutputTensor.ElementCount, _preprocessor.Geometry);
         _publisher = publisher(_scorer);
         _motion = camera.Motion.Enabled ? new MotionFilter(camera.Width, camera.Height, camera.PixelFormat, camera.Motion) : null;
@@ -82,8 +84,18 @@ public sealed partial class CameraPipeline : IDisposable
         LastScore = _scorer.Score(default, _model.Output);
         CountScore(LastScore);
         FramesScored++;
-        return _publisher.OnWindow(LastScore, utcTicks, utcTicks, _scorer.Detections);
+        var transition = _publisher.OnWindow(LastScore, utcTicks, utcTicks, _scorer.Detections);
+        // After the frame is published, so the candidate adds nothing to the event latency.
+        if (Volatile.Read(ref _shadow) is { } shadow)
+        {
+            RunShadow(shadow);
+        }
+
+        return transition;
     }
+
+    /// <summary>A fresh scorer of the pipeline's kind for its model's output (a shadow candidate's own: scorers keep per-frame state).</summary>
+    public CameraScorer CreateScorer() => CameraScorer.Create(_scorerOptions, Model.OutputTensor.Shape, Model.OutputTensor.ElementCount, _preprocessor.Geometry);
 
     /// <summary>After a capture restart the picture may have moved: the motion filter re-learns its background.</summary>
     public void ResetMotion() => _motion?.Reset();

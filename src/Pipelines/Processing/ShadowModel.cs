@@ -9,30 +9,19 @@ namespace EdgeAgent.Pipelines.Processing;
 /// A candidate model scoring live windows beside the active one (an OTA shadow period). After the active model has
 /// scored and published a window, the loop hands the same features to the candidate: they are copied into its
 /// pinned input, re-standardised with the candidate's own mean/std when it brings other ones, run, scored by a
-/// scorer of its own and compared with its own threshold. Nothing it computes is published; only counted: windows,
-/// failed runs, NaN scores, would-be alert windows of both models, and both models' run times on the same windows.
+/// scorer of its own and compared with its own threshold. Nothing it computes is published; only counted (a
+/// <see cref="ShadowRecorder"/>): windows, failed runs, NaN scores, would-be alert windows of both models, and both
+/// models' run times on the same windows.
 /// Allocates nothing per window. Attached with <see cref="SensorPipeline.AttachShadow"/>.
 /// </summary>
 public sealed class ShadowModel
 {
-    private const int Idle = 0;
-    private const int Running = 1;
-    private const int Stopped = 2;
-
     private readonly IWindowModel _model;
     private readonly AnomalyScorer _scorer;
     private readonly double _threshold;
     private readonly float[]? _scale;
     private readonly float[]? _offset;
-    private int _state;
-    private long _windows;
-    private long _errors;
-    private long _nonFinite;
-    private long _alerts;
-    private long _activeAlerts;
-    private long _ticks;
-    private long _activeTicks;
-    private string? _firstError;
+    private readonly ShadowRecorder _recorder = new();
 
     /// <param name="model">The candidate (smoke-tested already; its input length fits the features).</param>
     /// <param name="scorer">A scorer of its own: scorers keep per-window scratch state.</param>
@@ -69,32 +58,23 @@ public sealed class ShadowModel
     public double RaiseThreshold => _threshold;
 
     /// <summary>The candidate's run times on the windows it shadowed.</summary>
-    public RunTimeHistogram CandidateRunTimes { get; } = new();
+    public RunTimeHistogram CandidateRunTimes => _recorder.CandidateRunTimes;
 
     /// <summary>The active model's run times on the same windows.</summary>
-    public RunTimeHistogram ActiveRunTimes { get; } = new();
+    public RunTimeHistogram ActiveRunTimes => _recorder.ActiveRunTimes;
 
     /// <summary>A snapshot of the counters (read from another thread: each value is exact, the set is not a transaction).</summary>
-    public ShadowStatistics Statistics => new(
-        Volatile.Read(ref _windows), Volatile.Read(ref _errors), Volatile.Read(ref _nonFinite), Volatile.Read(ref _alerts), Volatile.Read(ref _activeAlerts),
-        Volatile.Read(ref _ticks), Volatile.Read(ref _activeTicks), CandidateRunTimes.Percentile(0.5), ActiveRunTimes.Percentile(0.5), Volatile.Read(ref _firstError));
+    public ShadowStatistics Statistics => _recorder.Statistics;
 
     /// <summary>
     /// Ends the shadow: waits until the loop is not inside <see cref="Score"/> (at most one candidate run), after
     /// which the loop never touches the candidate again, so it can be disposed or swapped in. Works while the loop
     /// is idle too.
     /// </summary>
-    public void Stop()
-    {
-        var spin = default(SpinWait);
-        while (Interlocked.CompareExchange(ref _state, Stopped, Idle) == Running)
-        {
-            spin.SpinOnce();
-        }
-    }
+    public void Stop() => _recorder.Stop();
 
     /// <summary>Loop thread: claims the candidate for one window; false once <see cref="Stop"/> was called.</summary>
-    internal bool TryEnter() => Interlocked.CompareExchange(ref _state, Running, Idle) == Idle;
+    internal bool TryEnter() => _recorder.TryEnter();
 
     /// <summary>Loop thread, after <see cref="TryEnter"/>: the candidate's turn on the window the active model just scored.</summary>
     internal void Score(ReadOnlySpan<float> activeInput, double activeScore, long activeTicks, double activeThreshold)
@@ -114,13 +94,7 @@ public sealed class ShadowModel
                 }
             }
 
-            _activeTicks += activeTicks;
-            ActiveRunTimes.Add(activeTicks);
-            if (activeScore >= activeThreshold)
-            {
-                _activeAlerts++;
-            }
-
+            _recorder.Active(activeTicks, activeScore >= activeThreshold);
             var start = Stopwatch.GetTimestamp();
             try
             {
@@ -129,28 +103,16 @@ public sealed class ShadowModel
             catch (Exception ex)
             {
                 // The candidate never takes the loop down: its failures are what the shadow period is there to count.
-                _firstError ??= ex.Message;
-                _errors++;
+                _recorder.Error(ex);
                 return;
             }
 
             var ticks = Stopwatch.GetTimestamp() - start;
-            _ticks += ticks;
-            CandidateRunTimes.Add(ticks);
-            var score = _scorer.Score(input, _model.Output);
-            if (!double.IsFinite(score))
-            {
-                _nonFinite++;
-            }
-            else if (score >= _threshold)
-            {
-                _alerts++;
-            }
+            _recorder.Candidate(ticks, _scorer.Score(input, _model.Output), _threshold);
         }
         finally
         {
-            Volatile.Write(ref _windows, _windows + 1);
-            Volatile.Write(ref _state, Idle);
+            _recorder.Exit();
         }
     }
 }

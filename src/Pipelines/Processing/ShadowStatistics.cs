@@ -2,8 +2,11 @@ using System.Diagnostics;
 
 namespace EdgeAgent.Pipelines.Processing;
 
-/// <summary>What a shadow candidate did on the windows it saw, beside the active model on the same windows.</summary>
-/// <param name="Windows">Windows the candidate was given.</param>
+/// <summary>
+/// What a shadow candidate did on the windows (sensor pipelines) or frames (camera pipelines) it saw, beside the
+/// active model on the same ones. The counts name windows; for a camera each is a frame.
+/// </summary>
+/// <param name="Windows">Windows (or frames) the candidate was given.</param>
 /// <param name="Errors">Candidate runs that threw.</param>
 /// <param name="NonFinite">Candidate scores that were NaN or infinite.</param>
 /// <param name="CandidateAlerts">Windows the candidate scored at or above its raise threshold.</param>

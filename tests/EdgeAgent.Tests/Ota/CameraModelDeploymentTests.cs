@@ -18,7 +18,7 @@ namespace EdgeAgent.Tests.Ota;
 /// frames (a looped lavfi clip, read as fast as the loop takes it): every frame the loop takes is scored exactly once
 /// across the swap; misfits and failed smoke tests never reach the loop; an unhealthy model is swapped back.
 /// </summary>
-public sealed class CameraModelDeploymentTests : IDisposable
+public sealed partial class CameraModelDeploymentTests : IDisposable
 {
     private const int Width = 64;
     private const int Height = 48;
@@ -126,13 +126,16 @@ public sealed class CameraModelDeploymentTests : IDisposable
 
     private PipelineOptions? _options;
 
+    // The lavfi graph of the looped clip (set before Start).
+    private string _clip = $"testsrc2=size={Width}x{Height}:rate=25:duration=2";
+
     private PipelineOptions Options() => _options ??= new()
     {
         Name = "cam",
         Kind = PipelineKind.Camera,
         Camera = new CameraOptions
         {
-            Input = FfmpegTool.Generate(_dir.Combine("clip.mkv"), $"testsrc2=size={Width}x{Height}:rate=25:duration=2"),
+            Input = FfmpegTool.Generate(_dir.Combine("clip.mkv"), _clip),
             Loop = true, ReadAtNativeRate = false, MaxFps = 0, Width = Width, Height = Height, PixelFormat = CameraPixelFormat.Gray,
         },
         Model = { Path = RepositoryPaths.File("models", "camera-demo", "model.onnx") },
