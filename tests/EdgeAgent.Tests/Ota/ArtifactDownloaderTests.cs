@@ -176,7 +176,8 @@ public sealed class ArtifactDownloaderTests : IDisposable
 
     public void Dispose()
     {
-        _listener.Stop();
+        // Close alone: after Stop, the managed listener's Close unregisters the prefix again and binds the port to do
+        // so, which fails when another test has taken the freed port meanwhile.
         _listener.Close();
         _dir.Dispose();
     }
