@@ -35,23 +35,7 @@ public sealed partial class CameraModelDeployment
         }
 
         progress(UpdateState.Shadow);
-        DeploymentFailure? failure;
-        try
-        {
-            failure = await ShadowCoreAsync(options, live, candidate, manifestThreshold, model, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            candidate.Dispose();
-            throw;
-        }
-
-        if (failure is not null)
-        {
-            candidate.Dispose();
-        }
-
-        return failure;
+        return await CandidateLifetime.DisposeUnlessPassedAsync(candidate, () => ShadowCoreAsync(options, live, candidate, manifestThreshold, model, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task<DeploymentFailure?> ShadowCoreAsync(PipelineOptions options, CameraPipeline live, CameraModel candidate, double? manifestThreshold,

@@ -31,23 +31,7 @@ public sealed partial class SensorModelDeployment
         }
 
         progress(UpdateState.Shadow);
-        DeploymentFailure? failure;
-        try
-        {
-            failure = await ShadowCoreAsync(options, live, candidate, manifest, model, cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            candidate.Dispose();
-            throw;
-        }
-
-        if (failure is not null)
-        {
-            candidate.Dispose();
-        }
-
-        return failure;
+        return await CandidateLifetime.DisposeUnlessPassedAsync(candidate, () => ShadowCoreAsync(options, live, candidate, manifest, model, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task<DeploymentFailure?> ShadowCoreAsync(PipelineOptions options, SensorPipeline live, IWindowModel candidate, SensorModelManifest? manifest,
