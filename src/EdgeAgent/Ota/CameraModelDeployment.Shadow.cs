@@ -56,7 +56,7 @@ public sealed partial class CameraModelDeployment
         string? verdict;
         try
         {
-            verdict = await ObserveAsync(shadow, bounds, start, cancellationToken).ConfigureAwait(false);
+            verdict = await ShadowPeriod.ObserveAsync(() => shadow.Statistics, bounds, start, ShadowVerdict.Frames, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -74,30 +74,6 @@ public sealed partial class CameraModelDeployment
 
         LogShadowFailed(_logger, options.Name, model.Name, model.Version, verdict);
         return new DeploymentFailure(RejectionReason.ShadowFailed, $"{model.Name} {model.Version}: shadow period: {verdict}; the active model keeps serving", false);
-    }
-
-    /// <returns>An early verdict (a bound already broken for good), or null once the period is over.</returns>
-    private static async Task<string?> ObserveAsync(CameraShadow shadow, ShadowOptions bounds, long start, CancellationToken cancellationToken)
-    {
-        var end = start + (long)(bounds.Seconds * Stopwatch.Frequency);
-        var last = start + (long)(Math.Max(bounds.Seconds, bounds.MaxSeconds) * Stopwatch.Frequency);
-        while (true)
-        {
-            var statistics = shadow.Statistics;
-            if (ShadowVerdict.EarlyFailure(statistics, bounds, ShadowVerdict.Frames) is { } failure)
-            {
-                return failure;
-            }
-
-            var now = Stopwatch.GetTimestamp();
-            // Extended only for a slow camera (motion filter, low fps): one that delivered nothing is not waited for.
-            if (now >= last || (now >= end && (statistics.Windows >= bounds.MinWindows || statistics.Windows == 0)))
-            {
-                return null;
-            }
-
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline}: {Name} {Version} scores live frames beside the active model for {Seconds} s (shadow period)")]

@@ -51,7 +51,7 @@ public sealed partial class SensorModelDeployment
         string? verdict;
         try
         {
-            verdict = await ObserveAsync(shadow, bounds, start, cancellationToken).ConfigureAwait(false);
+            verdict = await ShadowPeriod.ObserveAsync(() => shadow.Statistics, bounds, start, ShadowVerdict.Windows, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -68,30 +68,6 @@ public sealed partial class SensorModelDeployment
         }
 
         return new DeploymentFailure(RejectionReason.ShadowFailed, $"{model.Name} {model.Version}: shadow period: {verdict}; the active model keeps serving", false);
-    }
-
-    /// <returns>An early verdict (a bound already broken for good), or null once the period is over.</returns>
-    private static async Task<string?> ObserveAsync(ShadowModel shadow, ShadowOptions bounds, long start, CancellationToken cancellationToken)
-    {
-        var end = start + (long)(bounds.Seconds * Stopwatch.Frequency);
-        var last = start + (long)(Math.Max(bounds.Seconds, bounds.MaxSeconds) * Stopwatch.Frequency);
-        while (true)
-        {
-            var statistics = shadow.Statistics;
-            if (ShadowVerdict.EarlyFailure(statistics, bounds) is { } failure)
-            {
-                return failure;
-            }
-
-            var now = Stopwatch.GetTimestamp();
-            // Extended only for a slow source: a source that delivered nothing at all is not waited for.
-            if (now >= last || (now >= end && (statistics.Windows >= bounds.MinWindows || statistics.Windows == 0)))
-            {
-                return null;
-            }
-
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline}: {Name} {Version} scores live windows beside the active model for {Seconds} s (shadow period)")]
