@@ -6,6 +6,7 @@ using EdgeAgent.Pipelines.Inference.Onnx;
 using EdgeAgent.Pipelines.Memory;
 using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Sources;
+using EdgeAgent.Pipelines.Tests.Support;
 
 namespace EdgeAgent.Benchmarks.Ota;
 
@@ -125,12 +126,5 @@ public static class OtaSwapProbe
     {
         var sorted = values.Order().ToList();
         return sorted[(int)Math.Min(sorted.Count - 1, Math.Round(p * (sorted.Count - 1)))];
-    }
-
-    private sealed class DiscardQueue : IOutboundQueue
-    {
-        public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
-        {
-        }
     }
 }

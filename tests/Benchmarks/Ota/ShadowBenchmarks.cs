@@ -118,11 +118,4 @@ public class ShadowBenchmarks
         features = SensorPipelineFactory.CreateFeatures(options);
         return SensorPipelineFactory.Create(options, "bench", Load(), manifest.Threshold, new DiscardQueue(), features);
     }
-
-    private sealed class DiscardQueue : IOutboundQueue
-    {
-        public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
-        {
-        }
-    }
 }

@@ -8,6 +8,7 @@ using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Scoring;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Windowing;
+using EdgeAgent.Pipelines.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Benchmarks.Pipelines;
@@ -133,13 +134,6 @@ public class PipelineBenchmarks
         public ReadOnlySpan<float> Output => _output;
 
         public void Run()
-        {
-        }
-    }
-
-    private sealed class DiscardQueue : IOutboundQueue
-    {
-        public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
         {
         }
     }

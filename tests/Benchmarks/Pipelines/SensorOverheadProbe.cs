@@ -7,6 +7,7 @@ using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Preprocessing;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Windowing;
+using EdgeAgent.Pipelines.Tests.Support;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeAgent.Benchmarks.Pipelines;
@@ -179,13 +180,6 @@ public static partial class SensorOverheadProbe
         public ReadOnlySpan<float> Output => _output;
 
         public void Run() => _input.AsSpan(0, Math.Min(_input.Length, _output.Length)).CopyTo(_output);
-    }
-
-    private sealed class DiscardQueue : IOutboundQueue
-    {
-        public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
-        {
-        }
     }
 
     private static partial class ThreadCpu

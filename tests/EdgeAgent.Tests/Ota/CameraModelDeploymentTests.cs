@@ -232,11 +232,4 @@ public sealed partial class CameraModelDeploymentTests : IDisposable
             _stop.Dispose();
         }
     }
-
-    private sealed class DiscardQueue : IOutboundQueue
-    {
-        public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
-        {
-        }
-    }
 }

@@ -7,6 +7,7 @@ using EdgeAgent.Pipelines.Inference.Onnx;
 using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Tests.Support;
+using EdgeAgent.Tests.Support;
 using FluentAssertions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
@@ -29,7 +30,7 @@ public sealed class SensorModelDeploymentShadowTests : IDisposable
         var (options, store) = Setup();
         var (runner, old, run, stop) = Start(options);
         var deployment = Deployment(options, runner.Pipeline, store, new ShadowOptions { Seconds = 1, MinWindows = 50 });
-        await WaitForWindowsAsync(runner.Pipeline, 20);
+        await CountingModel.WaitForWindowsAsync(runner.Pipeline, 20);
         var states = new List<UpdateState>();
 
         var failure = await deployment.DeployAsync("demo", Candidate("2.0.0"), states.Add, CancellationToken.None);
@@ -40,7 +41,7 @@ public sealed class SensorModelDeploymentShadowTests : IDisposable
         shadow.Windows.Should().BeGreaterThanOrEqualTo(50);
         shadow.Failed.Should().Be(0);
         shadow.CandidateAlerts.Should().Be(shadow.ActiveAlerts, "the same model with the same threshold saw the same features");
-        await WaitForWindowsAsync(runner.Pipeline, runner.Pipeline.Scored + 20);
+        await CountingModel.WaitForWindowsAsync(runner.Pipeline, runner.Pipeline.Scored + 20);
         await stop.CancelAsync();
         await run;
         var pipeline = runner.Pipeline;
@@ -58,7 +59,7 @@ public sealed class SensorModelDeploymentShadowTests : IDisposable
         var (options, store) = Setup();
         var (runner, old, run, stop) = Start(options);
         var deployment = Deployment(options, runner.Pipeline, store, new ShadowOptions { Seconds = 1, MinWindows = 50 });
-        await WaitForWindowsAsync(runner.Pipeline, 20);
+        await CountingModel.WaitForWindowsAsync(runner.Pipeline, 20);
         var states = new List<UpdateState>();
 
         // The same network with a threshold far under its normal scores: every window would raise an alert.
@@ -68,7 +69,7 @@ public sealed class SensorModelDeploymentShadowTests : IDisposable
         failure.RolledBack.Should().BeFalse();
         failure.Message.Should().MatchRegex(@"alerted on 100% of \d+ windows vs \d+(\.\d)?% for the active model \(bound ota.shadow.maxAlertRateIncrease 5 percentage points\)");
         states.Should().Equal(UpdateState.Shadow);
-        await WaitForWindowsAsync(runner.Pipeline, runner.Pipeline.Scored + 20);
+        await CountingModel.WaitForWindowsAsync(runner.Pipeline, runner.Pipeline.Scored + 20);
         runner.Pipeline.Model.Should().BeSameAs(old);
         old.Disposed.Should().BeFalse();
         deployment.LastSwap.Should().BeNull("nothing was swapped");
@@ -87,7 +88,7 @@ public sealed class SensorModelDeploymentShadowTests : IDisposable
         var (runner, old, run, stop) = Start(options);
         // A period far longer than the test's patience: the first failure decides (maxErrorRate 0).
         var deployment = Deployment(options, runner.Pipeline, store, new ShadowOptions { Seconds = 3600, MinWindows = 50 });
-        await WaitForWindowsAsync(runner.Pipeline, 20);
+        await CountingModel.WaitForWindowsAsync(runner.Pipeline, 20);
 
         // sqrt(x): finite on its golden input (all ones), NaN on the negative standardised features of live windows.
         var sqrt = Candidate("3.0.0",
@@ -124,7 +125,7 @@ public sealed class SensorModelDeploymentShadowTests : IDisposable
             deployment, board, TimeProvider.System, NullLogger<UpdateCoordinator>.Instance);
         var seen = new List<PipelineModelStatus>();
         board.Changed += () => seen.Add(board.Snapshot().Single());
-        await WaitForWindowsAsync(runner.Pipeline, 20);
+        await CountingModel.WaitForWindowsAsync(runner.Pipeline, 20);
 
         var bundle = BundleFolder("2.0.0", m => m["threshold"] = 1e-9);
         var rejected = await FluentActions.Awaiting(() => coordinator.ProcessAsync(new BundleUpdate(bundle, "demo", "test"), CancellationToken.None))
@@ -152,7 +153,7 @@ public sealed class SensorModelDeploymentShadowTests : IDisposable
         var (options, store) = Setup();
         var (runner, _, run, stop) = Start(options);
         var deployment = Deployment(options, runner.Pipeline, store, new ShadowOptions { Seconds = 1, MinWindows = 20 });
-        await WaitForWindowsAsync(runner.Pipeline, 20);
+        await CountingModel.WaitForWindowsAsync(runner.Pipeline, 20);
         var states = new List<UpdateState>();
         async Task DeployAsync(string version)
         {
@@ -280,45 +281,4 @@ public sealed class SensorModelDeploymentShadowTests : IDisposable
         new("demo", version, CandidateFolder(version, model, manifest));
 
     private string BundleFolder(string version, Action<JsonObject> manifest) => CandidateFolder(version, null, manifest);
-
-    private static async Task WaitForWindowsAsync(SensorPipeline pipeline, long windows)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (pipeline.Scored < windows)
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, $"the pipeline should score {windows} windows");
-            await Task.Delay(10);
-        }
-    }
-
-    /// <summary>The pipeline's first model, counting its runs and whether it was released.</summary>
-    private sealed class CountingModel(IWindowModel inner) : IWindowModel, IDisposable
-    {
-        public long Runs { get; private set; }
-
-        public bool Disposed { get; private set; }
-
-        public Span<float> Input => inner.Input;
-
-        public ReadOnlySpan<float> Output => inner.Output;
-
-        public void Run()
-        {
-            inner.Run();
-            Runs++;
-        }
-
-        public void Dispose()
-        {
-            Disposed = true;
-            (inner as IDisposable)?.Dispose();
-        }
-    }
-
-    private sealed class DiscardQueue : IOutboundQueue
-    {
-        public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
-        {
-        }
-    }
 }

@@ -7,6 +7,7 @@ using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Inference.Onnx;
 using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Tests.Support;
+using EdgeAgent.Tests.Support;
 using FluentAssertions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
@@ -28,12 +29,12 @@ public sealed class SensorModelDeploymentTests : IDisposable
         var (options, store) = Setup(healthWatchSeconds: 1);
         var (runner, old, run, stop) = Start(options);
         var deployment = Deployment(options, runner.Pipeline, store, healthWatchSeconds: 1);
-        await WaitForWindowsAsync(runner.Pipeline, 20);
+        await CountingModel.WaitForWindowsAsync(runner.Pipeline, 20);
 
         var failure = await deployment.DeployAsync("demo", Candidate(store, "2.0.0"), _ => { }, CancellationToken.None);
 
         failure.Should().BeNull();
-        await WaitForWindowsAsync(runner.Pipeline, runner.Pipeline.Scored + 20);
+        await CountingModel.WaitForWindowsAsync(runner.Pipeline, runner.Pipeline.Scored + 20);
         await stop.CancelAsync();
         await run;
         var pipeline = runner.Pipeline;
@@ -51,7 +52,7 @@ public sealed class SensorModelDeploymentTests : IDisposable
         var (options, store) = Setup(healthWatchSeconds: 0);
         var (runner, old, run, stop) = Start(options);
         var deployment = Deployment(options, runner.Pipeline, store, healthWatchSeconds: 0);
-        await WaitForWindowsAsync(runner.Pipeline, 5);
+        await CountingModel.WaitForWindowsAsync(runner.Pipeline, 5);
 
         var notOnnx = Candidate(store, "3.0.0", model => File.WriteAllText(model, "not an onnx file"));
         (await deployment.DeployAsync("demo", notOnnx, _ => { }, CancellationToken.None))!.Reason.Should().Be(RejectionReason.NotAModel);
@@ -68,7 +69,7 @@ public sealed class SensorModelDeploymentTests : IDisposable
         var unknown = await deployment.DeployAsync("nope", Candidate(store, "5.0.0"), _ => { }, CancellationToken.None);
         unknown!.Reason.Should().Be(RejectionReason.UnknownPipeline);
 
-        await WaitForWindowsAsync(runner.Pipeline, runner.Pipeline.Scored + 5);
+        await CountingModel.WaitForWindowsAsync(runner.Pipeline, runner.Pipeline.Scored + 5);
         runner.Pipeline.Model.Should().BeSameAs(old);
         await stop.CancelAsync();
         await run;
@@ -80,7 +81,7 @@ public sealed class SensorModelDeploymentTests : IDisposable
     {
         var (options, store) = Setup(healthWatchSeconds: 5);
         var (runner, old, run, stop) = Start(options);
-        await WaitForWindowsAsync(runner.Pipeline, 5);
+        await CountingModel.WaitForWindowsAsync(runner.Pipeline, 5);
         // Passes the smoke test, then the loop's first windows show it too slow: latency bound 1 ns.
         var strict = new OtaOptions { HealthWatchSeconds = 5, HealthMaxLatencyMilliseconds = 0.000001, SwapTimeoutSeconds = 30 };
         var deployment = new SensorModelDeployment(options.Pipelines, _ => runner.Pipeline, () => _runtime, store, strict, NullLogger<SensorModelDeployment>.Instance);
@@ -103,7 +104,7 @@ public sealed class SensorModelDeploymentTests : IDisposable
         var (options, store) = Setup(healthWatchSeconds: 0);
         var (runner, old, run, stop) = Start(options);
         var deployment = Deployment(options, runner.Pipeline, store, healthWatchSeconds: 0);
-        await WaitForWindowsAsync(runner.Pipeline, 5);
+        await CountingModel.WaitForWindowsAsync(runner.Pipeline, 5);
 
         var wide = Candidate(store, "6.0.0", model => new OnnxModelBuilder("wide")
             .Input("x", TensorElementType.Float, 1, 12).Output("y", TensorElementType.Float, 1, 12)
@@ -183,46 +184,5 @@ public sealed class SensorModelDeploymentTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "model.json"), json.ToJsonString());
         _ = store;
         return new StoredModel("demo", version, dir);
-    }
-
-    private static async Task WaitForWindowsAsync(SensorPipeline pipeline, long windows)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (pipeline.Scored < windows)
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, $"the pipeline should score {windows} windows");
-            await Task.Delay(10);
-        }
-    }
-
-    /// <summary>The pipeline's first model, counting its runs and whether it was released.</summary>
-    private sealed class CountingModel(IWindowModel inner) : IWindowModel, IDisposable
-    {
-        public long Runs { get; private set; }
-
-        public bool Disposed { get; private set; }
-
-        public Span<float> Input => inner.Input;
-
-        public ReadOnlySpan<float> Output => inner.Output;
-
-        public void Run()
-        {
-            inner.Run();
-            Runs++;
-        }
-
-        public void Dispose()
-        {
-            Disposed = true;
-            (inner as IDisposable)?.Dispose();
-        }
-    }
-
-    private sealed class DiscardQueue : IOutboundQueue
-    {
-        public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
-        {
-        }
     }
 }
