@@ -37,7 +37,7 @@ public sealed class CameraOtaEndToEndTests : IDisposable
         ]);
         try
         {
-            await WaitForOutputAsync(agent, "Camera pipeline yard running");
+            await agent.WaitForLogAsync("Camera pipeline yard running");
 
             // Dropped atomically: written under a dot name, then renamed.
             var staged = Path.Combine(inbox, ".camera-demo-2.0.0");
@@ -48,13 +48,13 @@ public sealed class CameraOtaEndToEndTests : IDisposable
             File.WriteAllText(Path.Combine(staged, "model.json"), manifest.ToJsonString());
             Directory.Move(staged, Path.Combine(inbox, "camera-demo-2.0.0"));
 
-            await WaitForOutputAsync(agent, "now serves camera-demo 2.0.0");
+            await agent.WaitForLogAsync("now serves camera-demo 2.0.0");
 
             // The CLI rewrites active.json; the running agent swaps the previous scene model back in live.
             var (rollback, output, error) = await AgentProcess.RunAsync(["models", "rollback", "--pipeline", "yard", "--config", config,
                 "--set", $"stateDirectory={_dir.Combine("state")}"]);
             rollback.Should().Be(0, output + error);
-            await WaitForOutputAsync(agent, "now serves camera-demo 1.0.0");
+            await agent.WaitForLogAsync("now serves camera-demo 1.0.0");
         }
         finally
         {
@@ -69,14 +69,4 @@ public sealed class CameraOtaEndToEndTests : IDisposable
     }
 
     public void Dispose() => _dir.Dispose();
-
-    private static async Task WaitForOutputAsync(AgentProcess agent, string text)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!(agent.StandardError + agent.StandardOutput).Contains(text, StringComparison.Ordinal))
-        {
-            DateTime.UtcNow.Should().BeBefore(deadline, $"the agent should log '{text}'; stderr: {agent.StandardError}");
-            await Task.Delay(50);
-        }
-    }
 }

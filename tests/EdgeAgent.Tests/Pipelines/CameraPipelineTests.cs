@@ -100,9 +100,9 @@ public sealed class CameraPipelineTests : IDisposable
         using var agent = AgentProcess.Start(["run", "--config", config]);
         try
         {
-            await WaitForLogAsync(agent, "streaming");
+            await agent.WaitForLogAsync("streaming", StringComparison.OrdinalIgnoreCase);
             FfmpegTool.Stop(camera);
-            await WaitForLogAsync(agent, "restart 1");
+            await agent.WaitForLogAsync("restart 1", StringComparison.OrdinalIgnoreCase);
             // The camera comes back showing something bright: only a recovered capture can raise the alert.
             camera = FfmpegTool.ServeMjpeg(port, "color=c=white:size=160x120:rate=10");
             await subscriber.WaitForAsync(m => m.Any(e => e.Payload.Contains("\"anomaly_start\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(60), "anomaly_start after the restart");
@@ -169,20 +169,6 @@ public sealed class CameraPipelineTests : IDisposable
         {
             File.ReadAllBytes(_dir.Combine("model", file)).Should().Equal(File.ReadAllBytes(RepositoryPaths.File("models", "camera-demo", file)),
                 $"models/camera-demo/{file} must be what models/build.sh produces");
-        }
-    }
-
-    private static async Task WaitForLogAsync(AgentProcess agent, string text)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!agent.StandardError.Contains(text, StringComparison.OrdinalIgnoreCase))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"no '{text}' in the agent's log");
-            }
-
-            await Task.Delay(100);
         }
     }
 

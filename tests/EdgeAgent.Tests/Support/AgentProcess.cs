@@ -105,6 +105,21 @@ public sealed class AgentProcess : IDisposable
         }
     }
 
+    /// <summary>Waits (60 s at most) until the agent's log (stderr) contains <paramref name="text"/>.</summary>
+    public async Task WaitForLogAsync(string text, StringComparison comparison = StringComparison.Ordinal)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!StandardError.Contains(text, comparison))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no '{text}' in the agent's log within 60 s; stderr: {StandardError}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cts = new CancellationTokenSource(timeout);
