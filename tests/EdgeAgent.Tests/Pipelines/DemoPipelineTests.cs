@@ -125,6 +125,36 @@ public sealed class DemoPipelineTests : IDisposable
         (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);
     }
 
+    [Fact]
+    public async Task A_damaged_store_version_falls_back_to_the_configured_model()
+    {
+        string[] run =
+        [
+            "run", "--config", RepositoryPaths.File("config", "edgeagent.json"),
+            "--set", "mqtt.enabled=false",
+            "--set", $"stateDirectory={_dir.Combine("state")}",
+        ];
+
+        // The first start seeds the store with the bundled model as demo 1.0.0, its active version.
+        using (var first = AgentProcess.Start(run))
+        {
+            await first.WaitForLogAsync("Pipeline demo running");
+            first.Signal(AgentProcess.SIGTERM);
+            (await first.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, first.StandardError);
+        }
+
+        var stored = _dir.Combine("state", "models", "demo", "1.0.0", "model.onnx");
+        File.Exists(stored).Should().BeTrue("the first start seeds the store");
+        var bytes = File.ReadAllBytes(stored);
+        File.WriteAllBytes(stored, bytes[..(bytes.Length / 3)]);
+
+        using var second = AgentProcess.Start(run);
+        await second.WaitForLogAsync("Pipeline demo running");
+        second.StandardError.Should().Contain("the store's active model cannot be used").And.NotContain("Pipeline demo is not running");
+        second.Signal(AgentProcess.SIGTERM);
+        (await second.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, second.StandardError);
+    }
+
     public void Dispose()
     {
         _broker.Dispose();
