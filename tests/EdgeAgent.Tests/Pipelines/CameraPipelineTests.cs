@@ -70,13 +70,8 @@ public sealed class CameraPipelineTests : IDisposable
             new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = listener.Address });
         try
         {
-            // READY carries the STATUS of its moment; a later STATUS comes only when the summary changes.
-            static bool Names(string l) => l.Contains("camera cam: not running", StringComparison.Ordinal) && l.Contains("is not an image tensor", StringComparison.Ordinal);
-            var ready = await listener.WaitForAsync("READY=1", TimeSpan.FromSeconds(60));
-            if (!ready.Split('\n').Any(Names))
-            {
-                await listener.WaitForAsync(Names, "STATUS naming the failed camera pipeline", TimeSpan.FromSeconds(30));
-            }
+            await listener.WaitForReadyThenAsync(l => l.Contains("camera cam: not running", StringComparison.Ordinal) && l.Contains("is not an image tensor", StringComparison.Ordinal),
+                "STATUS naming the failed camera pipeline", TimeSpan.FromSeconds(30));
         }
         catch (TimeoutException ex)
         {

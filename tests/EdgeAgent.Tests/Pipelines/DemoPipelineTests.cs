@@ -94,13 +94,7 @@ public sealed class DemoPipelineTests : IDisposable
 
         try
         {
-            // READY carries the STATUS of its moment; a later STATUS comes only when the summary changes.
-            static bool Names(string l) => l.Contains("broken: not running", StringComparison.Ordinal);
-            var ready = await listener.WaitForAsync("READY=1", TimeSpan.FromSeconds(60));
-            if (!ready.Split('\n').Any(Names))
-            {
-                await listener.WaitForAsync(Names, "STATUS naming the failed pipeline", TimeSpan.FromSeconds(30));
-            }
+            await listener.WaitForReadyThenAsync(l => l.Contains("broken: not running", StringComparison.Ordinal), "STATUS naming the failed pipeline", TimeSpan.FromSeconds(30));
             var reports = await telemetry.WaitForAsync(
                 m => m.Any(r => r.Payload.Contains("\"failed\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "telemetry with the failed pipeline");
             using (var report = JsonDocument.Parse(reports.Last(r => r.Payload.Contains("\"failed\"", StringComparison.Ordinal)).Payload))

@@ -28,6 +28,19 @@ public sealed class NotifySocketListener : IDisposable
     /// <summary>Waits for a datagram containing <paramref name="line"/>; returns it.</summary>
     public Task<string> WaitForAsync(string line, TimeSpan timeout) => WaitForAsync(l => l == line, $"'{line}'", timeout);
 
+    /// <summary>
+    /// Waits for READY=1, then for a line that matches, READY's own datagram included: it carries the STATUS of its
+    /// moment, and a later STATUS comes only when the summary changes. READY gets 60 s, the match <paramref name="timeout"/>.
+    /// </summary>
+    public async Task WaitForReadyThenAsync(Func<string, bool> match, string what, TimeSpan timeout)
+    {
+        var ready = await WaitForAsync("READY=1", TimeSpan.FromSeconds(60));
+        if (!ready.Split('\n').Any(match))
+        {
+            await WaitForAsync(match, what, timeout);
+        }
+    }
+
     /// <summary>Waits for a datagram with a line that matches; returns the datagram.</summary>
     public async Task<string> WaitForAsync(Func<string, bool> match, string what, TimeSpan timeout)
     {
