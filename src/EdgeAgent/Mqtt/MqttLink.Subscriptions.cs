@@ -12,13 +12,14 @@ public sealed partial class MqttLink : IMessageSubscriptions
 
     public IDisposable Subscribe(string topicFilter, MessageHandler handler, int maxPayloadBytes = 256 * 1024)
     {
-        MqttSession? connected;
+        // Added under the session lock: SetConnected marks the session up under the same lock before it resubscribes
+        // the registry, so a filter added while a connect completes is either seen here as connected or in that
+        // resubscription; checked outside the lock it could miss both and never be sent to the broker.
         lock (_sessionLock)
         {
-            connected = _connectedGeneration != 0 ? _session : null;
+            var connected = _connectedGeneration != 0 ? _session : null;
+            return _subscriptions.Add(topicFilter, handler, maxPayloadBytes, connected);
         }
-
-        return _subscriptions.Add(topicFilter, handler, maxPayloadBytes, connected);
     }
 
     internal void OnMessage(ReadOnlySpan<byte> topic, ReadOnlySpan<byte> payload)

@@ -52,7 +52,11 @@ internal sealed partial class SubscriptionRegistry
             _largestLimit = _subscriptions.Max(s => s.MaxPayloadBytes);
         }
 
-        connected?.Client.Subscribe(topicFilter, 1);
+        if (connected is not null && connected.Client.Subscribe(topicFilter, 1) is var rc and not 0)
+        {
+            LogSubscribeFailed(_logger, topicFilter, Native.MosquittoClient.Describe(rc, 0));
+        }
+
         return subscription;
     }
 
