@@ -13,6 +13,8 @@ return args.FirstOrDefault() switch
     "latency" => InferenceTool.Latency(args[1..]),
     "accuracy" => InferenceTool.Accuracy(args[1]),
     "camera-load" => await CameraLoad(),
+    "camera-pipeline" when args.Contains("--interleaved") => await CameraPipelineProbe.InterleavedAsync(args[1], Arg(args, 2, 60), Arg(args, 3, 250)),
+    "camera-pipeline" when args.Contains("--paired") => await CameraPipelineProbe.PairedAsync(args[1], Arg(args, 2, 20), Arg(args, 3, 2)),
     "camera-pipeline" => await CameraPipelineProbe.RunAsync(args[1], Arg(args, 2, 3), Arg(args, 3, 5)),
     "ota-shadow" => EdgeAgent.Benchmarks.Ota.OtaShadowProbe.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200),
     "sensor-overhead" => EdgeAgent.Benchmarks.Pipelines.SensorOverheadProbe.Run(args.Length > 1 ? args[1] : "config/edgeagent.json", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 9),

@@ -30,6 +30,7 @@ public sealed partial class DurableOutbox
 
         _pumpThread = new Thread(RunPump) { Name = "outbox-pump", IsBackground = true };
         _pumpThread.Start();
+        _checkpointer.Start();
     }
 
     private void RunPump()
@@ -159,6 +160,7 @@ public sealed partial class DurableOutbox
             }
 
             _store.Commit();
+            _checkpointer.OnCommitted();
             batch.Sendable = dropped == 0;
             _deletedThrough = deleteThrough;
             Volatile.Write(ref _depth, depth);

@@ -17,6 +17,7 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
     private readonly OutboxOptions _options;
     private readonly ILogger<DurableOutbox> _logger;
     private readonly OutboxStore _store;
+    private readonly WalCheckpointer _checkpointer;
     private readonly FileStream _lock;
     private readonly ManualResetEventSlim _wake = new(false);
     private StagingBatch _filling = new();
@@ -42,6 +43,17 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
             throw;
         }
 
+        try
+        {
+            _checkpointer = new WalCheckpointer(path, options.Synchronous, logger);
+        }
+        catch
+        {
+            _store.Dispose();
+            _lock.Dispose();
+            throw;
+        }
+
         var totals = _store.ReadTotals();
         _depth = totals.Count;
         _bytes = totals.Bytes;
@@ -62,6 +74,8 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
 
     /// <summary>The highest seq ever assigned when the file was opened: with one writer, ticket n becomes seq LastSeqAtOpen + n.</summary>
     internal long LastSeqAtOpen { get; }
+
+    internal WalCheckpointer Checkpointer => _checkpointer;
 
     /// <summary>Called on the pump thread for every acknowledged seq (benchmarks measure enqueue-to-PUBACK with it).</summary>
     internal Action<long>? DeliveredObserver { get; set; }
@@ -173,6 +187,7 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
             return; // the pump still owns the store; leave it to the process exit rather than close it under it
         }
 
+        _checkpointer.Dispose();
         _store.Dispose();
         _wake.Dispose();
         _lock.Dispose();

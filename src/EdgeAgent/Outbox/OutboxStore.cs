@@ -118,6 +118,11 @@ internal sealed partial class OutboxStore : IDisposable
             }
 
             Execute(connection, $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}");
+
+            // WalCheckpointer checkpoints from its own connection, off the commit path; while it holds the write lock
+            // for a RESTART checkpoint, a commit waits for it instead of failing.
+            Execute(connection, "PRAGMA wal_autocheckpoint=0");
+            Execute(connection, "PRAGMA busy_timeout=10000");
             if (tables == 0)
             {
                 Execute(connection, $"""

@@ -34,6 +34,59 @@ public sealed class DurableOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task Commits_reach_the_database_file_through_the_background_checkpoint_not_in_the_commit()
+    {
+        using var outbox = Open(new OutboxOptions());
+        outbox.Start();
+        var payload = new byte[1000];
+        for (var i = 0; i < 2000; i++)
+        {
+            outbox.Enqueue("events/test"u8, payload, MessageOptions.Event);
+        }
+
+        // Automatic checkpoints are off on the writer's connection, so only the checkpointer moves the ~2 MB of
+        // committed rows from the log into the database file (it starts at a few pages).
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (new FileInfo(DbPath).Length < 2000 * 1000 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        new FileInfo(DbPath).Length.Should().BeGreaterThan(2000 * 1000);
+        outbox.Checkpointer.Checkpoints.Should().BeGreaterThan(0);
+        outbox.Checkpointer.Failures.Should().Be(0);
+    }
+
+    [Fact]
+    public void Under_writes_that_never_pause_the_write_ahead_log_stays_bounded()
+    {
+        // 96 MiB through the outbox as fast as the pump commits: a passive checkpoint alone never reaches the end of a
+        // log that is always being appended to, so without the RESTART backstop the log would hold all of it.
+        var payload = new byte[4000];
+        long walMax = 0;
+        using (var outbox = Open(new OutboxOptions { MaxMegabytes = 512 }))
+        {
+            outbox.Start();
+            for (var i = 0; i < 24 * 1024; i++)
+            {
+                outbox.Enqueue("events/test"u8, payload, i % 64 == 63 ? MessageOptions.Event : new MessageOptions(0, false));
+                if (i % 1024 == 0 && File.Exists(DbPath + "-wal"))
+                {
+                    walMax = Math.Max(walMax, new FileInfo(DbPath + "-wal").Length);
+                }
+            }
+
+            outbox.Checkpointer.Restarts.Should().BeGreaterThan(0);
+            outbox.Checkpointer.Failures.Should().Be(0);
+            outbox.Statistics.Depth.Should().Be(24 * 1024);
+        }
+
+        walMax.Should().BeLessThan(64L * 1024 * 1024, "the log is rewritten from its start past 16 MiB instead of holding all 96 MiB");
+        using var reopened = Open(new OutboxOptions { MaxMegabytes = 512 });
+        reopened.Statistics.Depth.Should().Be(24 * 1024, "every message committed while the checkpointer ran is in the file");
+    }
+
+    [Fact]
     public void At_its_size_cap_drops_the_oldest_and_counts_them()
     {
         var payload = new byte[2000];
