@@ -119,9 +119,10 @@ internal sealed partial class OutboxStore : IDisposable
 
             Execute(connection, $"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}");
 
-            // WalCheckpointer checkpoints from its own connection, off the commit path; while it holds the write lock
-            // for a RESTART checkpoint, a commit waits for it instead of failing.
-            Execute(connection, "PRAGMA wal_autocheckpoint=0");
+            // WalCheckpointer checkpoints from its own connection, off the commit path. SQLite's own checkpoint in
+            // the commit stays only as a backstop at 4x the checkpointer's bound, for writes faster than a checkpoint
+            // can copy. While the checkpointer holds the write lock for a RESTART, a commit waits instead of failing.
+            Execute(connection, $"PRAGMA wal_autocheckpoint={WalCheckpointer.RestartPages * 4}");
             Execute(connection, "PRAGMA busy_timeout=10000");
             if (tables == 0)
             {

@@ -13,7 +13,8 @@ namespace EdgeAgent.Outbox;
 /// pump's connection has automatic checkpoints off and this thread checkpoints shortly after commits.
 /// Under writes that never pause, a passive checkpoint never catches the log's end and the log would only grow; past
 /// <see cref="RestartPages"/> a RESTART checkpoint waits for the writer once and lets the next commit start the log
-/// from its beginning.
+/// from its beginning; writes faster than a checkpoint can copy meet SQLite's own checkpoint in the commit at 4x that
+/// (see <see cref="OutboxStore"/>).
 /// </summary>
 internal sealed partial class WalCheckpointer : IDisposable
 {
@@ -84,6 +85,7 @@ internal sealed partial class WalCheckpointer : IDisposable
 
     private void Run()
     {
+        long logPages = 0;
         while (true)
         {
             _committed.Wait();
@@ -92,18 +94,25 @@ internal sealed partial class WalCheckpointer : IDisposable
                 return;
             }
 
-            Thread.Sleep(Coalesce);
+            // While the log is growing fast, checkpoint again at once: sleeping would let the writer add another
+            // 200 ms of commits beyond the bound.
+            if (logPages < RestartPages / 4)
+            {
+                Thread.Sleep(Coalesce);
+            }
+
             _committed.Reset();
             if (_stopping)
             {
                 return;
             }
 
-            var logPages = Checkpoint(_passive);
+            logPages = Checkpoint(_passive);
             Interlocked.Increment(ref _checkpoints);
             if (logPages > RestartPages && Checkpoint(_restart) >= 0)
             {
                 Interlocked.Increment(ref _restarts);
+                logPages = 0;
             }
         }
     }
