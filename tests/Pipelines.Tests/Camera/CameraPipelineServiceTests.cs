@@ -40,7 +40,7 @@ public sealed class CameraPipelineServiceTests : IDisposable
         var server = Serve(port);
         var health = new HealthMonitor();
         using var service = CreateService(port, health);
-        var pipeline = service.Pipeline;
+        var pipeline = service.Pipeline!;
         var capture = service.Capture;
         await service.StartAsync(CancellationToken.None);
         try
