@@ -22,7 +22,7 @@ public static class PipelineServiceCollectionExtensions
     {
         services.AddSingleton(_ => new ModelStore(options.StateDirectory));
         services.AddSensorPipelines(options.Pipelines, options.DeviceId, BindModel);
-        services.AddCameraPipelines(options.Pipelines, options.DeviceId, options.StateDirectory, ModelPath);
+        services.AddCameraPipelines(options.Pipelines, options.DeviceId, options.StateDirectory, LoadModel);
         foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Sensor))
         {
             services.AddSingleton<ITelemetryContributor>(provider => new SensorPipelineTelemetry(pipeline.Name,
@@ -32,8 +32,7 @@ public static class PipelineServiceCollectionExtensions
         foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Camera))
         {
             services.AddSingleton<ITelemetryContributor>(provider => new CameraPipelineTelemetry(pipeline.Name,
-                () => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().FirstOrDefault(s => s.Pipeline.Name == pipeline.Name),
-                () => provider.GetServices<IHostedService>().OfType<FailedCameraPipelineService>().FirstOrDefault(s => s.PipelineName == pipeline.Name)?.Failure));
+                () => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().First(s => s.PipelineName == pipeline.Name)));
         }
 
         return services;
@@ -42,10 +41,16 @@ public static class PipelineServiceCollectionExtensions
     private static ModelBinding BindModel(IServiceProvider provider, PipelineOptions pipeline, FeaturePipeline features)
     {
         var runtime = provider.GetRequiredService<InferenceRuntimeProvider>().Runtime;
+        return LoadModel(provider, pipeline, path => PipelineModelLoader.Load(runtime, pipeline, features, path));
+    }
+
+    /// <summary>Loads a pipeline's model with <paramref name="load"/> from the store's active version, else the configured file.</summary>
+    private static T LoadModel<T>(IServiceProvider provider, PipelineOptions pipeline, Func<string, T> load)
+    {
         var path = ModelPath(provider, pipeline);
         try
         {
-            return PipelineModelLoader.Load(runtime, pipeline, features, path);
+            return load(path);
         }
         catch (AgentStartupException ex) when (ex.ExitCode == 65 && pipeline.Model.Path.Length > 0
             && PipelineModelLoader.Resolve(pipeline.Model.Path) is var configured && configured != path && File.Exists(configured))
@@ -54,7 +59,7 @@ public static class PipelineServiceCollectionExtensions
             // while the model it was configured with is still there.
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeAgent.Pipelines").LogError(
                 "Pipeline {Pipeline}: the store's active model cannot be used ({Reason}); serving the configured model {Path} instead", pipeline.Name, ex.Message, configured);
-            return PipelineModelLoader.Load(runtime, pipeline, features, configured);
+            return load(configured);
         }
     }
 

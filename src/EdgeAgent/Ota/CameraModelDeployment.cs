@@ -67,9 +67,18 @@ public sealed partial class CameraModelDeployment : IModelDeployment
 
     private async Task<DeploymentFailure?> DeployCoreAsync(string pipeline, StoredModel model, Action<UpdateState> progress, CancellationToken cancellationToken)
     {
-        if (!_options.TryGetValue(pipeline, out var options) || _pipelines(pipeline) is not { } live)
+        if (!_options.TryGetValue(pipeline, out var options))
         {
-            return new DeploymentFailure(RejectionReason.UnknownPipeline, $"pipeline '{pipeline}' is not a running camera pipeline on this device", false);
+            return new DeploymentFailure(RejectionReason.UnknownPipeline, $"pipeline '{pipeline}' is not a camera pipeline on this device", false);
+        }
+
+        if (_pipelines(pipeline) is not { } live)
+        {
+            // Its model could not be used, so nothing runs to check, swap or watch: the repair path of a sensor
+            // pipeline. The coordinator activates this version and the pipeline's next rebuild loads it.
+            _serving[pipeline] = (model.Name, model.Version);
+            LogRepairing(_logger, pipeline, model.Name, model.Version);
+            return null;
         }
 
         var candidate = Validate(options, live, model, out var failure);
@@ -268,6 +277,9 @@ public sealed partial class CameraModelDeployment : IModelDeployment
         var manifest = ModelManifest.Parse(File.ReadAllBytes(manifestPath));
         return manifest.Document.TryGetProperty("threshold", out var value) && value.TryGetDouble(out var threshold) ? threshold : null;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Camera pipeline {Pipeline} is not running; {Name} {Version} becomes its active model and is loaded at its next rebuild")]
+    private static partial void LogRepairing(ILogger logger, string pipeline, string name, string version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pipeline {Pipeline}: swapped in {Name} {Version} (pause {PauseMs} ms); watching its health")]
     private static partial void LogSwapped(ILogger logger, string pipeline, string name, string version, double pauseMs);

@@ -39,7 +39,7 @@ public static class OtaServiceCollectionExtensions
             provider.GetRequiredService<ILogger<SensorModelDeployment>>()));
         services.AddSingleton(provider => new CameraModelDeployment(
             options.Pipelines,
-            name => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().FirstOrDefault(s => s.Pipeline.Name == name)?.Pipeline,
+            name => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().FirstOrDefault(s => s.PipelineName == name)?.Pipeline,
             () => provider.GetRequiredService<InferenceRuntimeProvider>().Runtime,
             provider.GetRequiredService<ModelStore>(),
             ota,

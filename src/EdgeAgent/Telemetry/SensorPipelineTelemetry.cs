@@ -25,9 +25,7 @@ public sealed class SensorPipelineTelemetry : ITelemetryContributor
         writer.WriteString("kind", "sensor");
         if (_service.Runner is not { } runner)
         {
-            writer.WriteString("state", "failed");
-            writer.WriteString("error", _service.Failure);
-            writer.WriteNumber("buildFailures", _service.BuildFailures);
+            FailedPipelineTelemetry.Write(writer, _service.Failure, _service.BuildFailures);
             return;
         }
 

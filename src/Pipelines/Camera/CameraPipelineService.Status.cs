@@ -15,25 +15,31 @@ public sealed partial class CameraPipelineService : IHealthSource
     /// <summary>The health source name, e.g. <c>camera front-door</c>.</summary>
     public string Name => _capture.Name;
 
+    /// <summary>The capture's state and the frame rates; state <c>failed</c> (the reason as the last error) while the pipeline is not built.</summary>
     public CameraPipelineStatus Status
     {
         get
         {
             var counters = _capture.Counters;
+            if (_build.Built is not { } pipeline)
+            {
+                return new CameraPipelineStatus("failed", 0, 0, counters, 0, 0, _build.Failure ?? string.Empty);
+            }
+
             var state = CameraPipelineStatus.StateOf(counters.State, _capture.Stalled, _capture.FailuresInRow, counters.FramesReceived, counters.Restarts);
             return new CameraPipelineStatus(state, Volatile.Read(ref _fpsIn), Volatile.Read(ref _fpsOut), counters,
-                _pipeline.FramesScored, _pipeline.FramesSkipped, state == "running" ? string.Empty : _capture.LastError);
+                pipeline.FramesScored, pipeline.FramesSkipped, state == "running" ? string.Empty : _capture.LastError);
         }
     }
 
-    public HealthReport Check(long nowTicks) => new(_capture.Check(nowTicks).State, Status.Describe());
+    public HealthReport Check(long nowTicks) => _build.Built is null ? _build.NotRunning : new(_capture.Check(nowTicks).State, Status.Describe());
 
     /// <summary>Frames in (from ffmpeg) and out (scored) per second since the previous call; called once a second.</summary>
-    private void SampleRates()
+    private void SampleRates(CameraPipeline pipeline)
     {
         var now = Stopwatch.GetTimestamp();
         var received = _capture.Counters.FramesReceived;
-        var scored = _pipeline.FramesScored;
+        var scored = pipeline.FramesScored;
         if (_rateTimestamp != 0)
         {
             var seconds = (double)(now - _rateTimestamp) / Stopwatch.Frequency;

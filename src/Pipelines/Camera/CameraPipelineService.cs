@@ -1,5 +1,7 @@
+using EdgeAgent.Configuration;
 using EdgeAgent.Health;
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Scoring;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -11,11 +13,13 @@ namespace EdgeAgent.Pipelines.Camera;
 /// the newest frame, and on anomaly_start a JPEG snapshot is encoded off the loop and published retained to
 /// <c>snapshots/&lt;pipeline&gt;</c>. The camera counts as started for READY once it streams; a camera that never
 /// comes up only delays READY by the grace period and reports Degraded health, it never stops other pipelines.
+/// A model that cannot be used (exit code 65 problems) takes down only this pipeline, as for sensor pipelines: it is
+/// reported failed and rebuilt with backoff (<see cref="RetriedPipelineBuild{T}"/>); the capture starts once it builds.
 /// </summary>
 public sealed partial class CameraPipelineService : BackgroundService
 {
     private readonly CameraCapture _capture;
-    private readonly CameraPipeline _pipeline;
+    private readonly RetriedPipelineBuild<CameraPipeline> _build;
     private readonly SnapshotWriter? _snapshots;
     private readonly IOutboundQueue _queue;
     private readonly HealthMonitor _health;
@@ -29,17 +33,25 @@ public sealed partial class CameraPipelineService : BackgroundService
 
     public CameraPipelineService(CameraCapture capture, CameraPipeline pipeline, SnapshotWriter? snapshots, IOutboundQueue queue,
         HealthMonitor health, ReadinessGate readiness, Heartbeat heartbeat, ILogger<CameraPipelineService> logger)
+        : this(pipeline.Name, capture, () => pipeline, snapshots, queue, health, readiness, heartbeat, logger)
     {
+    }
+
+    /// <param name="build">Builds the pipeline (loads its model); throws <see cref="AgentStartupException"/> (65 for model problems).</param>
+    /// <param name="maxRetry">The longest wait between two attempts to build a failed pipeline.</param>
+    public CameraPipelineService(string name, CameraCapture capture, Func<CameraPipeline> build, SnapshotWriter? snapshots, IOutboundQueue queue,
+        HealthMonitor health, ReadinessGate readiness, Heartbeat heartbeat, ILogger<CameraPipelineService> logger, TimeSpan? maxRetry = null)
+    {
+        PipelineName = name;
         _capture = capture;
-        _pipeline = pipeline;
         _snapshots = snapshots;
         _queue = queue;
         _health = health;
         _heartbeat = heartbeat;
         _logger = logger;
-        _snapshotTopic = System.Text.Encoding.UTF8.GetBytes("snapshots/" + pipeline.Name);
-        var readinessName = "camera " + pipeline.Name;
-        readiness.Register(readinessName);
+        _snapshotTopic = System.Text.Encoding.UTF8.GetBytes("snapshots/" + name);
+        var readinessName = "camera " + name;
+        _build = new RetriedPipelineBuild<CameraPipeline>("Camera pipeline", name, build, readiness, readinessName, logger, maxRetry);
         capture.StateChanged += state =>
         {
             if (state == CameraState.Streaming)
@@ -47,9 +59,19 @@ public sealed partial class CameraPipelineService : BackgroundService
                 readiness.Started(readinessName);
             }
         };
+        _build.TryBuild();
     }
 
-    public CameraPipeline Pipeline => _pipeline;
+    public string PipelineName { get; }
+
+    /// <summary>The running pipeline; null while it could not be built (see <see cref="Failure"/>).</summary>
+    public CameraPipeline? Pipeline => _build.Built;
+
+    /// <summary>Why the pipeline is not running (null when it runs).</summary>
+    public string? Failure => _build.Failure;
+
+    /// <summary>Attempts to build the pipeline that failed, the first one at start included.</summary>
+    public long BuildFailures => _build.Failures;
 
     public CameraCapture Capture => _capture;
 
@@ -60,19 +82,28 @@ public sealed partial class CameraPipelineService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _health.Register(this);
+        try
+        {
+            await _build.RunAsync(RunAsync, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _health.Unregister(this);
+        }
+    }
+
+    private async Task RunAsync(CameraPipeline pipeline, CancellationToken stoppingToken)
+    {
         _health.Register(_heartbeat);
-        LogStarted(_logger, _pipeline.Name, _capture.Arguments.Count);
+        LogStarted(_logger, PipelineName, _capture.Arguments.Count);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var capture = Task.Run(() => _capture.RunAsync(stop.Token), CancellationToken.None);
-        var idleBeats = BeatWhileIdleAsync(stop.Token);
+        var idleBeats = BeatWhileIdleAsync(pipeline, stop.Token);
         var pending = new List<Task>();
         try
         {
-            await RunLoopAsync(pending, stoppingToken).ConfigureAwait(false);
-            LogFinished(_logger, _pipeline.Name, _pipeline.FramesScored, _pipeline.FramesSkipped);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
+            await RunLoopAsync(pipeline, pending, stoppingToken).ConfigureAwait(false);
+            LogFinished(_logger, PipelineName, pipeline.FramesScored, pipeline.FramesSkipped);
         }
         finally
         {
@@ -81,11 +112,10 @@ public sealed partial class CameraPipelineService : BackgroundService
             await idleBeats.ConfigureAwait(false);
             await Task.WhenAll(pending).ConfigureAwait(false);
             _health.Unregister(_heartbeat);
-            _health.Unregister(this);
         }
     }
 
-    private async Task RunLoopAsync(List<Task> pending, CancellationToken cancellationToken)
+    private async Task RunLoopAsync(CameraPipeline pipeline, List<Task> pending, CancellationToken cancellationToken)
     {
         var lastRestarts = 0L;
         while (true)
@@ -104,15 +134,15 @@ public sealed partial class CameraPipelineService : BackgroundService
                 if (restarts != lastRestarts)
                 {
                     lastRestarts = restarts;
-                    _pipeline.ResetMotion();
+                    pipeline.ResetMotion();
                 }
 
                 var now = DateTime.UtcNow.Ticks;
-                if (_pipeline.OnFrame(frame.Pixels, frame.Timestamp, now) == AlertTransition.Started && _snapshots is not null)
+                if (pipeline.OnFrame(frame.Pixels, frame.Timestamp, now) == AlertTransition.Started && _snapshots is not null)
                 {
                     // WriteAsync copies the frame before it returns, so the buffer goes back to the capture at once.
                     pending.RemoveAll(t => t.IsCompleted);
-                    pending.Add(PublishSnapshotAsync(_snapshots.WriteAsync(frame, _pipeline.Detections, new DateTimeOffset(now, TimeSpan.Zero), cancellationToken)));
+                    pending.Add(PublishSnapshotAsync(_snapshots.WriteAsync(frame, pipeline.Detections, new DateTimeOffset(now, TimeSpan.Zero), cancellationToken)));
                 }
             }
             finally
@@ -131,7 +161,7 @@ public sealed partial class CameraPipelineService : BackgroundService
             var snapshot = await encoding.ConfigureAwait(false);
             _queue.Enqueue(_snapshotTopic, snapshot.Jpeg, MessageOptions.RetainedState);
             Interlocked.Increment(ref _snapshotsPublished);
-            LogSnapshot(_logger, _pipeline.Name, snapshot.Path, snapshot.Jpeg.Length);
+            LogSnapshot(_logger, PipelineName, snapshot.Path, snapshot.Jpeg.Length);
         }
         catch (OperationCanceledException)
         {
@@ -142,13 +172,13 @@ public sealed partial class CameraPipelineService : BackgroundService
             var failures = Interlocked.Increment(ref _snapshotFailures);
             if (_errorLimiter.TryAcquire(System.Diagnostics.Stopwatch.GetTimestamp(), out _))
             {
-                LogSnapshotFailed(_logger, _pipeline.Name, failures, ex.Message);
+                LogSnapshotFailed(_logger, PipelineName, failures, ex.Message);
             }
         }
     }
 
     /// <summary>Once a second: the frame rates for STATUS and telemetry, and a heartbeat while waiting for frames.</summary>
-    private async Task BeatWhileIdleAsync(CancellationToken cancellationToken)
+    private async Task BeatWhileIdleAsync(CameraPipeline pipeline, CancellationToken cancellationToken)
     {
         // Waiting for a camera that is down is idle, not wedged: the watchdog must not restart the agent for it.
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
@@ -156,7 +186,7 @@ public sealed partial class CameraPipelineService : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                SampleRates();
+                SampleRates(pipeline);
                 if (_waiting)
                 {
                     _heartbeat.Beat();

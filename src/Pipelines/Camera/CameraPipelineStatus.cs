@@ -4,7 +4,7 @@ namespace EdgeAgent.Pipelines.Camera;
 
 /// <summary>
 /// A camera pipeline's state for telemetry and the systemd STATUS line: one word a person reads (running, starting,
-/// restarting, stalled, down, ended, stopped), frame rates in and out over the last second, and the counters.
+/// restarting, stalled, down, ended, stopped; failed while the model cannot be used), frame rates in and out over the last second, and the counters.
 /// </summary>
 public readonly record struct CameraPipelineStatus(
     string State,

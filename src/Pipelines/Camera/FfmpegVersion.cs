@@ -36,12 +36,7 @@ public static partial class FfmpegVersion
     {
         try
         {
-            using var process = Process.Start(new ProcessStartInfo(ffmpegPath, ["-hide_banner", "-version"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            });
+            using var process = Process.Start(FfmpegStartInfo.Create(ffmpegPath, ["-hide_banner", "-version"], redirectInput: false));
             if (process is null)
             {
                 return true;

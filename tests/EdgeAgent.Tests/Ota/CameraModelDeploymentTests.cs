@@ -98,6 +98,19 @@ public sealed partial class CameraModelDeploymentTests : IDisposable
     }
 
     [Fact]
+    public async Task An_update_for_a_camera_pipeline_that_is_not_running_is_accepted_for_its_next_rebuild()
+    {
+        // The pipeline's model could not be used, so nothing runs: nothing to validate against, swap or watch.
+        var deployment = new CameraModelDeployment([Options()], _ => null, () => _runtime, new ModelStore(_dir.Combine("state")),
+            new OtaOptions { HealthWatchSeconds = 1 }, NullLogger<CameraModelDeployment>.Instance);
+
+        (await deployment.DeployAsync("cam", Candidate("2.0.0"), _ => { }, CancellationToken.None)).Should().BeNull();
+
+        deployment.Serving("cam").Should().Be(("camera-demo", "2.0.0"), "the coordinator activates it, and the rebuild loads the active version");
+        (await deployment.DeployAsync("elsewhere", Candidate("3.0.0"), _ => { }, CancellationToken.None))!.Reason.Should().Be(RejectionReason.UnknownPipeline);
+    }
+
+    [Fact]
     public async Task A_model_that_turns_out_too_slow_after_the_swap_is_swapped_back()
     {
         await using var camera = Start();

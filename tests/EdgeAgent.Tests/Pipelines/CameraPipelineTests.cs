@@ -84,6 +84,49 @@ public sealed class CameraPipelineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_camera_pipeline_whose_model_is_damaged_is_reported_failed_and_recovers_when_the_model_is_replaced()
+    {
+        var video = FfmpegTool.Generate(_dir.Combine("clip.mkv"), "testsrc2=size=160x120:rate=10:duration=2");
+        var good = BrightnessModel(_dir.Combine("good.onnx"));
+        // The installed model is damaged (a bad SD card sector, an interrupted copy).
+        var model = _dir.Combine("model.onnx");
+        var bytes = File.ReadAllBytes(good);
+        File.WriteAllBytes(model, bytes[..(bytes.Length / 2)]);
+        var config = WriteConfig(video, raiseThreshold: 10, modelPath: model, camera: c => c["loop"] = true);
+        _broker.Start();
+        using var telemetry = new MqttSubscriber(_broker.Port, "edgeagent/test-device/telemetry");
+        using var systemd = new NotifySocketListener(_dir.Combine("notify.sock"));
+        // A 2 s watchdog makes the agent refresh STATUS every second.
+        using var agent = AgentProcess.Start(["run", "--config", config, "--set", "telemetry.intervalSeconds=1"],
+            new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = systemd.Address, ["WATCHDOG_USEC"] = "2000000" });
+        try
+        {
+            var failed = await TelemetryReports.WaitForPipelineAsync(telemetry, "cam", c => c.GetProperty("state").GetString() == "failed", TimeSpan.FromSeconds(30));
+            failed.GetProperty("error").GetString().Should().Contain("pipeline 'cam'");
+            failed.GetProperty("buildFailures").GetInt64().Should().BeGreaterThanOrEqualTo(1);
+            await systemd.WaitForReadyThenAsync(l => l.Contains("camera cam: not running: pipeline 'cam'", StringComparison.Ordinal),
+                "STATUS naming the failed camera pipeline", TimeSpan.FromSeconds(30));
+
+            // Replaced as an installer would (renamed over it); the next rebuild, 5 s after start or later, finds it.
+            File.Copy(good, model + ".new");
+            File.Move(model + ".new", model, overwrite: true);
+            await TelemetryReports.WaitForPipelineAsync(telemetry, "cam",
+                c => c.GetProperty("state").GetString() == "running" && c.GetProperty("framesScored").GetInt64() > 0 && c.GetProperty("fpsOut").GetDouble() > 0,
+                TimeSpan.FromSeconds(30));
+            await systemd.WaitForAsync(l => l.StartsWith("STATUS=healthy", StringComparison.Ordinal) && l.Contains("camera cam: running, ", StringComparison.Ordinal),
+                "STATUS with the recovered camera running", TimeSpan.FromSeconds(30));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+        }
+
+        agent.StandardError.Should().Contain("Camera pipeline cam is not running").And.Contain("Camera pipeline cam recovered");
+        agent.Signal(AgentProcess.SIGTERM);
+        (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);
+    }
+
+    [Fact]
     public async Task Killing_the_serving_camera_restarts_the_capture_and_the_pipeline_scores_the_new_stream()
     {
         var port = FfmpegTool.FreeLoopbackPort();
@@ -169,11 +212,7 @@ public sealed class CameraPipelineTests : IDisposable
 
     private string WriteConfig(string video, double raiseThreshold, string? modelPath = null, Action<JsonObject>? camera = null, int grace = 30)
     {
-        modelPath ??= new OnnxModelBuilder("brightness")
-            .Input("image", TensorElementType.Float, 1, 3, 48, 64)
-            .Output("score", TensorElementType.Float, 1, 1, 1, 1)
-            .Node("ReduceMean", ["image"], ["score"], OnnxAttribute.Int("keepdims", 1))
-            .Save(_dir.Combine("brightness.onnx"));
+        modelPath ??= BrightnessModel(_dir.Combine("brightness.onnx"));
         var cameraSection = new JsonObject { ["input"] = video, ["width"] = 64, ["height"] = 48, ["maxFps"] = 10 };
         camera?.Invoke(cameraSection);
         var config = new JsonObject
@@ -196,6 +235,13 @@ public sealed class CameraPipelineTests : IDisposable
         File.WriteAllText(path, config.ToJsonString());
         return path;
     }
+
+    /// <summary>Scores a frame by its mean brightness.</summary>
+    private static string BrightnessModel(string path) => new OnnxModelBuilder("brightness")
+        .Input("image", TensorElementType.Float, 1, 3, 48, 64)
+        .Output("score", TensorElementType.Float, 1, 1, 1, 1)
+        .Node("ReduceMean", ["image"], ["score"], OnnxAttribute.Int("keepdims", 1))
+        .Save(path);
 
     public void Dispose()
     {

@@ -85,26 +85,8 @@ public sealed class CameraPipelineTelemetryTests : IDisposable
     }
 
     /// <summary>The camera pipeline's object of the first telemetry report (from now on) that matches.</summary>
-    private static async Task<JsonElement> CameraReportAsync(MqttSubscriber telemetry, Func<JsonElement, bool> match)
-    {
-        var seen = telemetry.Messages.Count;
-        JsonElement? found = null;
-        await telemetry.WaitForAsync(messages =>
-        {
-            foreach (var message in messages.Skip(seen))
-            {
-                var camera = JsonDocument.Parse(message.Payload).RootElement.GetProperty("pipelines").GetProperty("cam");
-                if (match(camera))
-                {
-                    found = camera.Clone();
-                    return true;
-                }
-            }
-
-            return false;
-        }, TimeSpan.FromSeconds(90), "a matching camera telemetry report");
-        return found!.Value;
-    }
+    private static Task<JsonElement> CameraReportAsync(MqttSubscriber telemetry, Func<JsonElement, bool> match) =>
+        TelemetryReports.WaitForPipelineAsync(telemetry, "cam", match, TimeSpan.FromSeconds(90), skip: telemetry.Messages.Count);
 
     private Process Serve(int port)
     {

@@ -265,7 +265,8 @@ public sealed class CameraCaptureTests : IDisposable
     public async Task The_child_does_not_inherit_the_systemd_notify_socket_or_watchdog()
     {
         var envFile = _temp.Combine("env.txt");
-        var script = _temp.Write("fake-ffmpeg.sh", $"#!/bin/sh\nenv > '{envFile}'\necho 'fake ffmpeg: giving up' >&2\nexit 3\n");
+        // Appended, not truncated: the restart that follows may be writing it again while the test reads it.
+        var script = _temp.Write("fake-ffmpeg.sh", $"#!/bin/sh\nenv >> '{envFile}'\necho 'fake ffmpeg: giving up' >&2\nexit 3\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         Environment.SetEnvironmentVariable("NOTIFY_SOCKET", "/run/edgeagent-test-notify");
         Environment.SetEnvironmentVariable("WATCHDOG_USEC", "1000000");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeAgent.Configuration;
 using EdgeAgent.Health;
 using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Events;
@@ -40,7 +41,7 @@ public sealed class CameraPipelineServiceTests : IDisposable
         var server = Serve(port);
         var health = new HealthMonitor();
         using var service = CreateService(port, health);
-        var pipeline = service.Pipeline;
+        var pipeline = service.Pipeline!;
         var capture = service.Capture;
         await service.StartAsync(CancellationToken.None);
         try
@@ -84,6 +85,49 @@ public sealed class CameraPipelineServiceTests : IDisposable
         Clients(port).Should().BeEmpty("stopping the service leaves no ffmpeg behind");
     }
 
+    [Fact]
+    public async Task A_pipeline_whose_model_cannot_be_used_runs_no_capture_and_scores_once_a_rebuild_succeeds()
+    {
+        var camera = new CameraOptions
+        {
+            Input = FfmpegTool.Generate(_directory.Combine("clip.mkv"), $"testsrc2=size={Width}x{Height}:rate=10:duration=2"),
+            Loop = true, Width = Width, Height = Height, MaxFps = 10,
+        };
+        var queue = new RecordingQueue();
+        var attempts = 0;
+        CameraPipeline Build() => Interlocked.Increment(ref attempts) == 1
+            ? throw new AgentStartupException("pipeline 'live': model file '/gone/model.onnx' does not exist", 65)
+            : CreatePipeline(camera, queue);
+        var health = new HealthMonitor();
+        var readiness = new ReadinessGate();
+        using var service = new CameraPipelineService("live", new CameraCapture("camera live", camera, _logger), Build, snapshots: null, queue,
+            health, readiness, new Heartbeat("camera live loop", TimeSpan.FromSeconds(30)), NullLogger<CameraPipelineService>.Instance);
+        service.Pipeline.Should().BeNull();
+        service.Status.State.Should().Be("failed");
+        service.Check(0).Should().Be(HealthReport.Degraded("not running: pipeline 'live': model file '/gone/model.onnx' does not exist"));
+
+        await service.StartAsync(CancellationToken.None);
+        try
+        {
+            (await readiness.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None)).Should().BeEmpty("a failed pipeline does not hold back READY");
+            health.CheckAll().Should().ContainSingle(r => r.Name == "camera live" && r.Report.State == HealthState.Degraded);
+            FfmpegTool.ChildProcessesWith(camera.Input, "pipe:1").Should().BeEmpty("no capture runs while the pipeline is not built");
+
+            // The first retry comes about 5 s later and builds it; the capture starts then.
+            await FfmpegTool.WaitUntilAsync(() => service.Pipeline?.FramesScored >= 5 && service.Status.State == "running", TimeSpan.FromSeconds(30),
+                "frames scored after the rebuild");
+            service.Failure.Should().BeNull();
+            service.BuildFailures.Should().Be(1);
+            Status(health).Should().Be(HealthState.Healthy);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        FfmpegTool.ChildProcessesWith(camera.Input, "pipe:1").Should().BeEmpty("stopping the service leaves no ffmpeg behind");
+    }
+
     public void Dispose()
     {
         foreach (var server in _servers)
@@ -113,16 +157,21 @@ public sealed class CameraPipelineServiceTests : IDisposable
             Input = $"http://127.0.0.1:{port}/cam.mjpg", Width = Width, Height = Height, MaxFps = 10,
             StallTimeoutSeconds = StallSeconds, RestartBackoffMinSeconds = 0.2, RestartBackoffMaxSeconds = 0.5,
         };
+        var queue = new RecordingQueue();
+        var capture = new CameraCapture("camera live", camera, _logger);
+        return new CameraPipelineService(capture, CreatePipeline(camera, queue), snapshots: null, queue, health, new ReadinessGate(),
+            new Heartbeat("camera live loop", TimeSpan.FromSeconds(30)), NullLogger<CameraPipelineService>.Instance);
+    }
+
+    /// <summary>The pipeline with a real ORT model that scores a frame by its mean brightness (never alerting).</summary>
+    private CameraPipeline CreatePipeline(CameraOptions camera, RecordingQueue queue)
+    {
         var model = new OnnxModelBuilder("brightness").Input("image", TensorElementType.Float, 1, 3, Height, Width)
             .Output("score", TensorElementType.Float, 1, 1, 1, 1)
             .Node("ReduceMean", ["image"], ["score"]).Save(_directory.Combine("brightness.onnx"));
         var alert = new AlertOptions { RaiseThreshold = 1e6 };
-        var queue = new RecordingQueue();
-        var pipeline = new CameraPipeline("live", camera, new CameraModel(_fixture.Runtime.LoadModel(model), string.Empty, string.Empty, 3),
+        return new CameraPipeline("live", camera, new CameraModel(_fixture.Runtime.LoadModel(model), string.Empty, string.Empty, 3),
             new ScorerOptions { Kind = ScorerKind.Output },
             scorer => new AnomalyEventPublisher("dev", "live", alert, new AlertStateMachine(alert, null), scorer, 0, queue));
-        var capture = new CameraCapture("camera live", camera, _logger);
-        return new CameraPipelineService(capture, pipeline, snapshots: null, queue, health, new ReadinessGate(),
-            new Heartbeat("camera live loop", TimeSpan.FromSeconds(30)), NullLogger<CameraPipelineService>.Instance);
     }
 }
