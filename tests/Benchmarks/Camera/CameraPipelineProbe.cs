@@ -74,9 +74,9 @@ public static partial class CameraPipelineProbe
     {
         public Rig(string prefix)
         {
+            Runtime = InferenceRuntime.Create(new InferenceOptions { IntraOpThreads = 1 });
             Directory = System.IO.Directory.CreateTempSubdirectory(prefix).FullName;
             ModelPath = Model().Save(Path.Combine(Directory, "conv224.onnx"));
-            Runtime = InferenceRuntime.Create(new InferenceOptions { IntraOpThreads = 1 });
             Pipeline = CameraPipelineProbe.Pipeline(Runtime, ModelPath);
             Ffmpeg("-f", "lavfi", "-i", $"smptebars=size={Size}x{Size}", "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", Path.Combine(Directory, "bars.rgb"));
             File.ReadAllBytes(Path.Combine(Directory, "bars.rgb")).CopyTo(Pixels, 0);

@@ -181,25 +181,4 @@ public static partial class SensorOverheadProbe
 
         public void Run() => _input.AsSpan(0, Math.Min(_input.Length, _output.Length)).CopyTo(_output);
     }
-
-    private static partial class ThreadCpu
-    {
-        private const int ClockThreadCpuTime = 3;
-
-        public static long Nanoseconds()
-        {
-            _ = clock_gettime(ClockThreadCpuTime, out var time);
-            return (time.Seconds * 1_000_000_000L) + time.Nanoseconds;
-        }
-
-        [LibraryImport("libc", EntryPoint = "clock_gettime")]
-        private static partial int clock_gettime(int clock, out TimeSpec time);
-
-        [StructLayout(LayoutKind.Sequential)]
-        private struct TimeSpec
-        {
-            public long Seconds;
-            public long Nanoseconds;
-        }
-    }
 }
