@@ -8,15 +8,20 @@ namespace EdgeAgent.Pipelines.Windowing;
 /// time (hold-last); a channel with nothing that recent makes the frame stale: it is counted and breaks the window,
 /// never filled in. A frame is emitted as soon as every channel has a value at or after its time, or when a sample
 /// beyond the tolerance shows that nothing closer will come.
+/// Frames normally go straight into the sliding window; only while a window made by an earlier frame waits to be
+/// taken (or frames queued behind it do) are they queued, so that no frame changes a window before it was read.
 /// </summary>
 internal sealed class FrameAligner
 {
     // A power of two: ring indexes wrap with a mask.
     private const int QueueFrames = 4;
     private readonly int _channels;
-    private readonly ChannelRange[] _ranges;
+    private readonly double[] _min;
+    private readonly double[] _max;
     private readonly long _toleranceTicks;
     private readonly WindowCounters _counters;
+    private readonly SlidingWindow _window;
+    private readonly bool _direct;
     private readonly double[] _last;
     private readonly long[] _lastTicks;
     private readonly double[] _queueValues;
@@ -27,11 +32,16 @@ internal sealed class FrameAligner
     private int _head;
     private int _count;
     private bool _breakNext;
+    private bool _windowReady;
 
-    public FrameAligner(ChannelRange[] ranges, TimeSpan tolerance, WindowCounters counters)
+    /// <param name="direct">False: every frame goes through the queue (the general path, kept for tests to compare).</param>
+    public FrameAligner(ChannelRange[] ranges, TimeSpan tolerance, WindowCounters counters, SlidingWindow window, bool direct = true)
     {
+        _window = window;
+        _direct = direct;
         _channels = ranges.Length;
-        _ranges = ranges;
+        _min = [.. ranges.Select(r => Math.Max(r.Min, double.MinValue))];
+        _max = [.. ranges.Select(r => Math.Min(r.Max, double.MaxValue))];
         _toleranceTicks = tolerance.Ticks;
         _counters = counters;
         _last = new double[_channels];
@@ -49,25 +59,16 @@ internal sealed class FrameAligner
             return;
         }
 
-        if (!double.IsFinite(sample.Value))
+        // The bounds are clamped to the finite doubles, so these two compares also turn away NaN and infinities.
+        var value = sample.Value;
+        if (!(value >= _min[channel] && value <= _max[channel]))
         {
-            _counters.NonFinite++;
+            Reject(value);
             return;
         }
 
-        if (!_ranges[channel].Contains(sample.Value))
-        {
-            _counters.OutOfRange++;
-            return;
-        }
-
-        if (_emitted != long.MinValue && sample.TimestampTicks <= _emitted - _toleranceTicks)
-        {
-            _counters.Late++;
-            return;
-        }
-
-        if (channel == 0 && (sample.TimestampTicks <= _emitted || sample.TimestampTicks <= _pending))
+        var ticks = sample.TimestampTicks;
+        if ((_emitted != long.MinValue && ticks <= _emitted - _toleranceTicks) || (channel == 0 && (ticks <= _emitted || ticks <= _pending)))
         {
             _counters.Late++;
             return;
@@ -75,23 +76,54 @@ internal sealed class FrameAligner
 
         // The pending frame is final once a sample lies beyond its tolerance, or the next reference sample comes;
         // either way it is completed before this sample overwrites a held value.
-        if (_pending != long.MinValue && (channel == 0 || sample.TimestampTicks > _pending + _toleranceTicks))
+        if (_pending != long.MinValue && (channel == 0 || ticks > _pending + _toleranceTicks))
         {
             Complete();
         }
 
-        _last[channel] = sample.Value;
-        _lastTicks[channel] = sample.TimestampTicks;
+        _last[channel] = value;
+        _lastTicks[channel] = ticks;
         if (channel == 0)
         {
-            _pending = sample.TimestampTicks;
+            _pending = ticks;
         }
 
+        // Every channel has a value at or after the frame's time, so none can be stale: no need to check.
         if (_pending != long.MinValue && AllFresh())
         {
-            Complete();
+            var frame = _pending;
+            _pending = long.MinValue;
+            Emit(frame);
         }
     }
+
+    private void Reject(double value)
+    {
+        if (double.IsFinite(value))
+        {
+            _counters.OutOfRange++;
+        }
+        else
+        {
+            _counters.NonFinite++;
+        }
+    }
+
+    /// <summary>True once if a frame that went straight into the sliding window completed a window.</summary>
+    public bool TakeWindow()
+    {
+        if (!_windowReady)
+        {
+            return false;
+        }
+
+        _windowReady = false;
+        return true;
+    }
+
+    public bool HasQueued => _count > 0;
+
+    public bool WindowReady => _windowReady;
 
     /// <summary>Takes the oldest aligned frame. <paramref name="breakBefore"/>: a stale channel came before it.</summary>
     public bool TryDequeue(out long ticks, Span<double> values, out bool breakBefore)
@@ -138,6 +170,25 @@ internal sealed class FrameAligner
             }
         }
 
+        Emit(ticks);
+    }
+
+    private void Emit(long ticks)
+    {
+        _emitted = ticks;
+        _counters.Frames++;
+        if (_direct && _count == 0 && !_windowReady)
+        {
+            if (_breakNext)
+            {
+                _window.Break();
+                _breakNext = false;
+            }
+
+            _windowReady = _window.Add(ticks, _last);
+            return;
+        }
+
         if (_count == QueueFrames)
         {
             // The loop drains after every push, so this cannot fill; dropping the oldest keeps it bounded anyway.
@@ -151,7 +202,5 @@ internal sealed class FrameAligner
         _queueBreak[slot] = _breakNext;
         _breakNext = false;
         _count++;
-        _emitted = ticks;
-        _counters.Frames++;
     }
 }

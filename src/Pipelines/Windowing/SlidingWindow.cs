@@ -3,11 +3,14 @@ namespace EdgeAgent.Pipelines.Windowing;
 /// <summary>
 /// A ring of aligned frames that yields a window every hop (samples or seconds of sample time). A gap longer than
 /// the limit, or a stale frame, empties the ring: the next window starts after it, nothing is interpolated.
+/// Every frame is written twice, at its slot and a capacity further on, so the frames from the oldest on are always
+/// one contiguous run: a window is a view of the ring, not a copy of it.
 /// </summary>
 internal sealed class SlidingWindow
 {
     private readonly int _channels;
     private readonly int _capacity;
+    private readonly int _stride;
     private readonly bool _timeMode;
     private readonly int _sizeSamples;
     private readonly int _hopSamples;
@@ -35,8 +38,9 @@ internal sealed class SlidingWindow
         _maxGapTicks = (long)(options.MaxGapSeconds * TimeSpan.TicksPerSecond);
         _capacity = _timeMode ? options.MaxSamples : _sizeSamples;
         _counters = counters;
-        _values = new double[channels * _capacity];
-        _ticks = new long[_capacity];
+        _stride = 2 * _capacity;
+        _values = new double[channels * _stride];
+        _ticks = new long[_stride];
     }
 
     public int Capacity => _capacity;
@@ -81,9 +85,12 @@ internal sealed class SlidingWindow
 
         var slot = Wrap(_head + _count);
         _ticks[slot] = ticks;
+        _ticks[slot + _capacity] = ticks;
         for (var c = 0; c < _channels; c++)
         {
-            _values[(c * _capacity) + slot] = frame[c];
+            var at = (c * _stride) + slot;
+            _values[at] = frame[c];
+            _values[at + _capacity] = frame[c];
         }
 
         _count++;
@@ -117,34 +124,24 @@ internal sealed class SlidingWindow
     // Indexes never exceed twice the capacity, so a compare replaces a division on the per-sample path.
     private int Wrap(int index) => index >= _capacity ? index - _capacity : index;
 
-    public void CopyTo(WindowData window)
+    /// <summary>A window that shows this ring in place.</summary>
+    public WindowData CreateView() => new(_channels, _capacity, _values, _ticks, _stride);
+
+    /// <summary>Makes <paramref name="window"/> show the frames collected: in place for a view of this ring, else copied.</summary>
+    public void Show(WindowData window)
     {
-        window.Count = _count;
-        var first = _capacity - _head;
-        for (var c = 0; c < _channels; c++)
+        if (window.Views(_values))
         {
-            var ring = _values.AsSpan(c * _capacity, _capacity);
-            var target = window.ChannelStorage(c);
-            if (_count <= first)
-            {
-                ring.Slice(_head, _count).CopyTo(target);
-            }
-            else
-            {
-                ring[_head..].CopyTo(target);
-                ring[..(_count - first)].CopyTo(target[first..]);
-            }
+            window.Show(_head, _count);
+            return;
         }
 
-        var ticks = _ticks.AsSpan();
-        if (_count <= first)
+        for (var c = 0; c < _channels; c++)
         {
-            ticks.Slice(_head, _count).CopyTo(window.Timestamps);
+            _values.AsSpan((c * _stride) + _head, _count).CopyTo(window.ChannelStorage(c));
         }
-        else
-        {
-            ticks[_head..].CopyTo(window.Timestamps);
-            ticks[..(_count - first)].CopyTo(window.Timestamps.AsSpan(first));
-        }
+
+        _ticks.AsSpan(_head, _count).CopyTo(window.TimestampStorage);
+        window.Show(0, _count);
     }
 }
