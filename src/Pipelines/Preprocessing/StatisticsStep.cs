@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines.Windowing;
 
@@ -80,9 +81,12 @@ public sealed class StatisticsStep : FeatureStep
                 var vShift = new Vector<double>(shift);
                 Vector<double> vSum = Vector<double>.Zero, vSquares = Vector<double>.Zero;
                 Vector<double> vMin = new(x[0]), vMax = new(x[0]);
+
+                // The loop bound keeps every load inside x, so the loads skip the slice and its checks.
+                ref readonly var first = ref MemoryMarshal.GetReference(x);
                 for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
                 {
-                    var v = new Vector<double>(x[i..]);
+                    var v = Vector.LoadUnsafe(in first, (nuint)i);
                     var d = v - vShift;
                     vSum += d;
                     vSquares += d * d;

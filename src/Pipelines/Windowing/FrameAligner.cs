@@ -16,14 +16,12 @@ internal sealed class FrameAligner
     // A power of two: ring indexes wrap with a mask.
     private const int QueueFrames = 4;
     private readonly int _channels;
-    private readonly double[] _min;
-    private readonly double[] _max;
+    private readonly ChannelState[] _state;
     private readonly long _toleranceTicks;
     private readonly WindowCounters _counters;
     private readonly SlidingWindow _window;
     private readonly bool _direct;
     private readonly double[] _last;
-    private readonly long[] _lastTicks;
     private readonly double[] _queueValues;
     private readonly long[] _queueTicks = new long[QueueFrames];
     private readonly bool[] _queueBreak = new bool[QueueFrames];
@@ -40,13 +38,10 @@ internal sealed class FrameAligner
         _window = window;
         _direct = direct;
         _channels = ranges.Length;
-        _min = [.. ranges.Select(r => Math.Max(r.Min, double.MinValue))];
-        _max = [.. ranges.Select(r => Math.Min(r.Max, double.MaxValue))];
+        _state = [.. ranges.Select(r => new ChannelState(Math.Max(r.Min, double.MinValue), Math.Min(r.Max, double.MaxValue)))];
         _toleranceTicks = tolerance.Ticks;
         _counters = counters;
         _last = new double[_channels];
-        _lastTicks = new long[_channels];
-        Array.Fill(_lastTicks, long.MinValue);
         _queueValues = new double[QueueFrames * _channels];
     }
 
@@ -54,14 +49,16 @@ internal sealed class FrameAligner
     {
         _counters.Samples++;
         var channel = sample.Channel;
-        if ((uint)channel >= (uint)_channels)
+        var states = _state;
+        if ((uint)channel >= (uint)states.Length)
         {
             return;
         }
 
         // The bounds are clamped to the finite doubles, so these two compares also turn away NaN and infinities.
+        ref var state = ref states[channel];
         var value = sample.Value;
-        if (!(value >= _min[channel] && value <= _max[channel]))
+        if (!(value >= state.Min && value <= state.Max))
         {
             Reject(value);
             return;
@@ -82,7 +79,7 @@ internal sealed class FrameAligner
         }
 
         _last[channel] = value;
-        _lastTicks[channel] = ticks;
+        state.LastTicks = ticks;
         if (channel == 0)
         {
             _pending = ticks;
@@ -145,9 +142,10 @@ internal sealed class FrameAligner
 
     private bool AllFresh()
     {
-        for (var c = 0; c < _channels; c++)
+        var pending = _pending;
+        foreach (ref readonly var state in _state.AsSpan())
         {
-            if (_lastTicks[c] < _pending)
+            if (state.LastTicks < pending)
             {
                 return false;
             }
@@ -160,9 +158,9 @@ internal sealed class FrameAligner
     {
         var ticks = _pending;
         _pending = long.MinValue;
-        for (var c = 0; c < _channels; c++)
+        foreach (ref readonly var state in _state.AsSpan())
         {
-            if (_lastTicks[c] == long.MinValue || _lastTicks[c] < ticks - _toleranceTicks)
+            if (state.LastTicks == long.MinValue || state.LastTicks < ticks - _toleranceTicks)
             {
                 _counters.StaleChannels++;
                 _breakNext = true;
@@ -202,5 +200,13 @@ internal sealed class FrameAligner
         _queueBreak[slot] = _breakNext;
         _breakNext = false;
         _count++;
+    }
+
+    /// <summary>One channel's plausible range (clamped to the finite doubles) and the time of its held value.</summary>
+    private struct ChannelState(double min, double max)
+    {
+        public readonly double Min = min;
+        public readonly double Max = max;
+        public long LastTicks = long.MinValue;
     }
 }

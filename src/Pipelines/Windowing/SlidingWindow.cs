@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace EdgeAgent.Pipelines.Windowing;
 
 /// <summary>
@@ -68,6 +71,7 @@ internal sealed class SlidingWindow
             _startTicks = ticks;
         }
 
+        int slot;
         if (_timeMode)
         {
             // Keep (ticks - size, ticks]; beyond MaxSamples the oldest frame goes too.
@@ -76,24 +80,23 @@ internal sealed class SlidingWindow
                 _head = Wrap(_head + 1);
                 _count--;
             }
+
+            slot = Wrap(_head + _count);
+            _count++;
         }
         else if (_count == _capacity)
         {
+            // Full: the new frame takes the oldest frame's slot.
+            slot = _head;
             _head = Wrap(_head + 1);
-            _count--;
         }
-
-        var slot = Wrap(_head + _count);
-        _ticks[slot] = ticks;
-        _ticks[slot + _capacity] = ticks;
-        for (var c = 0; c < _channels; c++)
+        else
         {
-            var at = (c * _stride) + slot;
-            _values[at] = frame[c];
-            _values[at + _capacity] = frame[c];
+            slot = Wrap(_head + _count);
+            _count++;
         }
 
-        _count++;
+        Write(slot, ticks, frame);
         _sinceWindow++;
         if (_timeMode)
         {
@@ -108,7 +111,7 @@ internal sealed class SlidingWindow
         }
         else
         {
-            if (_count < _sizeSamples || (_counters.Windows > 0 && _lastWindowTicks != long.MinValue && _sinceWindow < _hopSamples))
+            if (_count < _sizeSamples || (_lastWindowTicks != long.MinValue && _sinceWindow < _hopSamples))
             {
                 return false;
             }
@@ -119,6 +122,25 @@ internal sealed class SlidingWindow
 
         _counters.Windows++;
         return true;
+    }
+
+    /// <summary>Writes a frame at <paramref name="slot"/> and again a capacity further on.</summary>
+    private void Write(int slot, long ticks, ReadOnlySpan<double> frame)
+    {
+        // slot < capacity and the stride is twice the capacity, so both copies of every channel lie inside the
+        // arrays: the per-frame writes go without bounds checks (one check on the frame's length stays).
+        frame = frame[.._channels];
+        ref var times = ref MemoryMarshal.GetArrayDataReference(_ticks);
+        Unsafe.Add(ref times, slot) = ticks;
+        Unsafe.Add(ref times, slot + _capacity) = ticks;
+        ref var values = ref MemoryMarshal.GetArrayDataReference(_values);
+        var at = slot;
+        foreach (var value in frame)
+        {
+            Unsafe.Add(ref values, at) = value;
+            Unsafe.Add(ref values, at + _capacity) = value;
+            at += _stride;
+        }
     }
 
     // Indexes never exceed twice the capacity, so a compare replaces a division on the per-sample path.
