@@ -1,11 +1,10 @@
-using System.Numerics;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines.Windowing;
 
 namespace EdgeAgent.Pipelines.Preprocessing;
 
 /// <summary>Per-channel summary statistics, computed in double precision in one vectorised pass over the window (two for kurtosis and slope).</summary>
-public sealed class StatisticsStep : FeatureStep
+public sealed partial class StatisticsStep : FeatureStep
 {
     private readonly int[] _channels;
     private readonly Statistic[] _statistics;
@@ -22,27 +21,45 @@ public sealed class StatisticsStep : FeatureStep
 
     public override void Write(WindowData window, Span<float> destination, Span<float> written)
     {
+        // Channels in pairs: their sums are independent chains of dependent additions, so taking two at once
+        // lets the second channel's run in the first's latency (each channel's own sums keep their order).
         var o = 0;
-        foreach (var channel in _channels)
+        var c = 0;
+        for (; c + 1 < _channels.Length; c += 2)
         {
-            var x = window.Channel(channel);
-            var moments = Moments.Of(x, _needsSecondPass);
-            foreach (var statistic in _statistics)
-            {
-                destination[o++] = (float)(statistic switch
-                {
-                    Statistic.Mean => moments.Mean,
-                    Statistic.Std => Math.Sqrt(moments.M2),
-                    Statistic.Min => moments.Min,
-                    Statistic.Max => moments.Max,
-                    Statistic.Rms => Math.Sqrt(moments.MeanSquare),
-                    Statistic.PeakToPeak => moments.Max - moments.Min,
-                    Statistic.Kurtosis => moments.M2 > 1e-24 ? (moments.M4 / (moments.M2 * moments.M2)) - 3 : 0,
-                    Statistic.Slope => moments.Slope,
-                    _ => x.Length > 0 ? x[^1] : 0,
-                });
-            }
+            var x = window.Channel(_channels[c]);
+            var y = window.Channel(_channels[c + 1]);
+            Moments.Of(x, y, _needsSecondPass, out var mx, out var my);
+            o = Put(mx, x, destination, o);
+            o = Put(my, y, destination, o);
         }
+
+        if (c < _channels.Length)
+        {
+            var x = window.Channel(_channels[c]);
+            Put(Moments.Of(x, _needsSecondPass), x, destination, o);
+        }
+    }
+
+    private int Put(in Moments moments, ReadOnlySpan<double> x, Span<float> destination, int o)
+    {
+        foreach (var statistic in _statistics)
+        {
+            destination[o++] = (float)(statistic switch
+            {
+                Statistic.Mean => moments.Mean,
+                Statistic.Std => Math.Sqrt(moments.M2),
+                Statistic.Min => moments.Min,
+                Statistic.Max => moments.Max,
+                Statistic.Rms => Math.Sqrt(moments.MeanSquare),
+                Statistic.PeakToPeak => moments.Max - moments.Min,
+                Statistic.Kurtosis => moments.M2 > 1e-24 ? (moments.M4 / (moments.M2 * moments.M2)) - 3 : 0,
+                Statistic.Slope => moments.Slope,
+                _ => x.Length > 0 ? x[^1] : 0,
+            });
+        }
+
+        return o;
     }
 
     public override void AddNames(List<string> names, IReadOnlyList<string> channelNames)
@@ -53,82 +70,6 @@ public sealed class StatisticsStep : FeatureStep
             {
                 names.Add($"{channelNames[c]}.{ConfigPath.CamelCase(statistic.ToString())}");
             }
-        }
-    }
-
-    /// <summary>Central moments, extremes and the least-squares slope (per sample) of one channel.</summary>
-    private readonly record struct Moments(double Mean, double M2, double M4, double Min, double Max, double MeanSquare, double Slope)
-    {
-        /// <summary>
-        /// One vectorised pass gives mean, variance, extremes and RMS; a second pass only for kurtosis and slope.
-        /// The sums are taken about the first sample, so a small variation on a large offset (a temperature of
-        /// 60 varying by 0.1) keeps its precision instead of cancelling in sum-of-squares minus squared sum.
-        /// </summary>
-        public static Moments Of(ReadOnlySpan<double> x, bool secondPass)
-        {
-            if (x.IsEmpty)
-            {
-                return default;
-            }
-
-            var n = x.Length;
-            var shift = x[0];
-            var i = 0;
-            double sum = 0, squares = 0, min = x[0], max = x[0];
-            if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
-            {
-                var vShift = new Vector<double>(shift);
-                Vector<double> vSum = Vector<double>.Zero, vSquares = Vector<double>.Zero;
-                Vector<double> vMin = new(x[0]), vMax = new(x[0]);
-                for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
-                {
-                    var v = new Vector<double>(x[i..]);
-                    var d = v - vShift;
-                    vSum += d;
-                    vSquares += d * d;
-                    vMin = Vector.Min(vMin, v);
-                    vMax = Vector.Max(vMax, v);
-                }
-
-                sum = Vector.Sum(vSum);
-                squares = Vector.Sum(vSquares);
-                for (var k = 0; k < Vector<double>.Count; k++)
-                {
-                    min = Math.Min(min, vMin[k]);
-                    max = Math.Max(max, vMax[k]);
-                }
-            }
-
-            for (; i < n; i++)
-            {
-                var d = x[i] - shift;
-                sum += d;
-                squares += d * d;
-                min = Math.Min(min, x[i]);
-                max = Math.Max(max, x[i]);
-            }
-
-            var meanShifted = sum / n;
-            var mean = shift + meanShifted;
-            var m2 = Math.Max(0, (squares / n) - (meanShifted * meanShifted));
-            var meanSquare = m2 + (mean * mean);
-            if (!secondPass)
-            {
-                return new Moments(mean, m2, 0, min, max, meanSquare, 0);
-            }
-
-            double m4 = 0, sxy = 0;
-            var centre = (n - 1) / 2.0;
-            for (var k = 0; k < n; k++)
-            {
-                var d = x[k] - mean;
-                var d2 = d * d;
-                m4 += d2 * d2;
-                sxy += (k - centre) * d;
-            }
-
-            var sxx = n * ((n * (double)n) - 1) / 12.0;
-            return new Moments(mean, m2, m4 / n, min, max, meanSquare, sxx > 0 ? sxy / sxx : 0);
         }
     }
 }

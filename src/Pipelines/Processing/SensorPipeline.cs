@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Preprocessing;
@@ -118,6 +119,14 @@ public sealed class SensorPipeline
     public int OnSample(in Sample sample)
     {
         _windower.Push(sample);
+
+        // Most samples complete no window: keep their path to a push and a flag test.
+        return _windower.MayHaveWindow ? OnWindows() : 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int OnWindows()
+    {
         var windows = 0;
         while (_windower.TryGetWindow(_window))
         {

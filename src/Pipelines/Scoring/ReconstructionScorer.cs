@@ -29,13 +29,28 @@ public sealed class ReconstructionScorer : AnomalyScorer
             return double.NaN;
         }
 
+        // One loop per metric, so the per-feature step has no branch.
         double sum = 0;
-        for (var i = 0; i < n; i++)
+        var errors = _errors.AsSpan();
+        input = input[..n];
+        output = output[..n];
+        if (_metric == ReconstructionMetric.MeanSquared)
         {
-            var d = (double)input[i] - output[i];
-            var e = _metric == ReconstructionMetric.MeanSquared ? d * d : Math.Abs(d);
-            _errors[i] = e;
-            sum += e;
+            for (var i = 0; i < errors.Length; i++)
+            {
+                var d = (double)input[i] - output[i];
+                errors[i] = d * d;
+                sum += d * d;
+            }
+        }
+        else
+        {
+            for (var i = 0; i < errors.Length; i++)
+            {
+                var e = Math.Abs((double)input[i] - output[i]);
+                errors[i] = e;
+                sum += e;
+            }
         }
 
         return n > 0 ? sum / n : 0;

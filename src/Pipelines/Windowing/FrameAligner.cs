@@ -8,17 +8,20 @@ namespace EdgeAgent.Pipelines.Windowing;
 /// time (hold-last); a channel with nothing that recent makes the frame stale: it is counted and breaks the window,
 /// never filled in. A frame is emitted as soon as every channel has a value at or after its time, or when a sample
 /// beyond the tolerance shows that nothing closer will come.
+/// Frames normally go straight into the sliding window; only while a window made by an earlier frame waits to be
+/// taken (or frames queued behind it do) are they queued, so that no frame changes a window before it was read.
 /// </summary>
 internal sealed class FrameAligner
 {
     // A power of two: ring indexes wrap with a mask.
     private const int QueueFrames = 4;
     private readonly int _channels;
-    private readonly ChannelRange[] _ranges;
+    private readonly ChannelState[] _state;
     private readonly long _toleranceTicks;
     private readonly WindowCounters _counters;
+    private readonly SlidingWindow _window;
+    private readonly bool _direct;
     private readonly double[] _last;
-    private readonly long[] _lastTicks;
     private readonly double[] _queueValues;
     private readonly long[] _queueTicks = new long[QueueFrames];
     private readonly bool[] _queueBreak = new bool[QueueFrames];
@@ -27,16 +30,18 @@ internal sealed class FrameAligner
     private int _head;
     private int _count;
     private bool _breakNext;
+    private bool _windowReady;
 
-    public FrameAligner(ChannelRange[] ranges, TimeSpan tolerance, WindowCounters counters)
+    /// <param name="direct">False: every frame goes through the queue (the general path, kept for tests to compare).</param>
+    public FrameAligner(ChannelRange[] ranges, TimeSpan tolerance, WindowCounters counters, SlidingWindow window, bool direct = true)
     {
+        _window = window;
+        _direct = direct;
         _channels = ranges.Length;
-        _ranges = ranges;
+        _state = [.. ranges.Select(r => new ChannelState(Math.Max(r.Min, double.MinValue), Math.Min(r.Max, double.MaxValue)))];
         _toleranceTicks = tolerance.Ticks;
         _counters = counters;
         _last = new double[_channels];
-        _lastTicks = new long[_channels];
-        Array.Fill(_lastTicks, long.MinValue);
         _queueValues = new double[QueueFrames * _channels];
     }
 
@@ -44,30 +49,23 @@ internal sealed class FrameAligner
     {
         _counters.Samples++;
         var channel = sample.Channel;
-        if ((uint)channel >= (uint)_channels)
+        var states = _state;
+        if ((uint)channel >= (uint)states.Length)
         {
             return;
         }
 
-        if (!double.IsFinite(sample.Value))
+        // The bounds are clamped to the finite doubles, so these two compares also turn away NaN and infinities.
+        ref var state = ref states[channel];
+        var value = sample.Value;
+        if (!(value >= state.Min && value <= state.Max))
         {
-            _counters.NonFinite++;
+            Reject(value);
             return;
         }
 
-        if (!_ranges[channel].Contains(sample.Value))
-        {
-            _counters.OutOfRange++;
-            return;
-        }
-
-        if (_emitted != long.MinValue && sample.TimestampTicks <= _emitted - _toleranceTicks)
-        {
-            _counters.Late++;
-            return;
-        }
-
-        if (channel == 0 && (sample.TimestampTicks <= _emitted || sample.TimestampTicks <= _pending))
+        var ticks = sample.TimestampTicks;
+        if ((_emitted != long.MinValue && ticks <= _emitted - _toleranceTicks) || (channel == 0 && (ticks <= _emitted || ticks <= _pending)))
         {
             _counters.Late++;
             return;
@@ -75,23 +73,54 @@ internal sealed class FrameAligner
 
         // The pending frame is final once a sample lies beyond its tolerance, or the next reference sample comes;
         // either way it is completed before this sample overwrites a held value.
-        if (_pending != long.MinValue && (channel == 0 || sample.TimestampTicks > _pending + _toleranceTicks))
+        if (_pending != long.MinValue && (channel == 0 || ticks > _pending + _toleranceTicks))
         {
             Complete();
         }
 
-        _last[channel] = sample.Value;
-        _lastTicks[channel] = sample.TimestampTicks;
+        _last[channel] = value;
+        state.LastTicks = ticks;
         if (channel == 0)
         {
-            _pending = sample.TimestampTicks;
+            _pending = ticks;
         }
 
+        // Every channel has a value at or after the frame's time, so none can be stale: no need to check.
         if (_pending != long.MinValue && AllFresh())
         {
-            Complete();
+            var frame = _pending;
+            _pending = long.MinValue;
+            Emit(frame);
         }
     }
+
+    private void Reject(double value)
+    {
+        if (double.IsFinite(value))
+        {
+            _counters.OutOfRange++;
+        }
+        else
+        {
+            _counters.NonFinite++;
+        }
+    }
+
+    /// <summary>True once if a frame that went straight into the sliding window completed a window.</summary>
+    public bool TakeWindow()
+    {
+        if (!_windowReady)
+        {
+            return false;
+        }
+
+        _windowReady = false;
+        return true;
+    }
+
+    public bool HasQueued => _count > 0;
+
+    public bool WindowReady => _windowReady;
 
     /// <summary>Takes the oldest aligned frame. <paramref name="breakBefore"/>: a stale channel came before it.</summary>
     public bool TryDequeue(out long ticks, Span<double> values, out bool breakBefore)
@@ -113,9 +142,10 @@ internal sealed class FrameAligner
 
     private bool AllFresh()
     {
-        for (var c = 0; c < _channels; c++)
+        var pending = _pending;
+        foreach (ref readonly var state in _state.AsSpan())
         {
-            if (_lastTicks[c] < _pending)
+            if (state.LastTicks < pending)
             {
                 return false;
             }
@@ -128,14 +158,33 @@ internal sealed class FrameAligner
     {
         var ticks = _pending;
         _pending = long.MinValue;
-        for (var c = 0; c < _channels; c++)
+        foreach (ref readonly var state in _state.AsSpan())
         {
-            if (_lastTicks[c] == long.MinValue || _lastTicks[c] < ticks - _toleranceTicks)
+            if (state.LastTicks == long.MinValue || state.LastTicks < ticks - _toleranceTicks)
             {
                 _counters.StaleChannels++;
                 _breakNext = true;
                 return;
             }
+        }
+
+        Emit(ticks);
+    }
+
+    private void Emit(long ticks)
+    {
+        _emitted = ticks;
+        _counters.Frames++;
+        if (_direct && _count == 0 && !_windowReady)
+        {
+            if (_breakNext)
+            {
+                _window.Break();
+                _breakNext = false;
+            }
+
+            _windowReady = _window.Add(ticks, _last);
+            return;
         }
 
         if (_count == QueueFrames)
@@ -151,7 +200,13 @@ internal sealed class FrameAligner
         _queueBreak[slot] = _breakNext;
         _breakNext = false;
         _count++;
-        _emitted = ticks;
-        _counters.Frames++;
+    }
+
+    /// <summary>One channel's plausible range (clamped to the finite doubles) and the time of its held value.</summary>
+    private struct ChannelState(double min, double max)
+    {
+        public readonly double Min = min;
+        public readonly double Max = max;
+        public long LastTicks = long.MinValue;
     }
 }

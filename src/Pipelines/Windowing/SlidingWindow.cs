@@ -1,13 +1,19 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace EdgeAgent.Pipelines.Windowing;
 
 /// <summary>
 /// A ring of aligned frames that yields a window every hop (samples or seconds of sample time). A gap longer than
 /// the limit, or a stale frame, empties the ring: the next window starts after it, nothing is interpolated.
+/// Every frame is written twice, at its slot and a capacity further on, so the frames from the oldest on are always
+/// one contiguous run: a window is a view of the ring, not a copy of it.
 /// </summary>
 internal sealed class SlidingWindow
 {
     private readonly int _channels;
     private readonly int _capacity;
+    private readonly int _stride;
     private readonly bool _timeMode;
     private readonly int _sizeSamples;
     private readonly int _hopSamples;
@@ -35,8 +41,9 @@ internal sealed class SlidingWindow
         _maxGapTicks = (long)(options.MaxGapSeconds * TimeSpan.TicksPerSecond);
         _capacity = _timeMode ? options.MaxSamples : _sizeSamples;
         _counters = counters;
-        _values = new double[channels * _capacity];
-        _ticks = new long[_capacity];
+        _stride = 2 * _capacity;
+        _values = new double[channels * _stride];
+        _ticks = new long[_stride];
     }
 
     public int Capacity => _capacity;
@@ -64,6 +71,7 @@ internal sealed class SlidingWindow
             _startTicks = ticks;
         }
 
+        int slot;
         if (_timeMode)
         {
             // Keep (ticks - size, ticks]; beyond MaxSamples the oldest frame goes too.
@@ -72,21 +80,23 @@ internal sealed class SlidingWindow
                 _head = Wrap(_head + 1);
                 _count--;
             }
+
+            slot = Wrap(_head + _count);
+            _count++;
         }
         else if (_count == _capacity)
         {
+            // Full: the new frame takes the oldest frame's slot.
+            slot = _head;
             _head = Wrap(_head + 1);
-            _count--;
         }
-
-        var slot = Wrap(_head + _count);
-        _ticks[slot] = ticks;
-        for (var c = 0; c < _channels; c++)
+        else
         {
-            _values[(c * _capacity) + slot] = frame[c];
+            slot = Wrap(_head + _count);
+            _count++;
         }
 
-        _count++;
+        Write(slot, ticks, frame);
         _sinceWindow++;
         if (_timeMode)
         {
@@ -101,7 +111,7 @@ internal sealed class SlidingWindow
         }
         else
         {
-            if (_count < _sizeSamples || (_counters.Windows > 0 && _lastWindowTicks != long.MinValue && _sinceWindow < _hopSamples))
+            if (_count < _sizeSamples || (_lastWindowTicks != long.MinValue && _sinceWindow < _hopSamples))
             {
                 return false;
             }
@@ -114,37 +124,46 @@ internal sealed class SlidingWindow
         return true;
     }
 
+    /// <summary>Writes a frame at <paramref name="slot"/> and again a capacity further on.</summary>
+    private void Write(int slot, long ticks, ReadOnlySpan<double> frame)
+    {
+        // slot < capacity and the stride is twice the capacity, so both copies of every channel lie inside the
+        // arrays: the per-frame writes go without bounds checks (one check on the frame's length stays).
+        frame = frame[.._channels];
+        ref var times = ref MemoryMarshal.GetArrayDataReference(_ticks);
+        Unsafe.Add(ref times, slot) = ticks;
+        Unsafe.Add(ref times, slot + _capacity) = ticks;
+        ref var values = ref MemoryMarshal.GetArrayDataReference(_values);
+        var at = slot;
+        foreach (var value in frame)
+        {
+            Unsafe.Add(ref values, at) = value;
+            Unsafe.Add(ref values, at + _capacity) = value;
+            at += _stride;
+        }
+    }
+
     // Indexes never exceed twice the capacity, so a compare replaces a division on the per-sample path.
     private int Wrap(int index) => index >= _capacity ? index - _capacity : index;
 
-    public void CopyTo(WindowData window)
+    /// <summary>A window that shows this ring in place.</summary>
+    public WindowData CreateView() => new(_channels, _capacity, _values, _ticks, _stride);
+
+    /// <summary>Makes <paramref name="window"/> show the frames collected: in place for a view of this ring, else copied.</summary>
+    public void Show(WindowData window)
     {
-        window.Count = _count;
-        var first = _capacity - _head;
-        for (var c = 0; c < _channels; c++)
+        if (window.Views(_values))
         {
-            var ring = _values.AsSpan(c * _capacity, _capacity);
-            var target = window.ChannelStorage(c);
-            if (_count <= first)
-            {
-                ring.Slice(_head, _count).CopyTo(target);
-            }
-            else
-            {
-                ring[_head..].CopyTo(target);
-                ring[..(_count - first)].CopyTo(target[first..]);
-            }
+            window.Show(_head, _count);
+            return;
         }
 
-        var ticks = _ticks.AsSpan();
-        if (_count <= first)
+        for (var c = 0; c < _channels; c++)
         {
-            ticks.Slice(_head, _count).CopyTo(window.Timestamps);
+            _values.AsSpan((c * _stride) + _head, _count).CopyTo(window.ChannelStorage(c));
         }
-        else
-        {
-            ticks[_head..].CopyTo(window.Timestamps);
-            ticks[..(_count - first)].CopyTo(window.Timestamps.AsSpan(first));
-        }
+
+        _ticks.AsSpan(_head, _count).CopyTo(window.TimestampStorage);
+        window.Show(0, _count);
     }
 }

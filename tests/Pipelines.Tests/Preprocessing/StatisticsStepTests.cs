@@ -1,0 +1,125 @@
+using System.Numerics;
+using EdgeAgent.Pipelines.Preprocessing;
+using EdgeAgent.Pipelines.Sources;
+using EdgeAgent.Pipelines.Windowing;
+using FluentAssertions;
+using Xunit;
+
+namespace EdgeAgent.Pipelines.Tests.Preprocessing;
+
+public sealed class StatisticsStepTests
+{
+    /// <summary>
+    /// Every window length from 2 to 70 takes a different mix of the four-vector loop, the one-vector loop and the
+    /// scalar tail; the extremes must be exact and the moments must match a plain two-pass computation.
+    /// </summary>
+    [Fact]
+    public void Statistics_are_right_for_every_window_length()
+    {
+        var random = new Random(7);
+        var features = FeaturePipeline.Create([new FeatureOptions { Statistics = [Statistic.Mean, Statistic.Std, Statistic.Min, Statistic.Max, Statistic.Rms] }], ["x"], 2);
+        var output = new float[features.Length];
+        for (var n = 2; n <= 70; n++)
+        {
+            var values = Enumerable.Range(0, n).Select(_ => 60 + ((random.NextDouble() - 0.5) * 4)).ToArray();
+            features.Write(Window(values), output);
+
+            var mean = values.Average();
+            var variance = values.Select(v => (v - mean) * (v - mean)).Average();
+            output[0].Should().BeApproximately((float)mean, 1e-4f, $"mean of {n}");
+            output[1].Should().BeApproximately((float)Math.Sqrt(variance), 1e-4f, $"std of {n}");
+            output[2].Should().Be((float)values.Min(), $"min of {n}");
+            output[3].Should().Be((float)values.Max(), $"max of {n}");
+            output[4].Should().BeApproximately((float)Math.Sqrt(values.Select(v => v * v).Average()), 1e-4f, $"rms of {n}");
+        }
+    }
+
+    /// <summary>
+    /// Unrolled loops and channel pairs must not change a single bit: each channel's sums must still add every
+    /// vector lane's values in sample order. The reference is the plain one-vector-at-a-time loop.
+    /// </summary>
+    [Fact]
+    public void Paired_and_unrolled_loops_give_the_plain_loops_result_to_the_bit()
+    {
+        var random = new Random(11);
+        var features = FeaturePipeline.Create([new FeatureOptions { Statistics = [Statistic.Mean, Statistic.Std, Statistic.Min, Statistic.Max, Statistic.Rms] }], ["a", "b", "c"], 2);
+        var output = new float[features.Length];
+        foreach (var n in new[] { 5, 16, 37, 64, 100 })
+        {
+            double[][] channels = [.. Enumerable.Range(0, 3).Select(c => Enumerable.Range(0, n).Select(_ => (c * 1000) + (random.NextDouble() * 7)).ToArray())];
+            features.Write(Window(channels), output);
+            for (var c = 0; c < 3; c++)
+            {
+                var (mean, std, min, max, rms) = Reference(channels[c]);
+                output.Skip(c * 5).Take(5).Should().Equal([(float)mean, (float)std, (float)min, (float)max, (float)rms], $"channel {c} of {n}");
+            }
+        }
+    }
+
+    private static (double Mean, double Std, double Min, double Max, double Rms) Reference(double[] x)
+    {
+        var n = x.Length;
+        var shift = x[0];
+        double sum = 0, squares = 0, min = x[0], max = x[0];
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && n >= Vector<double>.Count)
+        {
+            var vShift = new Vector<double>(shift);
+            Vector<double> vSum = Vector<double>.Zero, vSquares = Vector<double>.Zero, vMin = new(x[0]), vMax = new(x[0]);
+            for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
+            {
+                var v = new Vector<double>(x, i);
+                var d = v - vShift;
+                vSum += d;
+                vSquares += d * d;
+                vMin = Vector.Min(vMin, v);
+                vMax = Vector.Max(vMax, v);
+            }
+
+            sum = Vector.Sum(vSum);
+            squares = Vector.Sum(vSquares);
+            for (var k = 0; k < Vector<double>.Count; k++)
+            {
+                min = Math.Min(min, vMin[k]);
+                max = Math.Max(max, vMax[k]);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            var d = x[i] - shift;
+            sum += d;
+            squares += d * d;
+            min = Math.Min(min, x[i]);
+            max = Math.Max(max, x[i]);
+        }
+
+        var meanShifted = sum / n;
+        var mean = shift + meanShifted;
+        var m2 = Math.Max(0, (squares / n) - (meanShifted * meanShifted));
+        return (mean, Math.Sqrt(m2), min, max, Math.Sqrt(m2 + (mean * mean)));
+    }
+
+    private static WindowData Window(double[] values) => Window([values]);
+
+    private static WindowData Window(double[][] channels)
+    {
+        var windower = new Windower(new WindowOptions { Size = channels[0].Length, Hop = channels[0].Length }, [.. channels.Select(_ => ChannelRange.Any)]);
+        var window = windower.CreateWindowData();
+        var made = 0;
+        for (var i = 0; i < channels[0].Length; i++)
+        {
+            for (var c = 0; c < channels.Length; c++)
+            {
+                windower.Push(new Sample(1000 + i, c, channels[c][i]));
+                while (windower.TryGetWindow(window))
+                {
+                    made++;
+                }
+            }
+        }
+
+        made.Should().Be(1);
+        return window;
+    }
+}
