@@ -160,7 +160,7 @@ public sealed partial class DurableOutbox
             }
 
             _store.Commit();
-            _checkpointer.OnCommitted();
+            _checkpointer.OnCommitted(addedBytes, delivered + dropped > 0);
             batch.Sendable = dropped == 0;
             _deletedThrough = deleteThrough;
             Volatile.Write(ref _depth, depth);
