@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Commit latency of the outbox's SQLite settings with SQLite's automatic checkpoint (in the commit that crosses 1,000
-pages) versus a checkpoint thread on its own connection (what src/EdgeAgent/Outbox/WalCheckpointer.cs does: passive
-checkpoints shortly after commits, RESTART past 4,096 pages). Each commit inserts one ~300-byte event row and deletes
+pages) versus a checkpoint thread on its own connection (what src/EdgeAgent/Outbox/WalCheckpointer.cs does: a passive
+checkpoint after about 1,000 pages of commits, estimated the way the pump estimates them; RESTART past 4,096 pages). Each commit inserts one ~300-byte event row and deletes
 the acknowledged one before it, as the outbox pump does; one commit every 0.5 ms. Modes alternate, --rounds each.
 
 Usage: tests/Benchmarks/wal-checkpoint.py [--commits 20000] [--rounds 3] [--dir /var/tmp]
@@ -34,10 +34,8 @@ def run(mode):
             k.execute("PRAGMA synchronous=NORMAL")
             k.execute("PRAGMA busy_timeout=2000")
             while not stop.is_set():
-                committed.wait(0.5)
-                if stop.is_set():
-                    break
-                time.sleep(0.2)
+                if not committed.wait(0.5):
+                    continue
                 committed.clear()
                 _, log, _ = k.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                 if log > 4096:
@@ -47,6 +45,7 @@ def run(mode):
         checkpointer = threading.Thread(target=loop)
         checkpointer.start()
     latencies = []
+    pages = 0
     payload = b"x" * 300
     for i in range(args.commits):
         t0 = time.perf_counter()
@@ -56,7 +55,11 @@ def run(mode):
         c.execute("COMMIT")
         latencies.append(time.perf_counter() - t0)
         if checkpointer:
-            committed.set()
+            # WalCheckpointer.OnCommitted's estimate: 2 pages + 1 per 2 KiB added + 2 when rows were deleted.
+            pages += 2 + len(payload) // 2048 + 2
+            if pages >= 1000:
+                pages = 0
+                committed.set()
         time.sleep(0.0005)
     stop.set()
     if checkpointer:
