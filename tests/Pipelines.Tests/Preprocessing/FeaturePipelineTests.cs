@@ -1,6 +1,5 @@
 using EdgeAgent.Pipelines.Preprocessing;
-using EdgeAgent.Pipelines.Sources;
-using EdgeAgent.Pipelines.Windowing;
+using EdgeAgent.Pipelines.Tests.Support;
 using FluentAssertions;
 using Xunit;
 
@@ -8,27 +7,6 @@ namespace EdgeAgent.Pipelines.Tests.Preprocessing;
 
 public sealed class FeaturePipelineTests
 {
-    private static WindowData Window(params double[][] channels)
-    {
-        var windower = new Windower(new WindowOptions { Size = channels[0].Length, Hop = channels[0].Length }, [.. channels.Select(_ => ChannelRange.Any)]);
-        var window = windower.CreateWindowData();
-        var made = 0;
-        for (var i = 0; i < channels[0].Length; i++)
-        {
-            for (var c = 0; c < channels.Length; c++)
-            {
-                windower.Push(new Sample(1000 + i, c, channels[c][i]));
-                while (windower.TryGetWindow(window))
-                {
-                    made++;
-                }
-            }
-        }
-
-        made.Should().Be(1);
-        return window;
-    }
-
     [Fact]
     public void Statistics_of_a_known_window()
     {
@@ -37,7 +15,7 @@ public sealed class FeaturePipelineTests
             Statistics = [Statistic.Mean, Statistic.Std, Statistic.Min, Statistic.Max, Statistic.Rms, Statistic.PeakToPeak, Statistic.Kurtosis, Statistic.Slope, Statistic.Last],
         }], ["x"], 4);
         var output = new float[features.Length];
-        features.Write(Window([1, 2, 3, 6]), output);
+        features.Write(TestWindows.Of([1, 2, 3, 6]), output);
 
         // mean 3; deviations -2,-1,0,3: m2 = 14/4 = 3.5, m4 = (16+1+0+81)/4 = 24.5, kurtosis 24.5/12.25 - 3 = -1.
         output.Should().Equal(3f, (float)Math.Sqrt(3.5), 1f, 6f, (float)Math.Sqrt(12.5), 5f, -1f, 1.6f, 6f);
@@ -56,7 +34,7 @@ public sealed class FeaturePipelineTests
         features.Length.Should().Be(6);
         features.Names.Should().Equal("b[0]", "b[1]", "b[2]", "b[3]", "a.mean", "b.mean");
         var output = new float[6];
-        features.Write(Window([10, 10, 10, 10], [1, 2, 3, 4]), output);
+        features.Write(TestWindows.Of([10, 10, 10, 10], [1, 2, 3, 4]), output);
         output.Should().Equal(1, 2, 1.5f, 2, 0, -1.75f);
     }
 
@@ -67,7 +45,7 @@ public sealed class FeaturePipelineTests
         var sine = Enumerable.Range(0, n).Select(i => 5 + Math.Sin(2 * Math.PI * 12 * i / n)).ToArray();
         var features = FeaturePipeline.Create([new FeatureOptions { Kind = FeatureKind.FftBands, Bands = 4 }], ["v"], n);
         var output = new float[4];
-        features.Write(Window(sine), output);
+        features.Write(TestWindows.Of(sine), output);
 
         // Bins 1..32 in four bands of 8: bin 12 is in band 1; the mean (5) is removed.
         Array.IndexOf(output, output.Max()).Should().Be(1);
@@ -83,7 +61,7 @@ public sealed class FeaturePipelineTests
             new FeatureOptions { Kind = FeatureKind.FftBands, Bands = 8 },
             new FeatureOptions { Kind = FeatureKind.Raw },
         ], ["a", "b"], 128);
-        var window = Window([.. Enumerable.Range(0, 128).Select(i => Math.Sin(i))], [.. Enumerable.Range(0, 128).Select(i => (double)i)]);
+        var window = TestWindows.Of([.. Enumerable.Range(0, 128).Select(i => Math.Sin(i))], [.. Enumerable.Range(0, 128).Select(i => (double)i)]);
         var input = GC.AllocateArray<float>(features.Length, pinned: true);
         features.Write(window, input);
         var before = GC.GetAllocatedBytesForCurrentThread();

@@ -1,7 +1,6 @@
 using System.Numerics;
 using EdgeAgent.Pipelines.Preprocessing;
-using EdgeAgent.Pipelines.Sources;
-using EdgeAgent.Pipelines.Windowing;
+using EdgeAgent.Pipelines.Tests.Support;
 using FluentAssertions;
 using Xunit;
 
@@ -22,7 +21,7 @@ public sealed class StatisticsStepTests
         for (var n = 2; n <= 70; n++)
         {
             var values = Enumerable.Range(0, n).Select(_ => 60 + ((random.NextDouble() - 0.5) * 4)).ToArray();
-            features.Write(Window(values), output);
+            features.Write(TestWindows.Of(values), output);
 
             var mean = values.Average();
             var variance = values.Select(v => (v - mean) * (v - mean)).Average();
@@ -47,7 +46,7 @@ public sealed class StatisticsStepTests
         foreach (var n in new[] { 5, 16, 37, 64, 100 })
         {
             double[][] channels = [.. Enumerable.Range(0, 3).Select(c => Enumerable.Range(0, n).Select(_ => (c * 1000) + (random.NextDouble() * 7)).ToArray())];
-            features.Write(Window(channels), output);
+            features.Write(TestWindows.Of(channels), output);
             for (var c = 0; c < 3; c++)
             {
                 var (mean, std, min, max, rms) = Reference(channels[c]);
@@ -100,26 +99,5 @@ public sealed class StatisticsStepTests
         return (mean, Math.Sqrt(m2), min, max, Math.Sqrt(m2 + (mean * mean)));
     }
 
-    private static WindowData Window(double[] values) => Window([values]);
 
-    private static WindowData Window(double[][] channels)
-    {
-        var windower = new Windower(new WindowOptions { Size = channels[0].Length, Hop = channels[0].Length }, [.. channels.Select(_ => ChannelRange.Any)]);
-        var window = windower.CreateWindowData();
-        var made = 0;
-        for (var i = 0; i < channels[0].Length; i++)
-        {
-            for (var c = 0; c < channels.Length; c++)
-            {
-                windower.Push(new Sample(1000 + i, c, channels[c][i]));
-                while (windower.TryGetWindow(window))
-                {
-                    made++;
-                }
-            }
-        }
-
-        made.Should().Be(1);
-        return window;
-    }
 }
