@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Inference;
@@ -175,69 +174,17 @@ public sealed partial class CameraModelDeployment : IModelDeployment
     {
         // The alert threshold travels with the model: both change in the same step, on the loop thread.
         var swap = new ModelSwap<CameraModel>(model, threshold is { } t ? () => live.Alert.UseModelThreshold(t) : null);
-        var deadline = Stopwatch.GetTimestamp() + (long)(_ota.SwapTimeoutSeconds * Stopwatch.Frequency);
-        while (!live.RequestSwap(swap))
-        {
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                return null;
-            }
-        }
-
-        try
-        {
-            await swap.Completion.WaitAsync(TimeSpan.FromSeconds(_ota.SwapTimeoutSeconds), cancellationToken).ConfigureAwait(false);
-            return swap;
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-        {
-            // Not taken: withdrawn. Taken meanwhile: it serves.
-            return live.CancelSwap(swap) ? null : swap;
-        }
+        return await SwapSteps.HandOverAsync(swap, live.RequestSwap, live.CancelSwap, _ota, cancellationToken).ConfigureAwait(false) ? swap : null;
     }
 
     private async Task<string?> WatchAsync(CameraPipeline live, CancellationToken cancellationToken)
     {
-        if (_ota.HealthWatchSeconds == 0)
-        {
-            return null;
-        }
-
-        var errors = live.ModelErrors;
-        var nonFinite = live.NonFiniteScores;
-        var runs = live.ModelRuns - errors;
-        var ticks = live.RunTicks;
+        // A failing run must be counted, not stop the loop, while the watch decides whether to roll back.
         live.TolerateModelErrors = true;
         try
         {
-            var end = Stopwatch.GetTimestamp() + (long)(_ota.HealthWatchSeconds * Stopwatch.Frequency);
-            while (true)
-            {
-                if (live.ModelErrors - errors is var failed and > 0)
-                {
-                    return $"the model failed {failed} inference(s) after the swap";
-                }
-
-                if (live.NonFiniteScores - nonFinite is var bad and > 0)
-                {
-                    return $"the model produced {bad} NaN or infinite score(s) after the swap";
-                }
-
-                var scored = live.ModelRuns - live.ModelErrors - runs;
-                var meanMs = scored == 0 ? 0 : Stopwatch.GetElapsedTime(0, (live.RunTicks - ticks) / scored).TotalMilliseconds;
-                if (scored >= 10 && meanMs > _ota.HealthMaxLatencyMilliseconds)
-                {
-                    return $"mean inference latency {meanMs:0.###} ms over {scored} frames exceeds ota.healthMaxLatencyMilliseconds ({_ota.HealthMaxLatencyMilliseconds} ms)";
-                }
-
-                if (Stopwatch.GetTimestamp() >= end)
-                {
-                    return null;
-                }
-
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            }
+            return await SwapSteps.WatchAsync(() => new SwapSteps.ModelCounters(live.ModelErrors, live.NonFiniteScores, live.ModelRuns - live.ModelErrors, live.RunTicks),
+                "frames", _ota, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

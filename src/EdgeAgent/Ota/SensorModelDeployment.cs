@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Inference;
@@ -184,73 +183,13 @@ public sealed partial class SensorModelDeployment : IModelDeployment
             standardization?.Set(manifest.Mean, manifest.Std);
             live.Alert.UseModelThreshold(manifest.Threshold);
         });
-        var deadline = Stopwatch.GetTimestamp() + (long)(_ota.SwapTimeoutSeconds * Stopwatch.Frequency);
-        while (!live.RequestSwap(swap))
-        {
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                return null;
-            }
-        }
-
-        try
-        {
-            var previous = await swap.Completion.WaitAsync(TimeSpan.FromSeconds(_ota.SwapTimeoutSeconds), cancellationToken).ConfigureAwait(false);
-            return (previous, swap);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-        {
-            if (live.CancelSwap(swap))
-            {
-                return null;
-            }
-
-            // The loop took it meanwhile.
-            return (await swap.Completion.ConfigureAwait(false), swap);
-        }
+        return await SwapSteps.HandOverAsync(swap, live.RequestSwap, live.CancelSwap, _ota, cancellationToken).ConfigureAwait(false)
+            ? (await swap.Completion.ConfigureAwait(false), swap)
+            : null;
     }
 
-    private async Task<string?> WatchAsync(SensorPipeline live, CancellationToken cancellationToken)
-    {
-        if (_ota.HealthWatchSeconds == 0)
-        {
-            return null;
-        }
-
-        var errors = live.ModelErrors;
-        var nonFinite = live.NonFiniteScores;
-        var scored = live.Scored;
-        var ticks = live.RunTicks;
-        var end = Stopwatch.GetTimestamp() + (long)(_ota.HealthWatchSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            var failed = live.ModelErrors - errors;
-            if (failed > 0)
-            {
-                return $"the model failed {failed} inference(s) after the swap";
-            }
-
-            if (live.NonFiniteScores - nonFinite > 0)
-            {
-                return $"the model produced {live.NonFiniteScores - nonFinite} NaN or infinite score(s) after the swap";
-            }
-
-            var runs = live.Scored - scored;
-            var meanMs = runs == 0 ? 0 : Stopwatch.GetElapsedTime(0, (live.RunTicks - ticks) / runs).TotalMilliseconds;
-            if (runs >= 10 && meanMs > _ota.HealthMaxLatencyMilliseconds)
-            {
-                return $"mean inference latency {meanMs:0.###} ms over {runs} windows exceeds ota.healthMaxLatencyMilliseconds ({_ota.HealthMaxLatencyMilliseconds} ms)";
-            }
-
-            if (Stopwatch.GetTimestamp() >= end)
-            {
-                return null;
-            }
-
-            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private Task<string?> WatchAsync(SensorPipeline live, CancellationToken cancellationToken) =>
+        SwapSteps.WatchAsync(() => new SwapSteps.ModelCounters(live.ModelErrors, live.NonFiniteScores, live.Scored, live.RunTicks), "windows", _ota, cancellationToken);
 
     private SensorModelManifest? ServingManifest(string pipeline)
     {

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using EdgeAgent.Pipelines.Processing;
+
+namespace EdgeAgent.Ota;
+
+/// <summary>
+/// The two steps of an update that sensor and camera pipelines share: handing a loaded model to a pipeline's loop
+/// between two windows or frames, and watching the pipeline's model counters after the swap.
+/// </summary>
+internal static class SwapSteps
+{
+    /// <summary>
+    /// Offers <paramref name="swap"/> until the loop's slot is free, then waits for the loop to take it. False when it was
+    /// not taken within <see cref="OtaOptions.SwapTimeoutSeconds"/> (withdrawn; the previous model keeps serving).
+    /// </summary>
+    public static async Task<bool> HandOverAsync<TModel>(ModelSwap<TModel> swap, Func<ModelSwap<TModel>, bool> request,
+        Func<ModelSwap<TModel>, bool> cancel, OtaOptions ota, CancellationToken cancellationToken)
+        where TModel : class
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(ota.SwapTimeoutSeconds * Stopwatch.Frequency);
+        while (!request(swap))
+        {
+            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                return false;
+            }
+        }
+
+        try
+        {
+            await swap.Completion.WaitAsync(TimeSpan.FromSeconds(ota.SwapTimeoutSeconds), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            // Not taken: withdrawn. Taken meanwhile: it serves.
+            return !cancel(swap);
+        }
+    }
+
+    /// <summary>
+    /// Watches the counters for <see cref="OtaOptions.HealthWatchSeconds"/>: returns why the new model is unhealthy
+    /// (a failed inference, a NaN or infinite score, a mean run time over the limit), or null when it stayed healthy.
+    /// </summary>
+    /// <param name="unit">"windows" or "frames", for the reason's wording.</param>
+    public static async Task<string?> WatchAsync(Func<ModelCounters> read, string unit, OtaOptions ota, CancellationToken cancellationToken)
+    {
+        if (ota.HealthWatchSeconds == 0)
+        {
+            return null;
+        }
+
+        var start = read();
+        var end = Stopwatch.GetTimestamp() + (long)(ota.HealthWatchSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var now = read();
+            if (now.Errors - start.Errors is var failed and > 0)
+            {
+                return $"the model failed {failed} inference(s) after the swap";
+            }
+
+            if (now.NonFinite - start.NonFinite is var bad and > 0)
+            {
+                return $"the model produced {bad} NaN or infinite score(s) after the swap";
+            }
+
+            var scored = now.Scored - start.Scored;
+            var meanMs = scored == 0 ? 0 : Stopwatch.GetElapsedTime(0, (now.RunTicks - start.RunTicks) / scored).TotalMilliseconds;
+            if (scored >= 10 && meanMs > ota.HealthMaxLatencyMilliseconds)
+            {
+                return $"mean inference latency {meanMs:0.###} ms over {scored} {unit} exceeds ota.healthMaxLatencyMilliseconds ({ota.HealthMaxLatencyMilliseconds} ms)";
+            }
+
+            if (Stopwatch.GetTimestamp() >= end)
+            {
+                return null;
+            }
+
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A pipeline's model counters at one moment: failed runs, non-finite scores, successful runs and their total time.</summary>
+    public readonly record struct ModelCounters(long Errors, long NonFinite, long Scored, long RunTicks);
+}
