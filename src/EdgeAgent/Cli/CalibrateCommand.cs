@@ -26,7 +26,13 @@ public static class CalibrateCommand
         var name = new Option<string?>("--name") { Description = "Model name in model.json. Default: the pipeline's name." };
         var version = new Option<string>("--version") { Description = "Model version in model.json.", DefaultValueFactory = _ => "1.0.0" };
         var margin = new Option<double>("--margin") { Description = "Threshold = the highest normal score times this.", DefaultValueFactory = _ => 3 };
-        var command = new Command("calibrate", "Learn an anomaly model for a sensor pipeline from normal data.") { input, take, output, name, version, margin };
+        var trim = new Option<string>("--trim")
+        {
+            Description = "Share of the normal windows, the worst-fitting ones, left out before the final fit and threshold (e.g. 10% or 0.1): "
+                + "events hidden in \"normal\" data would otherwise raise the threshold above themselves. Set it above the share of windows such an event touches.",
+            DefaultValueFactory = _ => "10%",
+        };
+        var command = new Command("calibrate", "Learn an anomaly model for a sensor pipeline from normal data.") { input, take, output, name, version, margin, trim };
         arguments.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -39,6 +45,12 @@ public static class CalibrateCommand
             if (!TryParseShare(result.GetValue(take)!, out var share))
             {
                 Console.Error.WriteLine($"edgeagent: --take must be a share like 15% or 0.15, got '{result.GetValue(take)}'");
+                return ExitCodes.Usage;
+            }
+
+            if (!TryParseShare(result.GetValue(trim)!, out var trimShare, allowZero: true) || trimShare > 0.5)
+            {
+                Console.Error.WriteLine($"edgeagent: --trim must be a share from 0% to 50%, like 10% or 0.1, got '{result.GetValue(trim)}'");
                 return ExitCodes.Usage;
             }
 
@@ -60,7 +72,7 @@ public static class CalibrateCommand
                     return ExitCodes.DataError;
                 }
 
-                var baseline = PcaCalibrator.Fit(set.Rows, new CalibrationOptions { Quantile = 1, Margin = result.GetValue(margin), TrimFraction = 0.1 });
+                var baseline = PcaCalibrator.Fit(set.Rows, new CalibrationOptions { Quantile = 1, Margin = result.GetValue(margin), TrimFraction = trimShare });
                 var model = new CalibratedModel(baseline, set, result.GetValue(name) ?? pipeline.Name, result.GetValue(version)!);
                 var report = model.Write(result.GetValue(output)!, loaded.Options.Inference);
                 Console.Out.WriteLine(report);
@@ -70,7 +82,7 @@ public static class CalibrateCommand
         return command;
     }
 
-    internal static bool TryParseShare(string text, out double share)
+    internal static bool TryParseShare(string text, out double share, bool allowZero = false)
     {
         var percent = text.EndsWith('%');
         var ok = double.TryParse(percent ? text[..^1] : text, NumberStyles.Float, CultureInfo.InvariantCulture, out share);
@@ -79,6 +91,6 @@ public static class CalibrateCommand
             share /= 100;
         }
 
-        return ok && share > 0 && share <= 1;
+        return ok && (share > 0 || (allowZero && share == 0)) && share <= 1;
     }
 }

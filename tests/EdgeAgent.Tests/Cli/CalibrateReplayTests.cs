@@ -79,6 +79,37 @@ public sealed class CalibrateReplayTests : IDisposable
         summary.GetProperty("recall").GetDouble().Should().Be(1);
     }
 
+    // The NAB machine-temperature detector of BENCHMARKS.md through the CLI and the ONNX model it writes (the C#
+    // harness in Pipelines.Tests scores with the baseline in memory): it must give the same result.
+    [Fact]
+    public async Task Calibrate_on_nab_machine_temperature_with_trim_then_replay_detects_every_failure()
+    {
+        var nab = Path.Combine(RepositoryPaths.SharedData, "nab");
+        var config = _dir.Write("nab-mt.json", $$"""
+            {
+              "pipelines": [ {
+                "name": "nab",
+                "sources": [ { "type": "replay", "channels": [ { "name": "value" } ], "replay": { "path": "unused.csv" } } ],
+                "window": { "size": 288, "hop": 12, "maxGapSeconds": 21600 },
+                "features": [ { "kind": "statistics", "statistics": [ "mean", "std" ] }, { "kind": "standardize" } ],
+                "model": { "path": "{{_dir.Combine("nab-mt", "model.onnx")}}" },
+                "alert": { "raiseWindows": 8, "clearWindows": 24, "cooldownSeconds": 43200, "updateIntervalSeconds": 0 }
+              } ]
+            }
+            """);
+        var input = Path.Combine(nab, "machine_temperature_system_failure.csv");
+        var calibrated = await AgentProcess.RunAsync(["calibrate", "--config", config, "--input", input, "--take", "15%", "--trim", "20%", "--margin", "4", "--out", _dir.Combine("nab-mt")]);
+        calibrated.ExitCode.Should().Be(0, calibrated.Stderr);
+
+        var replay = await AgentProcess.RunAsync(["replay", "--config", config, "--input", input, "--labels", Path.Combine(nab, "anomaly_windows.json"), "--json"]);
+        replay.ExitCode.Should().Be(0, replay.Stderr);
+        var summary = JsonDocument.Parse(replay.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        summary.GetProperty("labelled_windows").GetInt32().Should().Be(4);
+        summary.GetProperty("detected").GetInt32().Should().Be(4);
+        summary.GetProperty("false_alerts").GetInt32().Should().Be(1);
+        summary.GetProperty("false_alerts_per_1000_windows").GetDouble().Should().BeLessThan(1);
+    }
+
     [Fact]
     public async Task Bad_inputs_are_clear_errors()
     {
@@ -86,6 +117,9 @@ public sealed class CalibrateReplayTests : IDisposable
             .Should().Match<(int ExitCode, string Stdout, string Stderr)>(r => r.ExitCode == ExitCodes.DataError && r.Stderr.Contains("does not exist"));
         (await AgentProcess.RunAsync(["calibrate", "--config", DemoConfig, "--input", DemoConfig, "--take", "150%", "--out", _dir.Combine("x")]))
             .ExitCode.Should().Be(ExitCodes.Usage);
+        var badTrim = await AgentProcess.RunAsync(["calibrate", "--config", DemoConfig, "--input", DemoConfig, "--trim", "60%", "--out", _dir.Combine("x")]);
+        badTrim.ExitCode.Should().Be(ExitCodes.Usage);
+        badTrim.Stderr.Should().Contain("--trim must be a share from 0% to 50%");
         (await AgentProcess.RunAsync(["replay", "--config", DemoConfig, "--pipeline", "nope", "--input", DemoConfig]))
             .Stderr.Should().Contain("no sensor pipeline named 'nope'");
         var notOnnx = _dir.Write("bad/model.onnx", "this is not a model");
