@@ -164,14 +164,17 @@ result = {"seconds": args.seconds, "rate_hz": args.rate, "nice": args.nice, "loa
 if args.trace:
     # Stamps are .NET ticks (100 ns since 0001-01-01, UTC): the triggering sample's time (window end), its arrival
     # on libmosquitto's thread, the subscription dispatch, the pipeline loop, the outbox Enqueue of anomaly_start,
-    # the pump waking, its transaction begin and commit, and the publish call returning.
+    # the pump waking, its transaction begin and commit, the publish call returning, and the broker's PUBACK for it
+    # read on libmosquitto's thread. The PUBACK bounds "reached the broker" from above: it adds the broker's reply
+    # and the network thread's wake-up to read it.
     stages = ["broker -> agent (network thread)", "network thread -> subscription dispatch", "dispatch -> pipeline loop",
               "window, features, model, score, alert, JSON", "Enqueue -> pump woken (0: the caller ran the round)", "pump round -> transaction begins",
               "SQLite commit (WAL)", "commit -> publish returned", "publish -> subscriber (network thread, broker)"]
-    columns = {name: [] for name in stages + ["in agent: network thread -> publish returned"]}
+    to_broker = "sample on the agent's network thread -> PUBACK from the broker (the goal's span, upper bound)"
+    columns = {name: [] for name in stages + ["publish returned -> PUBACK read", "in agent: network thread -> publish returned", to_broker]}
     seconds = lambda ticks: (ticks - 621355968000000000) / 1e7
     for line in open(args.trace):
-        end, received, dispatched, loop, enqueued, woke, begin, committed, published = map(int, line.split())
+        end, received, dispatched, loop, enqueued, woke, begin, committed, published, acked = map(int, line.split())
         arrival = ends.get(round(seconds(end), 6))
         if arrival is None:
             continue
@@ -181,5 +184,7 @@ if args.trace:
         for i, name in enumerate(stages):
             columns[name].append((marks[i + 1] - marks[i]) * 1000)
         columns["in agent: network thread -> publish returned"].append((marks[8] - marks[1]) * 1000)
+        columns["publish returned -> PUBACK read"].append((seconds(acked) - marks[8]) * 1000)
+        columns[to_broker].append((seconds(acked) - marks[1]) * 1000)
     result["breakdown"] = {name: summary(values) for name, values in columns.items() if values}
 print(json.dumps(result, indent=2))
