@@ -61,6 +61,9 @@ public sealed partial class DurableOutbox
                 }
 
                 var sent = Send();
+
+                // After the round's messages went out, so that a log restart never delays the events just committed.
+                _checkpointer.RestartIfDue(_store);
                 if (!wrote && !sent && acks == 0)
                 {
                     _wake.Wait(_waitMilliseconds);

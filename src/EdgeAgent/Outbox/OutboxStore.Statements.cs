@@ -24,6 +24,32 @@ internal sealed partial class OutboxStore
         }
     }
 
+    /// <summary>
+    /// Copies what is left of the log into the database and makes the next commit start the log from its beginning
+    /// (a RESTART checkpoint), between transactions. It waits at most <paramref name="waitMilliseconds"/> for readers
+    /// of an older snapshot; false if they were still there (nothing is lost: the log goes on growing).
+    /// </summary>
+    public bool RestartLog(int waitMilliseconds)
+    {
+        raw.sqlite3_busy_timeout(_db, waitMilliseconds);
+        try
+        {
+            var rc = raw.sqlite3_step(_restartLog);
+            if (rc != raw.SQLITE_ROW)
+            {
+                throw Error(rc);
+            }
+
+            // Columns: busy (it could not finish), pages in the log, pages copied into the database.
+            return raw.sqlite3_column_int(_restartLog, 0) == 0;
+        }
+        finally
+        {
+            raw.sqlite3_reset(_restartLog);
+            raw.sqlite3_busy_timeout(_db, BusyMilliseconds);
+        }
+    }
+
     public void RollbackQuietly()
     {
         if (_inTransaction)
@@ -175,7 +201,7 @@ internal sealed partial class OutboxStore
     public void Dispose()
     {
         RollbackQuietly();
-        foreach (var statement in new[] { _begin, _commit, _rollback, _insert, _selectAfter, _sumThrough, _deleteThrough, _oldest, _sumOlderThan, _setDropped })
+        foreach (var statement in new[] { _begin, _commit, _rollback, _insert, _selectAfter, _sumThrough, _deleteThrough, _oldest, _sumOlderThan, _setDropped, _restartLog })
         {
             statement.Dispose();
         }

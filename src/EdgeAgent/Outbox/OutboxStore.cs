@@ -27,6 +27,7 @@ internal sealed partial class OutboxStore : IDisposable
     private readonly sqlite3_stmt _oldest;
     private readonly sqlite3_stmt _sumOlderThan;
     private readonly sqlite3_stmt _setDropped;
+    private readonly sqlite3_stmt _restartLog;
     private bool _inTransaction;
 
     private OutboxStore(SqliteConnection connection, string epoch)
@@ -44,12 +45,16 @@ internal sealed partial class OutboxStore : IDisposable
         _oldest = Prepare("SELECT seq, size, ts FROM messages WHERE seq > ?1 ORDER BY seq LIMIT ?2"u8);
         _sumOlderThan = Prepare("SELECT count(*), coalesce(sum(size), 0), coalesce(max(seq), 0) FROM messages WHERE ts < ?1"u8);
         _setDropped = Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('dropped', ?1)"u8);
+        _restartLog = Prepare("PRAGMA wal_checkpoint(RESTART)"u8);
     }
 
     public string Path => _connection.DataSource;
 
     /// <summary>Random per database file: ids are <c>&lt;epoch&gt;-&lt;seq&gt;</c>, unique even when a damaged file is replaced and seq restarts.</summary>
     public string Epoch { get; }
+
+    // How long a statement waits for a lock another connection holds (the checkpointer's, or a reader's).
+    private const int BusyMilliseconds = 10000;
 
     /// <summary>Overhead counted per message on top of topic and payload, so that many tiny messages still hit the cap.</summary>
     public const int RowOverhead = 48;
@@ -121,9 +126,11 @@ internal sealed partial class OutboxStore : IDisposable
 
             // WalCheckpointer checkpoints from its own connection, off the commit path. SQLite's own checkpoint in
             // the commit stays only as a backstop at 4x the checkpointer's bound, for writes faster than a checkpoint
-            // can copy. While the checkpointer holds the write lock for a RESTART, a commit waits instead of failing.
+            // can copy. A log that grew past the bound (writes that never paused, or a reader that held an old
+            // snapshot) is cut back to it on disk the next time it starts over, instead of keeping its largest size.
             Execute(connection, $"PRAGMA wal_autocheckpoint={WalCheckpointer.RestartPages * 4}");
-            Execute(connection, "PRAGMA busy_timeout=10000");
+            Execute(connection, $"PRAGMA journal_size_limit={WalCheckpointer.RestartPages * 4096L}");
+            Execute(connection, $"PRAGMA busy_timeout={BusyMilliseconds}");
             if (tables == 0)
             {
                 Execute(connection, $"""

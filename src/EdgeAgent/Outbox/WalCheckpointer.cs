@@ -15,10 +15,14 @@ namespace EdgeAgent.Outbox;
 /// commit: a checkpoint that empties the log makes the next commit start the log over, and that commit syncs the
 /// log's new header (with synchronous=normal too); checkpointing shortly after every commit put that sync into
 /// nearly every event's commit (median 0.1 ms to 0.4-0.6 ms, measured).
-/// Under writes that never pause, a passive checkpoint never catches the log's end and the log would only grow; past
-/// <see cref="RestartPages"/> a RESTART checkpoint waits for the writer once and lets the next commit start the log
-/// from its beginning; writes faster than a checkpoint can copy meet SQLite's own checkpoint in the commit at 4x that
-/// (see <see cref="OutboxStore"/>).
+/// Under writes that never pause, a passive checkpoint never catches the log's end and the log would only grow. When
+/// the log may have passed <see cref="RestartPages"/> (the last checkpoint's count plus the pages committed since),
+/// the writer itself runs a RESTART checkpoint between two transactions (<see cref="RestartIfDue"/>), which lets the
+/// next commit start the log from its beginning. It is the writer's job, on its own count, because a RESTART needs the
+/// write lock: run from this thread, it had to win that lock between two commits through SQLite's polling busy handler
+/// and lost the race for seconds at a time, and when this thread got little CPU it did not look at the log often
+/// enough (the log reached 127-172 MB in the 160 MiB test on a loaded machine). SQLite's own checkpoint in the commit
+/// stays as a backstop at 4x the bound (see <see cref="OutboxStore"/>).
 /// </summary>
 internal sealed partial class WalCheckpointer : IDisposable
 {
@@ -29,21 +33,36 @@ internal sealed partial class WalCheckpointer : IDisposable
     public const int RestartPages = 4096;
 
     private const int PageBytes = 4096;
+
+    // How long the writer's RESTART waits for readers of an older snapshot. It holds the write lock meanwhile, so this
+    // is how long a reader that keeps a transaction open (a user's sqlite3 shell; none of the agent's own readers
+    // does) can hold up the next commit. It then gives up, counted as blocked, and a later one tries again.
+    private const int RestartWaitMilliseconds = 100;
     private static readonly long LogEvery = Stopwatch.Frequency * 60;
 
     private readonly SqliteConnection _connection;
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _passive;
-    private readonly sqlite3_stmt _restart;
     private readonly ILogger _logger;
     private readonly ManualResetEventSlim _committed = new(false);
     private readonly Thread _thread;
     private volatile bool _stopping;
     private long _checkpoints;
     private long _restarts;
+    private long _blocked;
     private long _failures;
     private long _lastFailureLog;
     private long _pagesSinceCheckpoint;
+
+    // The pump's running count of pages committed, and the log's size minus that count as of the last look at the log
+    // (a checkpoint here, or the writer's restart): their sum bounds the log's size now, however stale the look.
+    private long _pagesWritten;
+    private long _logBase;
+
+    // Set while the writer has a RESTART to run: a passive checkpoint here would hold the checkpoint lock the RESTART
+    // waits for, and copying a large log on a loaded machine takes longer than that wait (66 of 69 RESTARTs gave up
+    // in one 160 MiB test run before this).
+    private volatile bool _restartPending;
 
     public WalCheckpointer(string path, OutboxSynchronous synchronous, ILogger logger)
     {
@@ -52,15 +71,17 @@ internal sealed partial class WalCheckpointer : IDisposable
         _connection.Open();
         _db = _connection.Handle!;
         Execute($"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}");
-        Execute("PRAGMA busy_timeout=2000");
         _passive = Prepare("PRAGMA wal_checkpoint(PASSIVE)"u8);
-        _restart = Prepare("PRAGMA wal_checkpoint(RESTART)"u8);
         _thread = new Thread(Run) { Name = "outbox-checkpoint", IsBackground = true };
     }
 
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
 
+    /// <summary>RESTARTs that started the log over.</summary>
     public long Restarts => Interlocked.Read(ref _restarts);
+
+    /// <summary>RESTARTs that gave up waiting for a reader of an older snapshot: nothing is lost, a later one starts the log over.</summary>
+    public long Blocked => Interlocked.Read(ref _blocked);
 
     public long Failures => Interlocked.Read(ref _failures);
 
@@ -74,12 +95,44 @@ internal sealed partial class WalCheckpointer : IDisposable
     public void OnCommitted(long addedBytes, bool deleted)
     {
         // Rows near a page's size spill into overflow pages, so count a page per 2 KiB added: early rather than late.
-        _pagesSinceCheckpoint += 2 + (addedBytes / (PageBytes / 2)) + (deleted ? 2 : 0);
+        var pages = 2 + (addedBytes / (PageBytes / 2)) + (deleted ? 2 : 0);
+        Volatile.Write(ref _pagesWritten, _pagesWritten + pages);
+        _pagesSinceCheckpoint += pages;
         if (_pagesSinceCheckpoint >= CheckpointPages)
         {
             _pagesSinceCheckpoint = 0;
             _committed.Set();
         }
+    }
+
+    /// <summary>
+    /// On the pump thread between transactions: when the log may be past <see cref="RestartPages"/>, runs a RESTART on
+    /// the writer's own connection, which holds no lock then, so there is no race for it. The passive checkpoints have
+    /// copied most of the log by then. With pauses between writes (the normal case) a passive checkpoint reaches the
+    /// log's end, the log starts over on its own and this never runs. Allocates nothing unless it fails.
+    /// </summary>
+    public void RestartIfDue(OutboxStore store)
+    {
+        if (Volatile.Read(ref _logBase) + _pagesWritten < RestartPages)
+        {
+            return;
+        }
+
+        _restartPending = true;
+        var restarted = false;
+        try
+        {
+            restarted = store.RestartLog(RestartWaitMilliseconds);
+            Interlocked.Increment(ref restarted ? ref _restarts : ref _blocked);
+        }
+        catch (SqliteException ex)
+        {
+            CountFailure(ex);
+        }
+
+        // Not restarted: try again after one more checkpoint's worth of commits, not after every round.
+        Volatile.Write(ref _logBase, (restarted ? 0 : RestartPages - CheckpointPages) - _pagesWritten);
+        _restartPending = !restarted;
     }
 
     public void Dispose()
@@ -92,7 +145,6 @@ internal sealed partial class WalCheckpointer : IDisposable
         }
 
         _passive.Dispose();
-        _restart.Dispose();
         _connection.Dispose();
         _committed.Dispose();
     }
@@ -108,45 +160,57 @@ internal sealed partial class WalCheckpointer : IDisposable
                 return;
             }
 
-            var logPages = Checkpoint(_passive);
-            Interlocked.Increment(ref _checkpoints);
-            if (logPages > RestartPages && Checkpoint(_restart) >= 0)
+            if (_restartPending)
             {
-                Interlocked.Increment(ref _restarts);
+                continue;
             }
+
+            var written = Volatile.Read(ref _pagesWritten);
+            var logPages = Checkpoint();
+            if (logPages >= 0)
+            {
+                Volatile.Write(ref _logBase, logPages - written);
+            }
+
+            Interlocked.Increment(ref _checkpoints);
         }
     }
 
-    /// <summary>Runs one checkpoint; returns the log's size in pages, or -1 when it failed (counted, logged once a minute).</summary>
-    private long Checkpoint(sqlite3_stmt statement)
+    /// <summary>Runs one passive checkpoint; returns the log's size in pages, or -1 when it failed (counted, logged once a minute).</summary>
+    private long Checkpoint()
     {
         try
         {
-            var rc = raw.sqlite3_step(statement);
+            var rc = raw.sqlite3_step(_passive);
             if (rc != raw.SQLITE_ROW)
             {
                 throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string() ?? $"SQLite error {rc}", rc);
             }
 
-            // Columns: busy (the checkpoint could not finish), pages in the log, pages copied into the database.
-            return raw.sqlite3_column_int64(statement, 1);
+            // Columns: busy (another checkpoint held the lock), pages in the log, pages copied into the database.
+            return raw.sqlite3_column_int(_passive, 0) == 0 ? raw.sqlite3_column_int64(_passive, 1) : -1;
         }
         catch (SqliteException ex)
         {
-            // A failed checkpoint loses nothing (the log keeps every commit); the next commit tries again.
-            Interlocked.Increment(ref _failures);
-            var now = Stopwatch.GetTimestamp();
-            if (now - _lastFailureLog > LogEvery || _lastFailureLog == 0)
-            {
-                _lastFailureLog = now;
-                LogCheckpointFailed(_logger, _connection.DataSource, ex.Message, Failures);
-            }
-
+            CountFailure(ex);
             return -1;
         }
         finally
         {
-            raw.sqlite3_reset(statement);
+            raw.sqlite3_reset(_passive);
+        }
+    }
+
+    // A failed checkpoint loses nothing (the log keeps every commit); the next cadence tries again. Called from this
+    // thread and the pump's, so the once-a-minute log line is claimed with a compare-exchange.
+    private void CountFailure(SqliteException ex)
+    {
+        var failures = Interlocked.Increment(ref _failures);
+        var now = Stopwatch.GetTimestamp();
+        var last = Interlocked.Read(ref _lastFailureLog);
+        if ((last == 0 || now - last > LogEvery) && Interlocked.CompareExchange(ref _lastFailureLog, now, last) == last)
+        {
+            LogCheckpointFailed(_logger, _connection.DataSource, ex.Message, failures);
         }
     }
 

@@ -64,7 +64,7 @@ public sealed class DurableOutboxTests : IDisposable
         // a log that is always being appended to, so without the RESTART (16 MiB) and the commit's own checkpoint
         // (64 MiB) the log would hold all of it.
         var payload = new byte[4000];
-        long walMax = 0;
+        long walMax = 0, restarts, blocked;
         using (var outbox = Open(new OutboxOptions { MaxMegabytes = 512 }))
         {
             outbox.Start();
@@ -79,11 +79,70 @@ public sealed class DurableOutboxTests : IDisposable
 
             outbox.Checkpointer.Failures.Should().Be(0);
             outbox.Statistics.Depth.Should().Be(40 * 1024);
+            (restarts, blocked) = (outbox.Checkpointer.Restarts, outbox.Checkpointer.Blocked);
         }
 
-        walMax.Should().BeLessThan(96L * 1024 * 1024, "the log is rewritten from its start instead of holding all 160 MiB");
+        walMax.Should().BeLessThan(96L * 1024 * 1024, $"the log is rewritten from its start instead of holding all 160 MiB ({restarts} restarts, {blocked} blocked)");
         using var reopened = Open(new OutboxOptions { MaxMegabytes = 512 });
         reopened.Statistics.Depth.Should().Be(40 * 1024, "every message committed while the checkpointer ran is in the file");
+    }
+
+    [Fact]
+    public void A_reader_holding_an_old_snapshot_blocks_the_log_restart_without_losing_anything_and_the_log_shrinks_after()
+    {
+        // A reader that keeps a read transaction open (a user's sqlite3 shell on the file) pins the log: no checkpoint
+        // may copy past its snapshot and no RESTART can start the log over. The RESTART must give up waiting for it
+        // (counted as blocked, not as a restart and not as a failure), the writer must go on committing, and once the
+        // reader is gone the log must start over and its file shrink back.
+        var payload = new byte[4000];
+        using var outbox = Open(new OutboxOptions { MaxMegabytes = 512 });
+        outbox.Start();
+        outbox.Enqueue("events/test"u8, payload, MessageOptions.Event);
+        using var reader = new SqliteConnection($"Data Source={DbPath};Mode=ReadOnly;Pooling=False");
+        reader.Open();
+        using var transaction = reader.BeginTransaction(deferred: true);
+        using (var count = reader.CreateCommand())
+        {
+            count.Transaction = transaction;
+            count.CommandText = "SELECT count(*) FROM messages";
+            count.ExecuteScalar().Should().Be(1L);
+        }
+
+        // 24 MiB: past the RESTART's 16 MiB, under the commit's own checkpoint at 64 MiB.
+        for (var i = 0; i < 6 * 1024; i++)
+        {
+            outbox.Enqueue("events/test"u8, payload, MessageOptions.Event);
+        }
+
+        WaitFor(() => outbox.Checkpointer.Blocked > 0, () => $"checkpoints {outbox.Checkpointer.Checkpoints}, blocked {outbox.Checkpointer.Blocked}");
+        outbox.Checkpointer.Restarts.Should().Be(0, "the reader's snapshot is still in use");
+        outbox.Checkpointer.Failures.Should().Be(0, "a blocked checkpoint is not an error");
+        new FileInfo(DbPath + "-wal").Length.Should().BeGreaterThan(20L * 1024 * 1024, "the log holds every commit since the reader's snapshot");
+        outbox.Statistics.Depth.Should().Be(1 + (6 * 1024));
+
+        transaction.Commit();
+        reader.Close();
+        for (var i = 0; i < 1024; i++)
+        {
+            outbox.Enqueue("events/test"u8, payload, MessageOptions.Event);
+        }
+
+        // The log starts over and its file is cut back to about the 16 MiB bound (4,096 frames of a page and a
+        // header, and what the writer appended before the restart) instead of keeping the ~100 MB the reader made it grow to.
+        WaitFor(() => new FileInfo(DbPath + "-wal").Length <= 24L * 1024 * 1024, () => $"wal {new FileInfo(DbPath + "-wal").Length}");
+        outbox.Checkpointer.Failures.Should().Be(0);
+        outbox.Statistics.Depth.Should().Be(1 + (7 * 1024));
+    }
+
+    private static void WaitFor(Func<bool> condition, Func<string> state)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition() && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+
+        condition().Should().BeTrue(state());
     }
 
     [Fact]
