@@ -80,7 +80,10 @@ internal sealed partial class WalCheckpointer : IDisposable
     /// <summary>RESTARTs that started the log over.</summary>
     public long Restarts => Interlocked.Read(ref _restarts);
 
-    /// <summary>RESTARTs that gave up waiting for a reader of an older snapshot: nothing is lost, a later one starts the log over.</summary>
+    /// <summary>
+    /// RESTARTs that gave up waiting for a reader of an older snapshot, or for a passive checkpoint that was still
+    /// copying: nothing is lost, a later one starts the log over.
+    /// </summary>
     public long Blocked => Interlocked.Read(ref _blocked);
 
     public long Failures => Interlocked.Read(ref _failures);
