@@ -88,6 +88,19 @@ public static partial class SensorOverheadProbe
             featuring.Add(Window(windower, window, samples, position, windowsPerRound, noOpFeatures, input));
         }
 
+        // The features of one window over and over (the statistics and the standardisation, no windowing).
+        var featuresAlone = new List<double>(rounds);
+        for (var round = 0; round < rounds; round++)
+        {
+            var start = ThreadCpu.Nanoseconds();
+            for (var i = 0; i < windowsPerRound; i++)
+            {
+                noOpFeatures.Write(window, input);
+            }
+
+            featuresAlone.Add((ThreadCpu.Nanoseconds() - start) / 1000.0 / windowsPerRound);
+        }
+
         var ratios = overhead.Zip(run, (o, r) => o / r).ToList();
 
         // The sample loop is the probe's (a source hands the pipeline its samples); taken out round by round.
@@ -99,6 +112,7 @@ public static partial class SensorOverheadProbe
         Console.WriteLine(string.Create(c, $"whole window with the model   median {Median(real1):0.00} us  (rounds: {string.Join(", ", real1.Select(v => v.ToString("0.00", c)))})"));
         Console.WriteLine(string.Create(c, $"pipeline only (no-op model)   median {Median(overhead):0.00} us  (rounds: {string.Join(", ", overhead.Select(v => v.ToString("0.00", c)))})"));
         Console.WriteLine(string.Create(c, $"  of which windowing           median {Median(windowing):0.00} us; windowing + features {Median(featuring):0.00} us"));
+        Console.WriteLine(string.Create(c, $"  features of one window alone median {Median(featuresAlone):0.000} us"));
         Console.WriteLine(string.Create(c, $"  the probe's own sample loop  median {Median(feeding):0.00} us (taking the window's samples from the array, in every figure above; measured in the interleaved rounds)"));
         Console.WriteLine(string.Create(c, $"model Run only                median {Median(run):0.00} us  (rounds: {string.Join(", ", run.Select(v => v.ToString("0.00", c)))})"));
         Console.WriteLine(string.Create(c, $"overhead / Run, per round     median {Median(ratios):0.000}  (rounds: {string.Join(", ", ratios.Select(v => v.ToString("0.000", c)))})"));
