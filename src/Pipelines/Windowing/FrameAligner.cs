@@ -47,8 +47,6 @@ internal sealed class FrameAligner
         _queueValues = new double[QueueFrames * _channels];
     }
 
-    // Inlined into the pipeline's OnSample (through Windower.Push): the sample path is then one call, not two.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Push(in Sample sample)
     {
         _counters.Samples++;
