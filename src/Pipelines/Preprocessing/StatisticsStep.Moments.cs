@@ -12,7 +12,8 @@ public sealed partial class StatisticsStep
         /// One vectorised pass gives mean, variance, extremes and RMS; a second pass only for kurtosis and slope.
         /// The sums are taken about the first sample, so a small variation on a large offset (a temperature of
         /// 60 varying by 0.1) keeps its precision instead of cancelling in sum-of-squares minus squared sum.
-        /// Every path adds each vector lane's values in sample order, so all give the same result to the bit.
+        /// Every path adds each vector lane's values in sample order, so all give the same sums to the bit (and the
+        /// same extremes in value; only the sign of a zero extreme may differ).
         /// </summary>
         public static Moments Of(ReadOnlySpan<double> x, bool secondPass)
         {
@@ -37,8 +38,7 @@ public sealed partial class StatisticsStep
             ref readonly var first = ref MemoryMarshal.GetReference(x);
 
             // Four vectors a step: the sums still take each lane's values one after another, while the extremes,
-            // exact in any order, run as four independent chains rather than one (a min or max of doubles is three
-            // dependent instructions, so one chain would set the pace).
+            // exact in any order, run as four independent chains rather than one.
             Vector<double> vMin1 = vMin, vMin2 = vMin, vMin3 = vMin, vMax1 = vMax, vMax2 = vMax, vMax3 = vMax;
             for (; i <= n - (4 * width); i += 4 * width)
             {
@@ -58,26 +58,26 @@ public sealed partial class StatisticsStep
                 vSquares += d1 * d1;
                 vSquares += d2 * d2;
                 vSquares += d3 * d3;
-                vMin = Vector.Min(vMin, v0);
-                vMin1 = Vector.Min(vMin1, v1);
-                vMin2 = Vector.Min(vMin2, v2);
-                vMin3 = Vector.Min(vMin3, v3);
-                vMax = Vector.Max(vMax, v0);
-                vMax1 = Vector.Max(vMax1, v1);
-                vMax2 = Vector.Max(vMax2, v2);
-                vMax3 = Vector.Max(vMax3, v3);
+                vMin = Vector.MinNative(vMin, v0);
+                vMin1 = Vector.MinNative(vMin1, v1);
+                vMin2 = Vector.MinNative(vMin2, v2);
+                vMin3 = Vector.MinNative(vMin3, v3);
+                vMax = Vector.MaxNative(vMax, v0);
+                vMax1 = Vector.MaxNative(vMax1, v1);
+                vMax2 = Vector.MaxNative(vMax2, v2);
+                vMax3 = Vector.MaxNative(vMax3, v3);
             }
 
-            vMin = Vector.Min(Vector.Min(vMin, vMin1), Vector.Min(vMin2, vMin3));
-            vMax = Vector.Max(Vector.Max(vMax, vMax1), Vector.Max(vMax2, vMax3));
+            vMin = Vector.MinNative(Vector.MinNative(vMin, vMin1), Vector.MinNative(vMin2, vMin3));
+            vMax = Vector.MaxNative(Vector.MaxNative(vMax, vMax1), Vector.MaxNative(vMax2, vMax3));
             for (; i <= n - width; i += width)
             {
                 var v = Vector.LoadUnsafe(in first, (nuint)i);
                 var d = v - vShift;
                 vSum += d;
                 vSquares += d * d;
-                vMin = Vector.Min(vMin, v);
-                vMax = Vector.Max(vMax, v);
+                vMin = Vector.MinNative(vMin, v);
+                vMax = Vector.MaxNative(vMax, v);
             }
 
             return Finish(x, i, Vector.Sum(vSum), Vector.Sum(vSquares), Lowest(vMin, x[0]), Highest(vMax, x[0]), secondPass);
@@ -112,21 +112,32 @@ public sealed partial class StatisticsStep
                 sumY += dy;
                 squaresX += dx * dx;
                 squaresY += dy * dy;
-                minX = Vector.Min(minX, vx);
-                minY = Vector.Min(minY, vy);
-                maxX = Vector.Max(maxX, vx);
-                maxY = Vector.Max(maxY, vy);
+                minX = Vector.MinNative(minX, vx);
+                minY = Vector.MinNative(minY, vy);
+                maxX = Vector.MaxNative(maxX, vx);
+                maxY = Vector.MaxNative(maxY, vy);
             }
 
-            mx = Finish(x, i, Vector.Sum(sumX), Vector.Sum(squaresX), Lowest(minX, x[0]), Highest(maxX, x[0]), secondPass);
-            my = Finish(y, i, Vector.Sum(sumY), Vector.Sum(squaresY), Lowest(minY, y[0]), Highest(maxY, y[0]), secondPass);
+            // Both channels' vectors are reduced before the first call: SIMD registers do not survive a call, and
+            // a vector needed after one is spilled to the stack inside the loop, which puts a store and a reload
+            // into every chain of dependent additions.
+            var sx = Vector.Sum(sumX);
+            var qx = Vector.Sum(squaresX);
+            var lx = Lowest(minX, x[0]);
+            var hx = Highest(maxX, x[0]);
+            var sy = Vector.Sum(sumY);
+            var qy = Vector.Sum(squaresY);
+            var ly = Lowest(minY, y[0]);
+            var hy = Highest(maxY, y[0]);
+            mx = Finish(x, i, sx, qx, lx, hx, secondPass);
+            my = Finish(y, i, sy, qy, ly, hy, secondPass);
         }
 
         private static double Lowest(Vector<double> lanes, double min)
         {
             for (var k = 0; k < Vector<double>.Count; k++)
             {
-                min = Math.Min(min, lanes[k]);
+                min = Lower(min, lanes[k]);
             }
 
             return min;
@@ -136,11 +147,20 @@ public sealed partial class StatisticsStep
         {
             for (var k = 0; k < Vector<double>.Count; k++)
             {
-                max = Math.Max(max, lanes[k]);
+                max = Higher(max, lanes[k]);
             }
 
             return max;
         }
+
+        // The one-instruction min and max (minpd/maxpd), here and in the vector loops (MinNative, MaxNative). A window's
+        // values are finite (the aligner turns away NaN and infinities before they reach the ring), so the IEEE
+        // minimum/maximum of Math.Min and Vector.Min, several dependent instructions each, buy only two things here:
+        // NaN propagation, which cannot occur, and -0 below +0, which changes a zero's sign and never its value
+        // (StatisticsStepTests: value-equal to the IEEE result; a score cannot tell the two zeros apart).
+        private static double Lower(double a, double b) => a < b ? a : b;
+
+        private static double Higher(double a, double b) => a > b ? a : b;
 
         /// <summary>The samples from <paramref name="i"/> on one at a time, then the moments from the sums.</summary>
         private static Moments Finish(ReadOnlySpan<double> x, int i, double sum, double squares, double min, double max, bool secondPass)
@@ -152,8 +172,8 @@ public sealed partial class StatisticsStep
                 var d = x[i] - shift;
                 sum += d;
                 squares += d * d;
-                min = Math.Min(min, x[i]);
-                max = Math.Max(max, x[i]);
+                min = Lower(min, x[i]);
+                max = Higher(max, x[i]);
             }
 
             var meanShifted = sum / n;

@@ -57,6 +57,8 @@ internal sealed class SlidingWindow
     }
 
     /// <summary>Adds a frame; returns true when it completes a window.</summary>
+    /// <remarks>Inlined into the aligner's push (its one per-frame call site on the direct path).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Add(long ticks, ReadOnlySpan<double> frame)
     {
         if (_lastTicks != long.MinValue && ticks - _lastTicks > _maxGapTicks)
@@ -129,17 +131,21 @@ internal sealed class SlidingWindow
     {
         // slot < capacity and the stride is twice the capacity, so both copies of every channel lie inside the
         // arrays: the per-frame writes go without bounds checks (one check on the frame's length stays).
+        // Capacity and stride in locals: the stores below could alias the fields as far as the JIT knows, so it
+        // would read them again for every channel.
         frame = frame[.._channels];
+        var capacity = _capacity;
+        var stride = _stride;
         ref var times = ref MemoryMarshal.GetArrayDataReference(_ticks);
         Unsafe.Add(ref times, slot) = ticks;
-        Unsafe.Add(ref times, slot + _capacity) = ticks;
+        Unsafe.Add(ref times, slot + capacity) = ticks;
         ref var values = ref MemoryMarshal.GetArrayDataReference(_values);
         var at = slot;
         foreach (var value in frame)
         {
             Unsafe.Add(ref values, at) = value;
-            Unsafe.Add(ref values, at + _capacity) = value;
-            at += _stride;
+            Unsafe.Add(ref values, at + capacity) = value;
+            at += stride;
         }
     }
 

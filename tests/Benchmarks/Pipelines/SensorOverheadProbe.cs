@@ -48,6 +48,7 @@ public static partial class SensorOverheadProbe
         var real1 = new List<double>(rounds);
         var overhead = new List<double>(rounds);
         var run = new List<double>(rounds);
+        var feeding = new List<double>(rounds);
         var position = new Position();
         Feed(real, samples, position, 5_000);
         Feed(noOp, samples, position, 5_000);
@@ -56,6 +57,8 @@ public static partial class SensorOverheadProbe
             onnx.Run();
         }
 
+        var samplesPerWindow = SamplesPerWindow(options);
+        FeedOnly(samples, position, 5_000, samplesPerWindow);
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         for (var round = 0; round < rounds; round++)
         {
@@ -68,6 +71,7 @@ public static partial class SensorOverheadProbe
             }
 
             run.Add((ThreadCpu.Nanoseconds() - start) / 1000.0 / windowsPerRound);
+            feeding.Add(FeedOnly(samples, position, windowsPerRound, samplesPerWindow));
         }
 
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
@@ -78,24 +82,42 @@ public static partial class SensorOverheadProbe
         var input = new float[noOpFeatures.Length];
         var windowing = new List<double>(rounds);
         var featuring = new List<double>(rounds);
-        var feeding = new List<double>(rounds);
         for (var round = 0; round < rounds; round++)
         {
             windowing.Add(Window(windower, window, samples, position, windowsPerRound, null, input));
             featuring.Add(Window(windower, window, samples, position, windowsPerRound, noOpFeatures, input));
-            feeding.Add(FeedOnly(samples, position, windowsPerRound, SamplesPerWindow(options)));
+        }
+
+        // The features of one window over and over (the statistics and the standardisation, no windowing).
+        var featuresAlone = new List<double>(rounds);
+        for (var round = 0; round < rounds; round++)
+        {
+            var start = ThreadCpu.Nanoseconds();
+            for (var i = 0; i < windowsPerRound; i++)
+            {
+                noOpFeatures.Write(window, input);
+            }
+
+            featuresAlone.Add((ThreadCpu.Nanoseconds() - start) / 1000.0 / windowsPerRound);
         }
 
         var ratios = overhead.Zip(run, (o, r) => o / r).ToList();
+
+        // The sample loop is the probe's (a source hands the pipeline its samples); taken out round by round.
+        var pipelineOnly = overhead.Zip(feeding, (o, f) => o - f).ToList();
+        var ratiosWithoutLoop = pipelineOnly.Zip(run, (o, r) => o / r).ToList();
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"pipeline {options.Name}: window {options.Window.Size}/{options.Window.Hop}, {realFeatures.Length} features, model {modelPath}"));
         Console.WriteLine(string.Create(c, $"rounds {rounds} x {windowsPerRound} windows; managed bytes allocated over all timed rounds: {allocated}"));
         Console.WriteLine(string.Create(c, $"whole window with the model   median {Median(real1):0.00} us  (rounds: {string.Join(", ", real1.Select(v => v.ToString("0.00", c)))})"));
         Console.WriteLine(string.Create(c, $"pipeline only (no-op model)   median {Median(overhead):0.00} us  (rounds: {string.Join(", ", overhead.Select(v => v.ToString("0.00", c)))})"));
         Console.WriteLine(string.Create(c, $"  of which windowing           median {Median(windowing):0.00} us; windowing + features {Median(featuring):0.00} us"));
-        Console.WriteLine(string.Create(c, $"  the probe's own sample loop  median {Median(feeding):0.00} us (taking the window's samples from the array, in every figure above)"));
+        Console.WriteLine(string.Create(c, $"  features of one window alone median {Median(featuresAlone):0.000} us"));
+        Console.WriteLine(string.Create(c, $"  the probe's own sample loop  median {Median(feeding):0.00} us (taking the window's samples from the array, in every figure above; measured in the interleaved rounds)"));
         Console.WriteLine(string.Create(c, $"model Run only                median {Median(run):0.00} us  (rounds: {string.Join(", ", run.Select(v => v.ToString("0.00", c)))})"));
         Console.WriteLine(string.Create(c, $"overhead / Run, per round     median {Median(ratios):0.000}  (rounds: {string.Join(", ", ratios.Select(v => v.ToString("0.000", c)))})"));
+        Console.WriteLine(string.Create(c, $"pipeline only without the probe's sample loop  median {Median(pipelineOnly):0.00} us  (rounds: {string.Join(", ", pipelineOnly.Select(v => v.ToString("0.00", c)))})"));
+        Console.WriteLine(string.Create(c, $"overhead without the probe's loop / Run, per round  median {Median(ratiosWithoutLoop):0.000}  (rounds: {string.Join(", ", ratiosWithoutLoop.Select(v => v.ToString("0.000", c)))})"));
         return 0;
     }
 

@@ -34,8 +34,11 @@ public sealed class StatisticsStepTests
     }
 
     /// <summary>
-    /// Unrolled loops and channel pairs must not change a single bit: each channel's sums must still add every
-    /// vector lane's values in sample order. The reference is the plain one-vector-at-a-time loop.
+    /// Unrolled loops and channel pairs must not change a single bit of the sums: each channel's sums must still
+    /// add every vector lane's values in sample order. The reference is the plain one-vector-at-a-time loop with the
+    /// IEEE Math.Min/Max; the step's one-instruction min/max equal it in value (Equal compares floats with Equals,
+    /// for which +0 and -0 are the same number: the only thing the two kinds of min/max can disagree on for the
+    /// finite values a window holds is which zero comes out, see <see cref="Extremes_at_zero_equal_the_IEEE_extremes_in_value"/>).
     /// </summary>
     [Fact]
     public void Paired_and_unrolled_loops_give_the_plain_loops_result_to_the_bit()
@@ -51,6 +54,44 @@ public sealed class StatisticsStepTests
             {
                 var (mean, std, min, max, rms) = Reference(channels[c]);
                 output.Skip(c * 5).Take(5).Should().Equal([(float)mean, (float)std, (float)min, (float)max, (float)rms], $"channel {c} of {n}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Zeros of both signs, at every position and in both orders, with the rest of the window above (for the min)
+    /// or below (for the max) zero: the extremes are 0 in value whatever sign the min/max instruction keeps, and
+    /// every other statistic is the reference's to the bit (the sums see -0 and +0 as the same addend).
+    /// </summary>
+    [Fact]
+    public void Extremes_at_zero_equal_the_IEEE_extremes_in_value()
+    {
+        var random = new Random(5);
+        var features = FeaturePipeline.Create([new FeatureOptions { Statistics = [Statistic.Mean, Statistic.Std, Statistic.Min, Statistic.Max, Statistic.Rms] }], ["a", "b"], 2);
+        var output = new float[features.Length];
+        foreach (var n in new[] { 3, 4, 9, 16, 64 })
+        {
+            for (var at = 0; at + 1 < n; at++)
+            {
+                foreach (var (first, second) in new[] { (0.0, -0.0), (-0.0, 0.0) })
+                {
+                    var above = Enumerable.Range(0, n).Select(_ => 1 + random.NextDouble()).ToArray();
+                    var below = above.Select(v => -v).ToArray();
+                    above[at] = below[at] = first;
+                    above[at + 1] = below[at + 1] = second;
+                    features.Write(TestWindows.Of(above, below), output);
+                    for (var c = 0; c < 2; c++)
+                    {
+                        var (mean, std, min, max, rms) = Reference(c == 0 ? above : below);
+                        output.Skip(c * 5).Take(5).Should().Equal([(float)mean, (float)std, (float)min, (float)max, (float)rms], $"channel {c} of {n}, zeros at {at}");
+                    }
+
+                    output[2].Should().Be(0f, "the min of the channel above zero");
+                    (output[2] == 0f).Should().BeTrue();
+                    (output[8] == 0f).Should().BeTrue("the max of the channel below zero");
+                    BitConverter.SingleToInt32Bits(output[0]).Should().Be(BitConverter.SingleToInt32Bits((float)Reference(above).Mean));
+                    BitConverter.SingleToInt32Bits(output[6]).Should().Be(BitConverter.SingleToInt32Bits((float)Reference(below).Std));
+                }
             }
         }
     }
@@ -98,6 +139,4 @@ public sealed class StatisticsStepTests
         var m2 = Math.Max(0, (squares / n) - (meanShifted * meanShifted));
         return (mean, Math.Sqrt(m2), min, max, Math.Sqrt(m2 + (mean * mean)));
     }
-
-
 }
