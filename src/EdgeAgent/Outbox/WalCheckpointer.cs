@@ -21,7 +21,7 @@ namespace EdgeAgent.Outbox;
 /// next commit start the log from its beginning. It is the writer's job, on its own count, because a RESTART needs the
 /// write lock: run from this thread, it had to win that lock between two commits through SQLite's polling busy handler
 /// and lost the race for seconds at a time, and when this thread got little CPU it did not look at the log often
-/// enough (the log reached 127-172 MB in the 160 MiB test on a loaded machine). SQLite's own checkpoint in the commit
+/// enough (the log reached 127-158 MB in the 160 MiB test on a loaded machine). SQLite's own checkpoint in the commit
 /// stays as a backstop at 4x the bound (see <see cref="OutboxStore"/>).
 /// </summary>
 internal sealed partial class WalCheckpointer : IDisposable
