@@ -54,26 +54,12 @@ public sealed class CalibrateReplayTests : IDisposable
     [Fact]
     public async Task Calibrate_on_nab_then_replay_with_labels_detects_the_jump()
     {
-        var nab = Path.Combine(RepositoryPaths.SharedData, "nab");
-        var config = _dir.Write("nab.json", $$"""
-            {
-              "pipelines": [ {
-                "name": "nab",
-                "sources": [ { "type": "replay", "channels": [ { "name": "value" } ], "replay": { "path": "unused.csv" } } ],
-                "window": { "size": 144, "hop": 48, "maxGapSeconds": 21600 },
-                "features": [ { "kind": "statistics", "statistics": [ "mean", "std", "min", "max", "slope" ] }, { "kind": "standardize" } ],
-                "model": { "path": "{{_dir.Combine("nab-model", "model.onnx")}}" },
-                "alert": { "raiseWindows": 2, "clearWindows": 6, "cooldownSeconds": 43200, "updateIntervalSeconds": 0 }
-              } ]
-            }
-            """);
-        var input = Path.Combine(nab, "art_daily_jumpsup.csv");
-        var calibrated = await AgentProcess.RunAsync(["calibrate", "--config", config, "--input", input, "--take", "15%", "--out", _dir.Combine("nab-model")]);
-        calibrated.ExitCode.Should().Be(0, calibrated.Stderr);
-
-        var replay = await AgentProcess.RunAsync(["replay", "--config", config, "--input", input, "--labels", Path.Combine(nab, "anomaly_windows.json"), "--json"]);
-        replay.ExitCode.Should().Be(0, replay.Stderr);
-        var summary = JsonDocument.Parse(replay.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        var summary = await CalibrateAndReplayNabAsync(
+            "art_daily_jumpsup.csv",
+            """{ "size": 144, "hop": 48, "maxGapSeconds": 21600 }""",
+            """[ "mean", "std", "min", "max", "slope" ]""",
+            """{ "raiseWindows": 2, "clearWindows": 6, "cooldownSeconds": 43200, "updateIntervalSeconds": 0 }""",
+            []);
         summary.GetProperty("labelled_windows").GetInt32().Should().Be(1);
         summary.GetProperty("detected").GetInt32().Should().Be(1);
         summary.GetProperty("recall").GetDouble().Should().Be(1);
@@ -84,30 +70,43 @@ public sealed class CalibrateReplayTests : IDisposable
     [Fact]
     public async Task Calibrate_on_nab_machine_temperature_with_trim_then_replay_detects_every_failure()
     {
-        var nab = Path.Combine(RepositoryPaths.SharedData, "nab");
-        var config = _dir.Write("nab-mt.json", $$"""
-            {
-              "pipelines": [ {
-                "name": "nab",
-                "sources": [ { "type": "replay", "channels": [ { "name": "value" } ], "replay": { "path": "unused.csv" } } ],
-                "window": { "size": 288, "hop": 12, "maxGapSeconds": 21600 },
-                "features": [ { "kind": "statistics", "statistics": [ "mean", "std" ] }, { "kind": "standardize" } ],
-                "model": { "path": "{{_dir.Combine("nab-mt", "model.onnx")}}" },
-                "alert": { "raiseWindows": 8, "clearWindows": 24, "cooldownSeconds": 43200, "updateIntervalSeconds": 0 }
-              } ]
-            }
-            """);
-        var input = Path.Combine(nab, "machine_temperature_system_failure.csv");
-        var calibrated = await AgentProcess.RunAsync(["calibrate", "--config", config, "--input", input, "--take", "15%", "--trim", "20%", "--margin", "4", "--out", _dir.Combine("nab-mt")]);
-        calibrated.ExitCode.Should().Be(0, calibrated.Stderr);
-
-        var replay = await AgentProcess.RunAsync(["replay", "--config", config, "--input", input, "--labels", Path.Combine(nab, "anomaly_windows.json"), "--json"]);
-        replay.ExitCode.Should().Be(0, replay.Stderr);
-        var summary = JsonDocument.Parse(replay.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
+        var summary = await CalibrateAndReplayNabAsync(
+            "machine_temperature_system_failure.csv",
+            """{ "size": 288, "hop": 12, "maxGapSeconds": 21600 }""",
+            """[ "mean", "std" ]""",
+            """{ "raiseWindows": 8, "clearWindows": 24, "cooldownSeconds": 43200, "updateIntervalSeconds": 0 }""",
+            ["--trim", "20%", "--margin", "4"]);
         summary.GetProperty("labelled_windows").GetInt32().Should().Be(4);
         summary.GetProperty("detected").GetInt32().Should().Be(4);
         summary.GetProperty("false_alerts").GetInt32().Should().Be(1);
         summary.GetProperty("false_alerts_per_1000_windows").GetDouble().Should().BeLessThan(1);
+    }
+
+    /// <summary>Calibrates a one-channel replay pipeline on the first 15% of a NAB file, replays the whole file
+    /// with NAB's labels and returns the replay's summary line.</summary>
+    private async Task<JsonElement> CalibrateAndReplayNabAsync(string file, string window, string statistics, string alert, string[] calibrateOptions)
+    {
+        var nab = Path.Combine(RepositoryPaths.SharedData, "nab");
+        var model = _dir.Combine(Path.GetFileNameWithoutExtension(file));
+        var config = _dir.Write($"{Path.GetFileNameWithoutExtension(file)}.json", $$"""
+            {
+              "pipelines": [ {
+                "name": "nab",
+                "sources": [ { "type": "replay", "channels": [ { "name": "value" } ], "replay": { "path": "unused.csv" } } ],
+                "window": {{window}},
+                "features": [ { "kind": "statistics", "statistics": {{statistics}} }, { "kind": "standardize" } ],
+                "model": { "path": "{{Path.Combine(model, "model.onnx")}}" },
+                "alert": {{alert}}
+              } ]
+            }
+            """);
+        var input = Path.Combine(nab, file);
+        var calibrated = await AgentProcess.RunAsync(["calibrate", "--config", config, "--input", input, "--take", "15%", .. calibrateOptions, "--out", model]);
+        calibrated.ExitCode.Should().Be(0, calibrated.Stderr);
+
+        var replay = await AgentProcess.RunAsync(["replay", "--config", config, "--input", input, "--labels", Path.Combine(nab, "anomaly_windows.json"), "--json"]);
+        replay.ExitCode.Should().Be(0, replay.Stderr);
+        return JsonDocument.Parse(replay.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1]).RootElement;
     }
 
     [Fact]
