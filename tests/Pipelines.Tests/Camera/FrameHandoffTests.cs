@@ -126,10 +126,11 @@ public sealed class FrameHandoffTests
         await stop.CancelAsync();
         await writer;
 
-        // System.Threading.Lock creates its wait event the first time it is contended (56 bytes, once); anything
-        // per frame would show as at least 1000 x 24 bytes here.
+        // System.Threading.Lock creates its wait event the first time it is contended: once, and at random, since
+        // contention depends on the scheduler (56 bytes seen here, 280 once in CI on a loaded machine). Anything per
+        // frame would show as at least 1000 x 24 bytes, so the bound is well below that and above the one-time cost.
         taken.Should().Be(1_000);
-        allocated.Should().BeLessThan(100);
+        allocated.Should().BeLessThan(2_000);
     }
 
     private static void Write(FrameHandoff handoff, long sequence)
