@@ -46,13 +46,7 @@ public sealed class DurableOutboxTests : IDisposable
 
         // Automatic checkpoints are off on the writer's connection, so only the checkpointer moves the ~2 MB of
         // committed rows from the log into the database file (it starts at a few pages).
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (new FileInfo(DbPath).Length < 2000 * 1000 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
-
-        new FileInfo(DbPath).Length.Should().BeGreaterThan(2000 * 1000);
+        await Poll.UntilAsync(() => new FileInfo(DbPath).Length > 2000 * 1000, TimeSpan.FromSeconds(20), "the database file holding the committed rows");
         outbox.Checkpointer.Checkpoints.Should().BeGreaterThan(0);
         outbox.Checkpointer.Failures.Should().Be(0);
     }
@@ -88,7 +82,7 @@ public sealed class DurableOutboxTests : IDisposable
     }
 
     [Fact]
-    public void A_reader_holding_an_old_snapshot_blocks_the_log_restart_without_losing_anything_and_the_log_shrinks_after()
+    public async Task A_reader_holding_an_old_snapshot_blocks_the_log_restart_without_losing_anything_and_the_log_shrinks_after()
     {
         // A reader that keeps a read transaction open (a user's sqlite3 shell on the file) pins the log: no checkpoint
         // may copy past its snapshot and no RESTART can start the log over. The RESTART must give up waiting for it
@@ -114,7 +108,7 @@ public sealed class DurableOutboxTests : IDisposable
             outbox.Enqueue("events/test"u8, payload, MessageOptions.Event);
         }
 
-        WaitFor(() => outbox.Checkpointer.Blocked > 0, () => $"checkpoints {outbox.Checkpointer.Checkpoints}, blocked {outbox.Checkpointer.Blocked}");
+        await Poll.UntilAsync(() => outbox.Checkpointer.Blocked > 0, TimeSpan.FromSeconds(30), "a RESTART counted as blocked by the reader");
         outbox.Checkpointer.Restarts.Should().Be(0, "the reader's snapshot is still in use");
         outbox.Checkpointer.Failures.Should().Be(0, "a blocked checkpoint is not an error");
         new FileInfo(DbPath + "-wal").Length.Should().BeGreaterThan(20L * 1024 * 1024, "the log holds every commit since the reader's snapshot");
@@ -129,20 +123,9 @@ public sealed class DurableOutboxTests : IDisposable
 
         // The log starts over and its file is cut back to about the 16 MiB bound (4,096 frames of a page and a
         // header, and what the writer appended before the restart) instead of keeping the ~100 MB the reader made it grow to.
-        WaitFor(() => new FileInfo(DbPath + "-wal").Length <= 24L * 1024 * 1024, () => $"wal {new FileInfo(DbPath + "-wal").Length}");
+        await Poll.UntilAsync(() => new FileInfo(DbPath + "-wal").Length <= 24L * 1024 * 1024, TimeSpan.FromSeconds(30), "the log file cut back to about 16 MiB");
         outbox.Checkpointer.Failures.Should().Be(0);
         outbox.Statistics.Depth.Should().Be(1 + (7 * 1024));
-    }
-
-    private static void WaitFor(Func<bool> condition, Func<string> state)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition() && DateTime.UtcNow < deadline)
-        {
-            Thread.Sleep(20);
-        }
-
-        condition().Should().BeTrue(state());
     }
 
     [Fact]

@@ -120,7 +120,7 @@ public sealed class CameraCaptureTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var run = capture.RunAsync(cancel.Token);
 
-        await FfmpegTool.WaitUntilAsync(() => capture.Counters.FramesReceived > 30, TimeSpan.FromSeconds(30), "frames beyond one pass of the file");
+        await Poll.UntilAsync(() => capture.Counters.FramesReceived > 30, TimeSpan.FromSeconds(30), "frames beyond one pass of the file");
         capture.State.Should().Be(CameraState.Streaming);
         await cancel.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(15));
@@ -209,7 +209,7 @@ public sealed class CameraCaptureTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var run = capture.RunAsync(cancel.Token);
 
-        await FfmpegTool.WaitUntilAsync(() => capture.Counters.Restarts >= 1, TimeSpan.FromSeconds(30), "the script ran");
+        await Poll.UntilAsync(() => capture.Counters.Restarts >= 1, TimeSpan.FromSeconds(30), "the script ran");
         await cancel.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(15));
 
@@ -228,7 +228,7 @@ public sealed class CameraCaptureTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var run = capture.RunAsync(cancel.Token);
 
-        await FfmpegTool.WaitUntilAsync(() => capture.Counters.Restarts >= 2, TimeSpan.FromSeconds(30), "restarts after a failing open");
+        await Poll.UntilAsync(() => capture.Counters.Restarts >= 2, TimeSpan.FromSeconds(30), "restarts after a failing open");
         var health = capture.Check(0);
         await cancel.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(15));
@@ -249,7 +249,7 @@ public sealed class CameraCaptureTests : IDisposable
         using var cancel = new CancellationTokenSource();
         var run = capture.RunAsync(cancel.Token);
 
-        await FfmpegTool.WaitUntilAsync(() => capture.Counters.StartFailures >= 2, TimeSpan.FromSeconds(30), "start failures counted");
+        await Poll.UntilAsync(() => capture.Counters.StartFailures >= 2, TimeSpan.FromSeconds(30), "start failures counted");
         var state = capture.State;
         var health = capture.Check(0);
         await cancel.CancelAsync();
@@ -278,7 +278,7 @@ public sealed class CameraCaptureTests : IDisposable
             }, _logger);
             using var cancel = new CancellationTokenSource();
             var run = capture.RunAsync(cancel.Token);
-            await FfmpegTool.WaitUntilAsync(() => capture.Counters.Restarts >= 1, TimeSpan.FromSeconds(30), "the fake ffmpeg ran");
+            await Poll.UntilAsync(() => capture.Counters.Restarts >= 1, TimeSpan.FromSeconds(30), "the fake ffmpeg ran");
             var health = capture.Check(0);
             await cancel.CancelAsync();
             await run.WaitAsync(TimeSpan.FromSeconds(15));

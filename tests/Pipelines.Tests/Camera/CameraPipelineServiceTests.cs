@@ -46,17 +46,17 @@ public sealed class CameraPipelineServiceTests : IDisposable
         await service.StartAsync(CancellationToken.None);
         try
         {
-            await FfmpegTool.WaitUntilAsync(() => pipeline.FramesScored >= 5, TimeSpan.FromSeconds(60), "frames scored from the live camera");
+            await Poll.UntilAsync(() => pipeline.FramesScored >= 5, TimeSpan.FromSeconds(60), "frames scored from the live camera");
             var client = Clients(port).Should().ContainSingle().Subject;
             var restartsBefore = capture.Counters.Restarts; // the first connect may have raced the server's start
 
             // Frozen, not closed: the TCP connection stays open and simply carries nothing.
             FfmpegTool.Signal(server, "STOP");
             var frozenAt = Stopwatch.GetTimestamp();
-            await FfmpegTool.WaitUntilAsync(() => capture.Counters.Stalls >= 1, TimeSpan.FromSeconds(60), "the stall detected");
+            await Poll.UntilAsync(() => capture.Counters.Stalls >= 1, TimeSpan.FromSeconds(60), "the stall detected");
             Stopwatch.GetElapsedTime(frozenAt).TotalSeconds.Should().BeGreaterThan(StallSeconds - 0.5, "a stall is declared only after the configured timeout");
-            await FfmpegTool.WaitUntilAsync(() => capture.Counters.Restarts > restartsBefore, TimeSpan.FromSeconds(60), "a restart counted after the stall");
-            await FfmpegTool.WaitUntilAsync(() => !Clients(port).Contains(client), TimeSpan.FromSeconds(30),
+            await Poll.UntilAsync(() => capture.Counters.Restarts > restartsBefore, TimeSpan.FromSeconds(60), "a restart counted after the stall");
+            await Poll.UntilAsync(() => !Clients(port).Contains(client), TimeSpan.FromSeconds(30),
                 "the stalled ffmpeg killed");
             Status(health).Should().Be(HealthState.Degraded);
             _logger.Contains("no frame for").Should().BeTrue();
@@ -70,7 +70,7 @@ public sealed class CameraPipelineServiceTests : IDisposable
             }
 
             Serve(port);
-            await FfmpegTool.WaitUntilAsync(
+            await Poll.UntilAsync(
                 () => pipeline.FramesScored >= scoredWhileFrozen + 5 && capture.State == CameraState.Streaming, TimeSpan.FromSeconds(90),
                 "frames scored again after recovery");
             Status(health).Should().Be(HealthState.Healthy);
@@ -114,7 +114,7 @@ public sealed class CameraPipelineServiceTests : IDisposable
             FfmpegTool.ChildProcessesWith(camera.Input, "pipe:1").Should().BeEmpty("no capture runs while the pipeline is not built");
 
             // The first retry comes about 5 s later and builds it; the capture starts then.
-            await FfmpegTool.WaitUntilAsync(() => service.Pipeline?.FramesScored >= 5 && service.Status.State == "running", TimeSpan.FromSeconds(30),
+            await Poll.UntilAsync(() => service.Pipeline?.FramesScored >= 5 && service.Status.State == "running", TimeSpan.FromSeconds(30),
                 "frames scored after the rebuild");
             service.Failure.Should().BeNull();
             service.BuildFailures.Should().Be(1);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using EdgeAgent.Health;
 using EdgeAgent.Pipelines.Camera;
+using EdgeAgent.Pipelines.Tests.Support;
 using FluentAssertions;
 using Xunit;
 
@@ -28,16 +29,16 @@ public sealed class CameraSupervisionTests : IDisposable
         var server = Serve(port);
         var (capture, cancel, run, consumer) = Start(port, stallSeconds: 10);
 
-        await FfmpegTool.WaitUntilAsync(() => capture.Counters.FramesReceived >= 5, TimeSpan.FromSeconds(60), "first frames");
+        await Poll.UntilAsync(() => capture.Counters.FramesReceived >= 5, TimeSpan.FromSeconds(60), "first frames");
         capture.Check(0).State.Should().Be(HealthState.Healthy);
         var restartsBefore = capture.Counters.Restarts; // the first connect may already have raced the server's start
         server.Kill();
-        await FfmpegTool.WaitUntilAsync(() => capture.Counters.Restarts > restartsBefore, TimeSpan.FromSeconds(60), "a restart after the camera died");
+        await Poll.UntilAsync(() => capture.Counters.Restarts > restartsBefore, TimeSpan.FromSeconds(60), "a restart after the camera died");
         capture.Check(0).State.Should().Be(HealthState.Degraded);
 
         var before = capture.Counters.FramesReceived;
         Serve(port);
-        await FfmpegTool.WaitUntilAsync(
+        await Poll.UntilAsync(
             () => capture.Counters.FramesReceived >= before + 5 && capture.State == CameraState.Streaming, TimeSpan.FromSeconds(60), "frames from the new camera");
 
         capture.Check(0).State.Should().Be(HealthState.Healthy);
@@ -56,17 +57,17 @@ public sealed class CameraSupervisionTests : IDisposable
         // The stall timeout also bounds a start, so it must cover ffmpeg's start and probe on a loaded 2-core machine.
         var (capture, cancel, run, _) = Start(port, stallSeconds: 4);
 
-        await FfmpegTool.WaitUntilAsync(() => capture.Counters.FramesReceived >= 5, TimeSpan.FromSeconds(60), "first frames");
+        await Poll.UntilAsync(() => capture.Counters.FramesReceived >= 5, TimeSpan.FromSeconds(60), "first frames");
         var restartsBefore = capture.Counters.Restarts;
         FfmpegTool.Signal(server, "STOP");
-        await FfmpegTool.WaitUntilAsync(() => capture.Counters.Stalls >= 1, TimeSpan.FromSeconds(60), "the stall detected");
-        await FfmpegTool.WaitUntilAsync(() => capture.Counters.Restarts > restartsBefore, TimeSpan.FromSeconds(60), "a restart after the stall");
+        await Poll.UntilAsync(() => capture.Counters.Stalls >= 1, TimeSpan.FromSeconds(60), "the stall detected");
+        await Poll.UntilAsync(() => capture.Counters.Restarts > restartsBefore, TimeSpan.FromSeconds(60), "a restart after the stall");
         capture.Check(0).State.Should().Be(HealthState.Degraded);
 
         server.Kill();
         var before = capture.Counters.FramesReceived;
         Serve(port);
-        await FfmpegTool.WaitUntilAsync(
+        await Poll.UntilAsync(
             () => capture.Counters.FramesReceived >= before + 5 && capture.State == CameraState.Streaming, TimeSpan.FromSeconds(60), "recovery");
         await cancel.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(15));
@@ -79,7 +80,7 @@ public sealed class CameraSupervisionTests : IDisposable
         var port = FfmpegTool.FreeLoopbackPort();
         var (capture, cancel, run, consumer) = Start(port, stallSeconds: 5);
 
-        await FfmpegTool.WaitUntilAsync(() => capture.Counters.Restarts >= 2, TimeSpan.FromSeconds(60), "restarts against a closed port");
+        await Poll.UntilAsync(() => capture.Counters.Restarts >= 2, TimeSpan.FromSeconds(60), "restarts against a closed port");
         var health = capture.Check(0);
         await cancel.CancelAsync();
         await run.WaitAsync(TimeSpan.FromSeconds(15));

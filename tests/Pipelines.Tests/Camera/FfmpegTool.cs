@@ -98,20 +98,6 @@ public static class FfmpegTool
         return found;
     }
 
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (!condition())
-        {
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                throw new TimeoutException($"not within {timeout.TotalSeconds}s: {what}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
     private static string RunTool(string tool, string[] arguments)
     {
         var start = new ProcessStartInfo(tool) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
