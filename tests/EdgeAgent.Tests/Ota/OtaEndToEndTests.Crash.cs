@@ -69,7 +69,7 @@ public sealed partial class OtaEndToEndTests
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; agent stderr: {second.StandardError}", ex);
+            throw second.WithStandardError(ex);
         }
 
         second.Signal(AgentProcess.SIGTERM);

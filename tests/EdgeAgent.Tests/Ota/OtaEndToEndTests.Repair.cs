@@ -48,7 +48,7 @@ public sealed partial class OtaEndToEndTests
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+            throw agent.WithStandardError(ex);
         }
 
         agent.StandardError.Should().Contain("Pipeline demo is not running").And.Contain("Pipeline demo recovered");

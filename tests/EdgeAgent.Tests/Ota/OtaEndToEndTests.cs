@@ -66,9 +66,9 @@ public sealed partial class OtaEndToEndTests : IDisposable
             active.GetProperty("previous").GetProperty("version").GetString().Should().Be("1.0.0");
             active.GetProperty("update").GetProperty("state").GetString().Should().Be("active");
         }
-        catch (Exception ex) when (ex is TimeoutException)
+        catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+            throw agent.WithStandardError(ex);
         }
 
         agent.Signal(AgentProcess.SIGTERM);
@@ -134,7 +134,7 @@ public sealed partial class OtaEndToEndTests : IDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; agent stderr: {second.StandardError}", ex);
+            throw second.WithStandardError(ex);
         }
 
         second.Signal(AgentProcess.SIGTERM);

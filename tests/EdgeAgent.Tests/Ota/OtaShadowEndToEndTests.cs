@@ -61,7 +61,7 @@ public sealed class OtaShadowEndToEndTests : IDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+            throw agent.WithStandardError(ex);
         }
 
         agent.Signal(AgentProcess.SIGTERM);

@@ -42,7 +42,7 @@ public sealed class CameraPipelineTests : IDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+            throw agent.WithStandardError(ex);
         }
 
         var events = messages.Where(m => m.Topic == "edgeagent/test-device/events/cam")
@@ -75,7 +75,7 @@ public sealed class CameraPipelineTests : IDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+            throw agent.WithStandardError(ex);
         }
 
         agent.StandardError.Should().Contain("Camera pipeline cam is not running").And.Contain("is not an image tensor");
@@ -118,7 +118,7 @@ public sealed class CameraPipelineTests : IDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+            throw agent.WithStandardError(ex);
         }
 
         agent.StandardError.Should().Contain("Camera pipeline cam is not running").And.Contain("Camera pipeline cam recovered");
@@ -147,7 +147,7 @@ public sealed class CameraPipelineTests : IDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+            throw agent.WithStandardError(ex);
         }
         finally
         {

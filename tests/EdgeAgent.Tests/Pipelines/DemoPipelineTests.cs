@@ -42,7 +42,7 @@ public sealed class DemoPipelineTests : IDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+            throw agent.WithStandardError(ex);
         }
 
         var types = messages.Select(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("type").GetString()).ToList();
@@ -110,7 +110,7 @@ public sealed class DemoPipelineTests : IDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+            throw agent.WithStandardError(ex);
         }
 
         agent.StandardError.Should().Contain("Pipeline broken is not running").And.Contain("takes 10 input values but the feature pipeline writes 14");

@@ -43,6 +43,9 @@ public sealed class AgentProcess : IDisposable
         }
     }
 
+    /// <summary>A test's wait that timed out, with what the agent wrote to stderr: usually the reason it never came.</summary>
+    public TimeoutException WithStandardError(TimeoutException timeout) => new($"{timeout.Message}; agent stderr: {StandardError}", timeout);
+
     public static AgentProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo

@@ -66,7 +66,7 @@ public sealed class CameraPipelineTelemetryTests : IDisposable
         }
         catch (TimeoutException ex)
         {
-            throw new TimeoutException($"{ex.Message}; agent stderr: {agent.StandardError}", ex);
+            throw agent.WithStandardError(ex);
         }
 
         agent.Signal(AgentProcess.SIGTERM);
