@@ -6,7 +6,6 @@ using EdgeAgent.Pipelines.Calibration;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Models;
 using EdgeAgent.Pipelines.Processing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Cli;
 
@@ -64,7 +63,7 @@ public static class CalibrateCommand
             {
                 var replay = PipelineArguments.WithReplay(pipeline, file);
                 using var progress = new ProgressLine("calibrate", "samples read");
-                var set = await CalibrationData.CollectAsync(replay, NullLoggerFactory.Instance, share, progress, cancellationToken).ConfigureAwait(false);
+                var set = await CalibrationData.CollectAsync(replay, StderrLoggerFactory.Instance, share, progress, cancellationToken).ConfigureAwait(false);
                 progress.Done();
                 if (set.Rows.Count < 2 * set.FeatureNames.Count)
                 {

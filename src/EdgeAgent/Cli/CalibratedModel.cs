@@ -10,6 +10,9 @@ namespace EdgeAgent.Cli;
 /// <summary>A calibrated baseline and how it is written out: both ONNX variants, checked in the runtime, and model.json.</summary>
 internal sealed class CalibratedModel
 {
+    /// <summary>The int8 model must decide as the float model does on this share of the normal windows at least.</summary>
+    private const double MinimumAgreement = 0.99;
+
     private readonly BaselineModel _baseline;
     private readonly CalibrationSet _set;
     private readonly string _name;
@@ -40,6 +43,13 @@ internal sealed class CalibratedModel
         var (floatScores, int8Scores) = Score(inference, floatPath, int8Path, standardized);
         var agreement = floatScores.Zip(int8Scores, (f, q) => (f > _baseline.Threshold) == (q > _baseline.Threshold)).Count(x => x) / (double)floatScores.Length;
         var worst = floatScores.Zip(int8Scores, (f, q) => Math.Abs(f - q)).Max();
+        if (Degenerate(worst, agreement) is { } problem)
+        {
+            // No half-written bundle: without model.json the files would look like a model that failed to load.
+            File.Delete(floatPath);
+            File.Delete(int8Path);
+            throw new InvalidDataException(problem);
+        }
 
         var manifest = new SensorModelManifest(_name, _version, "pca-baseline", "int8-qdq", _set.FeatureNames, _baseline.Mean, _baseline.Std, _baseline.Threshold, null);
         var json = manifest.ToJson(BundleSignature.Sha256Hex(int8Path), writer =>
@@ -58,6 +68,27 @@ internal sealed class CalibratedModel
             $"calibrated {_name} {_version} on {_set.Rows.Count} windows ({_set.Samples} samples): {_baseline.ComponentCount} of {_baseline.Features} components " +
             $"explain {_baseline.ExplainedShare:P1}; threshold {_baseline.Threshold:G4}; int8 vs float: max score difference {worst:G3}, " +
             $"same decision on {agreement:P2} of the windows; wrote {int8Path}, {floatPath}, {Path.Combine(directory, BundleFiles.Manifest)}");
+    }
+
+    /// <summary>
+    /// Why the learned threshold cannot work, or null. Normal windows that vary along fewer directions than the model
+    /// keeps (a perfectly repeating pattern, a flat line) reconstruct with no error at all, so the threshold falls to
+    /// its floor, below the int8 model's own rounding; and a threshold within that rounding makes the shipped int8
+    /// model decide differently from the float one on normal windows. Both used to pass, with a report of "same
+    /// decision on 50% of the windows" and a replay that raised on normal data and never cleared.
+    /// </summary>
+    private string? Degenerate(double int8Error, double agreement)
+    {
+        var floor = _baseline.Threshold <= PcaCalibrator.ThresholdFloor;
+        if (!floor && agreement >= MinimumAgreement)
+        {
+            return null;
+        }
+
+        return string.Create(CultureInfo.InvariantCulture,
+            $"calibration is degenerate: the {_set.Rows.Count} normal windows are reconstructed {(floor ? "with no error (their features vary along fewer directions than the model keeps: a perfectly repeating or flat signal)" : "almost exactly")}, " +
+            $"so the threshold ({_baseline.Threshold:G3}) is within the int8 model's rounding error ({int8Error:G3}): it decides like the float model on only {agreement:P1} of the normal windows and would flag normal data at random; " +
+            $"nothing was written. Calibrate on normal data that varies as the live signal does (a longer --take), or with other window sizes or features.");
     }
 
     private (double[] Float, double[] Int8) Score(InferenceOptions options, string floatPath, string int8Path, List<float[]> standardized)

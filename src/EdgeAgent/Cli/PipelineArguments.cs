@@ -93,7 +93,14 @@ public sealed class PipelineArguments
                 Type = SourceType.Replay,
                 Name = "input",
                 Channels = [.. pipeline.EffectiveSources().SelectMany(s => s.EffectiveChannels())],
-                Replay = new ReplaySourceOptions { Path = Path.GetFullPath(input), Speed = 0, Format = ReplayFormat(input) },
+                Replay = new ReplaySourceOptions
+                {
+                    Path = Path.GetFullPath(input),
+                    Speed = 0,
+                    Format = ReplayFormat(input),
+                    TimestampField = Configured(pipeline)?.TimestampField ?? "timestamp",
+                    Delimiter = Configured(pipeline)?.Delimiter ?? string.Empty,
+                },
             },
         ],
         Window = pipeline.Window,
@@ -102,6 +109,13 @@ public sealed class PipelineArguments
         Scorer = pipeline.Scorer,
         Alert = pipeline.Alert,
     };
+
+    /// <summary>
+    /// How the pipeline's own replay source reads files (the timestamp column, the separator): an offline verb reads
+    /// its input the same way, so <c>replay.timestampField</c> in the configuration is what the error messages say it is.
+    /// </summary>
+    private static ReplaySourceOptions? Configured(PipelineOptions pipeline) =>
+        pipeline.EffectiveSources().FirstOrDefault(s => s.Type == SourceType.Replay)?.Replay;
 
     private static RecordFormat? ReplayFormat(string input) =>
         input.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || input.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase)

@@ -9,7 +9,6 @@ using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Scoring;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Cli;
 
@@ -60,7 +59,7 @@ public static class ReplayCommand
                 var printer = new EventPrinter(Console.Out);
                 var sensor = SensorPipelineFactory.Create(replay, loaded.Options.DeviceId, binding.Model, binding.Threshold, printer, features);
 
-                var samples = await CalibrationData.ReadAllAsync(replay, NullLoggerFactory.Instance, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var samples = await CalibrationData.ReadAllAsync(replay, StderrLoggerFactory.Instance, cancellationToken: cancellationToken).ConfigureAwait(false);
                 var clock = Stopwatch.StartNew();
                 foreach (var sample in samples)
                 {

@@ -9,6 +9,9 @@ namespace EdgeAgent.Pipelines.Calibration;
 /// </summary>
 public static class PcaCalibrator
 {
+    /// <summary>The lowest threshold calibration sets: a threshold here means the normal windows reconstruct exactly.</summary>
+    public const double ThresholdFloor = 1e-6;
+
     /// <param name="rows">Feature vectors of normal windows (unstandardised), all the same length.</param>
     public static BaselineModel Fit(IReadOnlyList<float[]> rows, CalibrationOptions options)
     {
@@ -141,7 +144,7 @@ public static class PcaCalibrator
         var quantile = scores[Math.Clamp((int)Math.Ceiling(options.Quantile * n) - 1, 0, n - 1)];
 
         // A perfectly regular signal can reconstruct with ~0 error; keep the threshold above float rounding.
-        return model with { Threshold = Math.Max(quantile * options.Margin, 1e-6) };
+        return model with { Threshold = Math.Max(quantile * options.Margin, ThresholdFloor) };
     }
 
     /// <summary>The reconstruction-error score of each row under <paramref name="model"/>, as the pipeline computes it.</summary>

@@ -45,7 +45,7 @@ public sealed partial class CameraPipeline : IDisposable
     /// <summary>Frames scored by the model.</summary>
     public long FramesScored { get; private set; }
 
-    /// <summary>Frames the motion filter let pass by.</summary>
+    /// <summary>Frames the motion filter let pass by unscored (none while an alert is raised).</summary>
     public long FramesSkipped { get; private set; }
 
     public double LastScore { get; private set; } = double.NaN;
@@ -61,7 +61,11 @@ public sealed partial class CameraPipeline : IDisposable
             TakeSwap();
         }
 
-        if (_motion is not null && !_motion.Evaluate(pixels, stopwatchTimestamp))
+        // The motion filter saves the model's runs while nothing moves, but only while no alert is raised: a still
+        // frame during an alert is scored, so the alert ends as soon as the scene is normal again (once the figure
+        // has left) instead of waiting for the periodic forced frames. The filter still sees every frame, to keep
+        // its background current.
+        if (_motion is not null && !_motion.Evaluate(pixels, stopwatchTimestamp) && !_publisher.Alert.Active)
         {
             FramesSkipped++;
             return AlertTransition.None;

@@ -6,7 +6,8 @@ namespace EdgeAgent.Pipelines.Sources;
 /// <summary>
 /// Turns one CSV or JSON line into a timestamp and a value per channel, counting everything it rejects on the
 /// source's context. CSV maps columns by a header row; without one (a microcontroller printing bare numbers)
-/// the columns are the channels in order.
+/// the columns are the channels in order. The separator is a comma, a semicolon or a tab: configured, or taken from
+/// the header (the one it holds most of), since industrial exports often use ';' (with decimal commas) or tabs.
 /// </summary>
 public sealed class RecordParser
 {
@@ -19,12 +20,15 @@ public sealed class RecordParser
     private int[] _channelOfColumn = [];
     private int _timestampColumn = -1;
     private bool _positional;
+    private byte _delimiter;
 
     /// <param name="fields">The field (column name or JSON path) of each channel.</param>
     /// <param name="timestampField">Column or path of the timestamp; empty when the caller stamps arrival time.</param>
-    public RecordParser(RecordFormat format, IReadOnlyList<string> fields, string timestampField)
+    /// <param name="delimiter">CSV separator (',', ';' or '\t'); 0 to take it from the header line.</param>
+    public RecordParser(RecordFormat format, IReadOnlyList<string> fields, string timestampField, byte delimiter = 0)
     {
         _format = format;
+        _delimiter = delimiter;
         _fields = [.. fields];
         _timestampField = timestampField;
         if (format == RecordFormat.JsonLines)
@@ -42,14 +46,29 @@ public sealed class RecordParser
 
     public bool HasTimestamp => _timestampField.Length > 0;
 
+    /// <summary>The CSV separator in use (0 until the header has been read, when it is detected).</summary>
+    public byte Delimiter => _delimiter;
+
+    /// <summary>The separator a header line uses: the most frequent of ',', ';' and tab (a comma when none).</summary>
+    public static byte DetectDelimiter(ReadOnlySpan<byte> header)
+    {
+        int commas = header.Count((byte)','), semicolons = header.Count((byte)';'), tabs = header.Count((byte)'\t');
+        return tabs > commas && tabs >= semicolons ? (byte)'\t' : semicolons > commas ? (byte)';' : (byte)',';
+    }
+
     /// <summary>CSV: true until a header (or a first data line, for positional CSV) has been seen.</summary>
     public bool AwaitingHeader => _format == RecordFormat.Csv && !_positional && _channelOfColumn.Length == 0;
 
     /// <summary>Reads a CSV header. Returns null when it is usable, else what is wrong.</summary>
     public string? ReadHeader(ReadOnlySpan<byte> line)
     {
-        var names = Encoding.UTF8.GetString(line).Split(',').Select(n => n.Trim().Trim('"')).ToArray();
-        if (!HasTimestamp && names.All(n => double.TryParse(n, System.Globalization.CultureInfo.InvariantCulture, out _)))
+        if (_delimiter == 0)
+        {
+            _delimiter = DetectDelimiter(line);
+        }
+
+        var names = Encoding.UTF8.GetString(line).TrimStart('\uFEFF').Split((char)_delimiter).Select(n => n.Trim().Trim('"').Trim()).ToArray();
+        if (!HasTimestamp && names.All(n => double.TryParse(n, System.Globalization.CultureInfo.InvariantCulture, out _) || TryParseDecimalComma(Encoding.UTF8.GetBytes(n), out _)))
         {
             _positional = true;
             return null;
@@ -100,9 +119,10 @@ public sealed class RecordParser
         var seen = 0;
         var column = 0;
         var rest = line;
+        var delimiter = _delimiter == 0 ? (byte)',' : _delimiter;
         while (true)
         {
-            var comma = rest.IndexOf((byte)',');
+            var comma = rest.IndexOf(delimiter);
             var field = TimestampParser.Trim(comma < 0 ? rest : rest[..comma]);
             var channel = _positional ? (column < _fields.Length ? column : -1) : column < _channelOfColumn.Length ? _channelOfColumn[column] : -1;
             if (column == _timestampColumn)
@@ -122,7 +142,8 @@ public sealed class RecordParser
                 {
                     context.Reject(BadInput.MissingField, $"empty value for '{_fields[channel]}'");
                 }
-                else if (Utf8Parser.TryParse(field, out double value, out var consumed) && consumed == field.Length)
+                else if ((Utf8Parser.TryParse(field, out double value, out var consumed) && consumed == field.Length) ||
+                         (delimiter != ',' && TryParseDecimalComma(field, out value)))
                 {
                     values[channel] = value;
                     valid[channel] = true;
@@ -202,6 +223,23 @@ public sealed class RecordParser
         }
 
         return true;
+    }
+
+    /// <summary>"12,5" as 12.5: the decimal comma of ';'- and tab-separated exports (only there: with ',' as the
+    /// separator a comma cannot be inside a number). One comma at most, no allocation.</summary>
+    private static bool TryParseDecimalComma(ReadOnlySpan<byte> field, out double value)
+    {
+        value = 0;
+        var comma = field.IndexOf((byte)',');
+        if (comma < 0 || field.Length > 64 || field[(comma + 1)..].Contains((byte)',') || field.Contains((byte)'.'))
+        {
+            return false;
+        }
+
+        Span<byte> copy = stackalloc byte[field.Length];
+        field.CopyTo(copy);
+        copy[comma] = (byte)'.';
+        return Utf8Parser.TryParse(copy, out value, out var consumed) && consumed == copy.Length;
     }
 
     private static bool IsNonFiniteWord(ReadOnlySpan<byte> field) =>

@@ -24,7 +24,7 @@ public sealed class ReplaySource : SampleSource
                                     options.Path.EndsWith(".ndjson", StringComparison.OrdinalIgnoreCase)
             ? RecordFormat.JsonLines
             : RecordFormat.Csv);
-        _parser = new RecordParser(Format, [.. context.Channels.Select(c => c.EffectiveField)], options.TimestampField);
+        _parser = new RecordParser(Format, [.. context.Channels.Select(c => c.EffectiveField)], options.TimestampField, options.DelimiterByte());
     }
 
     public RecordFormat Format { get; }
@@ -162,6 +162,11 @@ public sealed class ReplaySource : SampleSource
 
             Passes++;
             SourceLog.EndOfFile(Context.Logger, Name, _options.Path, Context.Counters.Samples);
+            if (Context.Counters.TotalBad > 0)
+            {
+                // The per-line warnings are rate limited; this line gives every reason's count once per pass.
+                SourceLog.RejectedSummary(Context.Logger, Name, _options.Path, Context.Counters.TotalBad, Context.Counters.DescribeRejections());
+            }
             if (!_options.Loop || first == 0)
             {
                 return;

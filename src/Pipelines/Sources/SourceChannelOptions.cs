@@ -7,8 +7,8 @@ namespace EdgeAgent.Pipelines.Sources;
 /// <summary>One value stream of a source. What <see cref="Field"/> means depends on the source type.</summary>
 public sealed class SourceChannelOptions : IValidatedOptions
 {
-    [Description("Channel name, used in features and events (e.g. temperature).")]
-    [RegularExpression("^[A-Za-z0-9_.-]{1,64}$", ErrorMessage = "must be 1..64 characters of A-Z, a-z, 0-9, '_', '.' or '-'")]
+    [Description("Channel name, used in features and events (e.g. temperature, or a CSV column such as 'Volume Flow RateRMS').")]
+    [RegularExpression("^[A-Za-z0-9_.-]([A-Za-z0-9 _.-]{0,62}[A-Za-z0-9_.-])?$", ErrorMessage = "must be 1..64 characters of A-Z, a-z, 0-9, ' ', '_', '.' or '-', not starting or ending with a space")]
     public string Name { get; set; } = "value";
 
     [Description("Unit, for people reading events (e.g. °C, m/s², hPa).")]

@@ -41,20 +41,22 @@ public sealed class SourceContext
         sample = default;
         if (!double.IsFinite(value))
         {
-            Reject(BadInput.NonFinite);
+            Reject(BadInput.NonFinite, $"'{Channels[channel].Name}' is NaN or infinite");
             return false;
         }
 
         var last = _lastTimestamp[channel];
+        // Windowing needs time order per channel, so a row out of order or repeating a timestamp is dropped, never
+        // reordered; the log names the channel and both times (formatted only when it is logged).
         if (timestampTicks < last)
         {
-            Reject(BadInput.TimestampBackwards);
+            Reject(BadInput.TimestampBackwards, $"'{Channels[channel].Name}' at {new DateTime(timestampTicks):yyyy-MM-dd HH:mm:ss.FFFFFFF} is before the previous sample ({new DateTime(last):yyyy-MM-dd HH:mm:ss.FFFFFFF}); dropped");
             return false;
         }
 
         if (timestampTicks == last)
         {
-            Reject(BadInput.DuplicateTimestamp);
+            Reject(BadInput.DuplicateTimestamp, $"'{Channels[channel].Name}' has a second sample at {new DateTime(timestampTicks):yyyy-MM-dd HH:mm:ss.FFFFFFF}; the first is kept, this one dropped");
             return false;
         }
 

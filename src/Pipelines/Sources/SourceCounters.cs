@@ -35,6 +35,11 @@ public sealed class SourceCounters
 
     public long this[BadInput kind] => Interlocked.Read(ref _bad[(int)kind]);
 
+    /// <summary>What was rejected, by reason (e.g. "11 duplicate timestamp, 1 timestamp backwards"); empty when nothing was.</summary>
+    public string DescribeRejections() => string.Join(", ", Enum.GetValues<BadInput>()
+        .Where(kind => this[kind] > 0)
+        .Select(kind => $"{this[kind]} {System.Text.RegularExpressions.Regex.Replace(kind.ToString(), "(?<=[a-z])([A-Z])", " $1").ToLowerInvariant()}"));
+
     internal void AddSample() => Interlocked.Increment(ref _samples);
 
     internal long AddBad(BadInput kind) => Interlocked.Increment(ref _bad[(int)kind]);

@@ -15,4 +15,7 @@ internal static partial class SourceLog
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Source {Source}: reached the end of {Path} ({Samples} samples)")]
     public static partial void EndOfFile(ILogger logger, string source, string path, long samples);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "Source {Source}: {Path}: {Total} input value(s) rejected and dropped ({Reasons}); the rest was read")]
+    public static partial void RejectedSummary(ILogger logger, string source, string path, long total, string reasons);
 }

@@ -45,6 +45,27 @@ public sealed class CameraPipelineTests : IDisposable
     }
 
     [Fact]
+    public void With_the_motion_filter_on_an_alert_ends_once_the_figure_has_left_a_still_scene()
+    {
+        // No periodic frame: only motion, or a raised alert, gets a frame scored.
+        using var pipeline = Create(FloatBrightnessModel(), new MotionFilterOptions { Enabled = true, ForceEverySeconds = 0 });
+        var black = new byte[Width * Height * 3];
+        var grey = Enumerable.Repeat((byte)128, black.Length).ToArray();
+        var ticks = DateTime.UtcNow.Ticks;
+        var frame = 0L;
+        foreach (var picture in (byte[][])[black, black, black, black, grey, grey, black, black, black, black, black, black])
+        {
+            pipeline.OnFrame(picture, frame++, ticks += TimeSpan.TicksPerSecond);
+        }
+
+        // The figure passed too fast for the background to learn it: the frames after it match the background (no
+        // motion), and only they can show the scene is normal again.
+        _queue.Events().Select(e => e.GetProperty("type").GetString()).Should().Equal("anomaly_start", "anomaly_end");
+        pipeline.Alert.Active.Should().BeFalse();
+        pipeline.FramesSkipped.Should().BeGreaterThan(5, "still frames are skipped again once the alert has ended");
+    }
+
+    [Fact]
     public void A_uint8_model_gets_the_camera_bytes_unchanged_in_nhwc()
     {
         using var pipeline = Create(ByteBrightnessModel(), new MotionFilterOptions());

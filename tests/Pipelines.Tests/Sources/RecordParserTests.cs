@@ -47,6 +47,48 @@ public sealed class RecordParserTests
     }
 
     [Fact]
+    public void Semicolon_exports_with_decimal_commas_and_spaced_column_names_are_read()
+    {
+        var context = Context(2);
+        var parser = new RecordParser(RecordFormat.Csv, ["Volume Flow RateRMS", "Temperature"], "Zeit");
+        parser.ReadHeader("\"Zeit\"; Volume Flow RateRMS ;Temperature"u8).Should().BeNull();
+        parser.Delimiter.Should().Be((byte)';');
+        var values = new double[2];
+        var valid = new bool[2];
+
+        parser.TryParse("2024-01-01 00:00:00;12,5;-3"u8, context, values, valid, out var ticks).Should().BeTrue();
+        values.Should().Equal(12.5, -3);
+        valid.Should().Equal(true, true);
+        new DateTime(ticks).Should().Be(new DateTime(2024, 1, 1));
+
+        parser.TryParse("2024-01-01 00:00:01;1,2,3;4.5"u8, context, values, valid, out _).Should().BeTrue();
+        // '1,2,3' is no number: one decimal comma at most.
+        valid.Should().Equal(false, true);
+        context.Counters[BadInput.NonNumeric].Should().Be(1);
+    }
+
+    [Fact]
+    public void Tab_separated_files_are_detected_and_a_configured_separator_wins()
+    {
+        var context = Context(1);
+        var tabs = new RecordParser(RecordFormat.Csv, ["v"], "t");
+        tabs.ReadHeader("t\tv"u8).Should().BeNull();
+        tabs.Delimiter.Should().Be((byte)'\t');
+        var values = new double[1];
+        var valid = new bool[1];
+        tabs.TryParse("2024-01-01 00:00:00\t7,25"u8, context, values, valid, out _).Should().BeTrue();
+        values[0].Should().Be(7.25);
+
+        // Configured ',' : a header with more semicolons than commas is still split on commas.
+        var commas = new RecordParser(RecordFormat.Csv, ["a;b"], "t", (byte)',');
+        commas.ReadHeader("t,a;b"u8).Should().BeNull();
+        commas.TryParse("2024-01-01 00:00:00,1.5"u8, context, values, valid, out _).Should().BeTrue();
+        values[0].Should().Be(1.5);
+        RecordParser.DetectDelimiter("timestamp,value"u8).Should().Be((byte)',');
+        RecordParser.DetectDelimiter("value"u8).Should().Be((byte)',');
+    }
+
+    [Fact]
     public void Json_lines_take_values_and_timestamp_by_path()
     {
         var context = Context(2);

@@ -38,6 +38,20 @@ public sealed class SourceContextTests
         context.Counters[BadInput.TimestampBackwards].Should().Be(1);
         context.Counters[BadInput.NonFinite].Should().Be(2);
         context.Counters.Samples.Should().Be(3);
+        context.Counters.DescribeRejections().Should().Be("2 non finite, 1 timestamp backwards, 1 duplicate timestamp");
+    }
+
+    [Fact]
+    public void A_dropped_sample_is_logged_with_its_channel_and_times()
+    {
+        var logger = new CapturingLogger();
+        var context = new SourceContext("s", 0, [new SourceChannelOptions { Name = "Volume Flow RateRMS" }], logger);
+        context.TryAccept(0, new DateTime(2024, 1, 1, 0, 5, 0).Ticks, 1, out _).Should().BeTrue();
+        context.TryAccept(0, new DateTime(2024, 1, 1, 0, 4, 0).Ticks, 1, out _).Should().BeFalse();
+
+        logger.Messages.Should().ContainSingle().Which.Should().Contain(
+            "(TimestampBackwards): 'Volume Flow RateRMS' at 2024-01-01 00:04:00 is before the previous sample (2024-01-01 00:05:00); dropped");
+        new SourceCounters().DescribeRejections().Should().BeEmpty();
     }
 
     private sealed class CapturingLogger : ILogger
