@@ -44,7 +44,7 @@ internal sealed class BrokerProbe : IMosquittoCallbacks
         while (!probe._connack.Task.IsCompleted && DateTime.UtcNow < deadline)
         {
             var rc = client.Loop(100, out var errno);
-            if (rc != 0)
+            if (rc != 0 && !probe._connack.Task.IsCompleted) // a refusal arrives as a CONNACK and then a closed connection
             {
                 var end = new SessionEnd(rc, errno, probe._libraryError);
                 failure = end.Describe();

@@ -18,13 +18,16 @@ internal static class StorageChecks
         var directory = options.StateDirectory;
         var writable = Writable(directory);
         yield return writable;
-        if (writable.Verdict == DoctorVerdict.Error || !Directory.Exists(directory))
+        if (writable.Verdict == DoctorVerdict.Error && !Directory.Exists(directory))
         {
             yield break;
         }
 
         yield return FreeSpace(options);
-        yield return Integrity(OutboxServiceCollectionExtensions.PathIn(options));
+        if (Directory.Exists(directory))
+        {
+            yield return Integrity(OutboxServiceCollectionExtensions.PathIn(options));
+        }
     }
 
     private static DoctorCheck Writable(string directory)
@@ -61,7 +64,13 @@ internal static class StorageChecks
 
     private static DoctorCheck FreeSpace(AgentOptions options)
     {
+        // Before the first start the directory is not there yet: its disk is the one of the nearest existing parent.
         var directory = options.StateDirectory;
+        while (!Directory.Exists(directory) && Path.GetDirectoryName(directory) is { } parent)
+        {
+            directory = parent;
+        }
+
         long available;
         try
         {
