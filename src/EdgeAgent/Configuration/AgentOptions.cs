@@ -53,7 +53,7 @@ public sealed class AgentOptions : IValidatedOptions
     [Description("Periodic health and counter reports.")]
     public TelemetryOptions Telemetry { get; set; } = new();
 
-    [Description("The opt-in Prometheus/OpenMetrics endpoint.")]
+    [Description("The opt-in Prometheus metrics endpoint.")]
     public MetricsOptions Metrics { get; set; } = new();
 
     /// <summary>Fills the defaults that depend on the machine and on systemd's environment.</summary>

@@ -6,7 +6,7 @@ namespace EdgeAgent.Metrics;
 
 public sealed class MetricsOptions : IValidatedOptions
 {
-    [Description("Serve the agent's counters in the Prometheus/OpenMetrics text format at http://<listen>/metrics. Off by default.")]
+    [Description("Serve the agent's counters in the Prometheus text exposition format at http://<listen>/metrics. Off by default.")]
     public bool Enabled { get; set; }
 
     [Description("host:port the metrics endpoint listens on. Loopback by default: the counters name pipelines and devices, so exposing them beyond the device (e.g. 0.0.0.0:9464) is a deliberate choice.")]

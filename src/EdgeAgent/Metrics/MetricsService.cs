@@ -69,7 +69,7 @@ internal sealed partial class MetricsService : BackgroundService, IHealthSource
         }
     }
 
-    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Metrics: serving Prometheus/OpenMetrics on {Url}")]
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Metrics: serving Prometheus metrics on {Url}")]
     private static partial void LogServing(ILogger logger, string url);
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Error, Message = "Metrics: cannot listen on {Listen}: {Reason}. The agent runs on without the endpoint. Fix: free the port or set metrics.listen to another host:port")]
