@@ -1,12 +1,15 @@
 using System.CommandLine;
 using EdgeAgent.Cli;
+using EdgeAgent.Cli.Doctor;
 using EdgeAgent.Configuration;
 using EdgeAgent.Hosting;
 using EdgeAgent.Pipelines.Inference;
+using EdgeAgent.Metrics;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Mqtt.Bench;
 using EdgeAgent.Ota;
 using EdgeAgent.Outbox;
+using EdgeAgent.Status;
 using EdgeAgent.Systemd;
 using EdgeAgent.Telemetry;
 using Microsoft.Extensions.Hosting;
@@ -24,6 +27,8 @@ root.Subcommands.Add(CalibrateCameraCommand.Create());
 root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(MqttCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
+root.Subcommands.Add(DoctorCommand.Create());
+root.Subcommands.Add(StatusCommand.Create());
 
 var parse = root.Parse(args);
 if (parse.Errors.Count > 0)
@@ -51,5 +56,7 @@ static IHost BuildHost(LoadedConfig config, Serilog.ILogger logger, IReadOnlyDic
     builder.Services.AddTelemetry(config.Options);
     builder.Services.AddPipelines(config.Options);
     builder.Services.AddOta(config.Options);
+    builder.Services.AddMetrics(config.Options);
+    builder.Services.AddStatusSocket(config.Options);
     return builder.Build();
 }

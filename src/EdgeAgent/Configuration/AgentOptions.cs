@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using EdgeAgent.Logging;
+using EdgeAgent.Metrics;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Ota;
 using EdgeAgent.Outbox;
@@ -51,6 +52,9 @@ public sealed class AgentOptions : IValidatedOptions
 
     [Description("Periodic health and counter reports.")]
     public TelemetryOptions Telemetry { get; set; } = new();
+
+    [Description("The opt-in Prometheus metrics endpoint.")]
+    public MetricsOptions Metrics { get; set; } = new();
 
     /// <summary>Fills the defaults that depend on the machine and on systemd's environment.</summary>
     public void ResolveDefaults(IReadOnlyDictionary<string, string> environment)

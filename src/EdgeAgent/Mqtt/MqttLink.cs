@@ -21,6 +21,7 @@ public sealed partial class MqttLink : IOutboxSink, IHealthSource
     private int _connectedGeneration;
     private volatile string _stateDetail = "starting";
     private long _connectedSinceMs;
+    private long _connectionsMade;
 
     public MqttLink(string host, int port, string baseTopic, DurableOutbox outbox, ILogger<MqttLink> logger)
     {
@@ -49,6 +50,9 @@ public sealed partial class MqttLink : IOutboxSink, IHealthSource
     public string Name => "mqtt";
 
     public int ConnectionGeneration => Volatile.Read(ref _connectedGeneration);
+
+    /// <summary>Connections that came up since start (more than one: the link was lost and came back).</summary>
+    public long ConnectionsMade => Interlocked.Read(ref _connectionsMade);
 
     /// <summary>Unix ms since the current connection came up, 0 while down.</summary>
     public long ConnectedSinceMs => Volatile.Read(ref _connectedSinceMs);
@@ -129,6 +133,7 @@ public sealed partial class MqttLink : IOutboxSink, IHealthSource
         }
 
         Volatile.Write(ref _connectedSinceMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        Interlocked.Increment(ref _connectionsMade);
         State = ConnectionState.Connected;
         _stateDetail = $"connected to {Host}:{Port}";
         _subscriptions.Resubscribe(session);

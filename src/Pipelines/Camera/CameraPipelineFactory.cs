@@ -13,7 +13,8 @@ public static class CameraPipelineFactory
         ?? throw new AgentStartupException($"pipeline '{options.Name}' is a camera pipeline without a camera section: add pipelines.camera.input", 78);
 
     /// <summary>Loads the model (with the threshold from a model.json beside it) and wires scorer, alert logic and publisher.</summary>
-    public static CameraPipeline Create(PipelineOptions options, string deviceId, InferenceRuntime runtime, string modelPath, IOutboundQueue queue)
+    public static CameraPipeline Create(PipelineOptions options, string deviceId, InferenceRuntime runtime, string modelPath, IOutboundQueue queue,
+        IAlertObserver? alerts = null)
     {
         var camera = CameraOf(options);
         var threshold = ReadThreshold(options, modelPath);
@@ -39,7 +40,7 @@ public static class CameraPipelineFactory
             return new CameraPipeline(options.Name, camera, model, options.Scorer, scorer =>
             {
                 var alert = new AlertStateMachine(options.Alert, threshold);
-                return new AnomalyEventPublisher(deviceId, options.Name, options.Alert, alert, scorer, options.Scorer.TopFeatures, queue);
+                return new AnomalyEventPublisher(deviceId, options.Name, options.Alert, alert, scorer, options.Scorer.TopFeatures, queue, alerts);
             });
         }
         catch (Exception ex) when (ex is InvalidDataException or ArgumentException)

@@ -24,8 +24,9 @@ public static class CameraPipelineServiceCollectionExtensions
             {
                 var camera = CameraPipelineFactory.CameraOf(options);
                 var queue = provider.GetRequiredService<IOutboundQueue>();
+                var alerts = new AlertLog(options.Name, provider.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeAgent.Alerts"));
                 CameraPipeline Build() => load(provider, options,
-                    path => CameraPipelineFactory.Create(options, deviceId, provider.GetRequiredService<InferenceRuntimeProvider>().Runtime, path, queue));
+                    path => CameraPipelineFactory.Create(options, deviceId, provider.GetRequiredService<InferenceRuntimeProvider>().Runtime, path, queue, alerts));
 
                 var loggers = provider.GetRequiredService<ILoggerFactory>();
                 var capture = new CameraCapture("camera " + options.Name, camera, loggers.CreateLogger("EdgeAgent.Pipelines.Camera." + options.Name));

@@ -19,11 +19,13 @@ public sealed class AnomalyEventPublisher
     private readonly double[] _contributions;
     private long _lastUpdate;
     private long _lastScore = long.MinValue;
+    private readonly IAlertObserver? _observer;
 
     public AnomalyEventPublisher(string deviceId, string pipeline, AlertOptions options, AlertStateMachine alert,
-        AnomalyScorer scorer, int topFeatures, IOutboundQueue queue)
+        AnomalyScorer scorer, int topFeatures, IOutboundQueue queue, IAlertObserver? observer = null)
     {
         Alert = alert;
+        _observer = observer;
         _queue = queue;
         _scorer = scorer;
         _writer = new AnomalyEventWriter(deviceId, pipeline, alert.SeverityNames);
@@ -48,9 +50,11 @@ public sealed class AnomalyEventPublisher
                 var count = _scorer.TopContributors(_top, _contributions);
                 Publish(_writer.Start(Alert, score, windowStartTicks, windowEndTicks, _scorer.ContributorNames, _top.AsSpan(0, count), _contributions.AsSpan(0, count), boxes));
                 _lastUpdate = windowEndTicks;
+                _observer?.Started(Alert, score, _scorer.ContributorNames, _top.AsSpan(0, count), _contributions.AsSpan(0, count), boxes);
                 break;
             case AlertTransition.Ended:
                 Publish(_writer.End(Alert));
+                _observer?.Ended(Alert);
                 break;
             default:
                 if (Alert.Active && _updateTicks > 0 && windowEndTicks - _lastUpdate >= _updateTicks)

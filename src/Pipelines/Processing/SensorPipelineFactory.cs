@@ -30,14 +30,14 @@ public static class SensorPipelineFactory
     };
 
     /// <summary>The whole pipeline around a model. <paramref name="modelThreshold"/> comes from the model manifest
-    /// and applies unless alert.raiseThreshold is set.</summary>
+    /// and applies unless alert.raiseThreshold is set. <paramref name="alerts"/> hears each alert's start and end (the log line).</summary>
     public static SensorPipeline Create(PipelineOptions options, string deviceId, IWindowModel model, double? modelThreshold,
-        IOutboundQueue queue, FeaturePipeline? features = null)
+        IOutboundQueue queue, FeaturePipeline? features = null, IAlertObserver? alerts = null)
     {
         features ??= CreateFeatures(options);
         var scorer = CreateScorer(options.Scorer, features);
         var alert = new AlertStateMachine(options.Alert, modelThreshold);
-        var publisher = new AnomalyEventPublisher(deviceId, options.Name, options.Alert, alert, scorer, options.Scorer.TopFeatures, queue);
+        var publisher = new AnomalyEventPublisher(deviceId, options.Name, options.Alert, alert, scorer, options.Scorer.TopFeatures, queue, alerts);
         return new SensorPipeline(CreateWindower(options), features, model, scorer, publisher);
     }
 

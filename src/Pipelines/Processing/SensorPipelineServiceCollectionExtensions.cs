@@ -23,13 +23,14 @@ public static class SensorPipelineServiceCollectionExtensions
             services.AddSingleton<Microsoft.Extensions.Hosting.IHostedService>(provider =>
             {
                 var heartbeat = new Heartbeat("pipeline " + options.Name + " loop", TimeSpan.FromSeconds(30));
+                var alerts = new AlertLog(options.Name, provider.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeAgent.Alerts"));
                 SensorPipelineRunner Build()
                 {
                     var features = SensorPipelineFactory.CreateFeatures(options);
                     var binding = models(provider, options, features);
                     try
                     {
-                        var pipeline = SensorPipelineFactory.Create(options, deviceId, binding.Model, binding.Threshold, provider.GetRequiredService<IOutboundQueue>(), features);
+                        var pipeline = SensorPipelineFactory.Create(options, deviceId, binding.Model, binding.Threshold, provider.GetRequiredService<IOutboundQueue>(), features, alerts);
                         var sources = SensorPipelineFactory.CreateSources(options, provider.GetRequiredService<ILoggerFactory>(), provider.GetService<IMessageSubscriptions>());
                         return new SensorPipelineRunner(options.Name, sources, pipeline, heartbeat);
                     }

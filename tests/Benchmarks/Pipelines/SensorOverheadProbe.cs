@@ -24,7 +24,9 @@ public static partial class SensorOverheadProbe
     // Where the sample loop's sum goes, so that the loop is not optimised away.
     private static double s_sink;
 
-    public static int Run(string configPath, int rounds)
+    /// <param name="metrics">As with <c>metrics.enabled</c>: the agent's collector scrapes both pipelines every 10 ms on
+    /// another thread, and each alert start and end is logged (formatted, then dropped) as the agent logs it.</param>
+    public static int Run(string configPath, int rounds, bool metrics = false)
     {
         // Bound the way the agent binds it (the configuration binder), so the probe runs the shipped settings.
         var options = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(configPath)).Build().GetSection("pipelines:0").Get<PipelineOptions>()
@@ -34,14 +36,17 @@ public static partial class SensorOverheadProbe
 
         var realFeatures = SensorPipelineFactory.CreateFeatures(options);
         var binding = PipelineModelLoader.Load(runtime, options, realFeatures, modelPath);
-        var real = SensorPipelineFactory.Create(options, "bench", binding.Model, binding.Threshold, new DiscardQueue(), realFeatures);
+        var alertLogger = new DiscardingLogger();
+        var alerts = metrics ? new AlertLog(options.Name, alertLogger) : null;
+        var real = SensorPipelineFactory.Create(options, "bench", binding.Model, binding.Threshold, new DiscardQueue(), realFeatures, alerts);
         var onnx = (OnnxWindowModel)binding.Model;
 
         // The same pipeline (standardisation included) around a model that does nothing.
         var noOpFeatures = SensorPipelineFactory.CreateFeatures(options);
         var noOpBinding = PipelineModelLoader.Load(runtime, options, noOpFeatures, modelPath);
         ((IDisposable)noOpBinding.Model).Dispose();
-        var noOp = SensorPipelineFactory.Create(options, "bench", new NoOpModel(noOpFeatures.Length, onnx.Output.Length), binding.Threshold, new DiscardQueue(), noOpFeatures);
+        var noOp = SensorPipelineFactory.Create(options, "bench", new NoOpModel(noOpFeatures.Length, onnx.Output.Length), binding.Threshold, new DiscardQueue(), noOpFeatures, alerts);
+        using var scraper = metrics ? new MetricsScraper([real, noOp], TimeSpan.FromMilliseconds(10)) : null;
 
         var samples = Samples(options, 400_000);
         var windowsPerRound = 20_000;
@@ -59,6 +64,7 @@ public static partial class SensorOverheadProbe
 
         var samplesPerWindow = SamplesPerWindow(options);
         FeedOnly(samples, position, 5_000, samplesPerWindow);
+        scraper?.Start();
         var allocated = GC.GetAllocatedBytesForCurrentThread();
         for (var round = 0; round < rounds; round++)
         {
@@ -75,6 +81,9 @@ public static partial class SensorOverheadProbe
         }
 
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        var logged = alertLogger.Lines;
+        var suppressed = alerts?.Suppressed ?? 0;
+        scraper?.Dispose();
 
         // Where the pipeline's own time goes: windowing alone, then windowing and features.
         var windower = SensorPipelineFactory.CreateWindower(options);
@@ -109,6 +118,11 @@ public static partial class SensorOverheadProbe
         var c = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(c, $"pipeline {options.Name}: window {options.Window.Size}/{options.Window.Hop}, {realFeatures.Length} features, model {modelPath}"));
         Console.WriteLine(string.Create(c, $"rounds {rounds} x {windowsPerRound} windows; managed bytes allocated over all timed rounds: {allocated}"));
+        if (scraper is not null)
+        {
+            Console.WriteLine(string.Create(c, $"metrics on: {scraper.Scrapes} scrapes of {scraper.LastScrapeBytes} B on another thread during the timed rounds; alert lines logged {logged}, left out by the rate limit {suppressed}"));
+        }
+
         Console.WriteLine(string.Create(c, $"whole window with the model   median {Median(real1):0.00} us  (rounds: {string.Join(", ", real1.Select(v => v.ToString("0.00", c)))})"));
         Console.WriteLine(string.Create(c, $"pipeline only (no-op model)   median {Median(overhead):0.00} us  (rounds: {string.Join(", ", overhead.Select(v => v.ToString("0.00", c)))})"));
         Console.WriteLine(string.Create(c, $"  of which windowing           median {Median(windowing):0.00} us; windowing + features {Median(featuring):0.00} us"));

@@ -76,7 +76,7 @@ public sealed class ConfigLoaderTests : IDisposable
     public void Unknown_top_level_key_and_object_where_a_value_belongs_are_errors()
     {
         Errors("""{ "mqttt": {}, "deviceId": { "x": 1 } }""").Should().BeEquivalentTo(
-            "mqttt: unknown key 'mqttt'; did you mean 'mqtt'? (known keys here: deviceId, stateDirectory, logDirectory, shutdownTimeoutSeconds, startupGraceSeconds, logging, mqtt, outbox, inference, pipelines, ota, telemetry)",
+            "mqttt: unknown key 'mqttt'; did you mean 'mqtt'? (known keys here: deviceId, stateDirectory, logDirectory, shutdownTimeoutSeconds, startupGraceSeconds, logging, mqtt, outbox, inference, pipelines, ota, telemetry, metrics)",
             "deviceId: must be a string, got an object or array");
     }
 

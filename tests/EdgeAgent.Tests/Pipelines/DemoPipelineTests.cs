@@ -21,6 +21,10 @@ public sealed class DemoPipelineTests : IDisposable
     {
         using var subscriber = new MqttSubscriber(_broker.Port, "edgeagent/test-device/events/demo");
         using var telemetry = new MqttSubscriber(_broker.Port, "edgeagent/test-device/telemetry");
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        // The demo's own timing, as a newcomer runs it: the level shift comes 20 s after start and lasts 20 s, so the
+        // whole loop (normal, alert, end) is seen within about a minute.
         using var agent = AgentProcess.Start(
         [
             "run", "--config", RepositoryPaths.File("config", "edgeagent.json"),
@@ -28,22 +32,30 @@ public sealed class DemoPipelineTests : IDisposable
             "--set", "deviceId=test-device",
             "--set", "telemetry.intervalSeconds=2",
             "--set", $"stateDirectory={_dir.Combine("state")}",
-            // The level shift comes 5 s after start and lasts 8 s instead of the demo's 90 s and 30 s.
-            "--set", "pipelines[0].sources[0].simulated.anomalies[0].atSeconds=5",
-            "--set", "pipelines[0].sources[0].simulated.anomalies[0].durationSeconds=8",
-            "--set", "pipelines[0].sources[0].simulated.anomalies[1].atSeconds=200",
         ]);
 
         IReadOnlyList<MqttSubscriber.Received> messages;
+        TimeSpan firstStart;
         try
         {
+            await subscriber.WaitForAsync(
+                m => m.Any(e => e.Payload.Contains("\"anomaly_start\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(45), "anomaly_start");
+            firstStart = started.Elapsed;
             messages = await subscriber.WaitForAsync(
-                m => m.Any(e => e.Payload.Contains("\"anomaly_end\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(90), "anomaly_end");
+                m => m.Any(e => e.Payload.Contains("\"anomaly_end\"", StringComparison.Ordinal)), TimeSpan.FromSeconds(60), "anomaly_end");
         }
         catch (TimeoutException ex)
         {
             throw agent.WithStandardError(ex);
         }
+
+        // 20 s to the shift, two windows to raise, and the process's start-up on a shared, busy machine.
+        firstStart.Should().BeLessThan(TimeSpan.FromSeconds(40), "the README promises the first anomaly within about 30 s of start");
+
+        // The journal tells the same story without a broker: one line at the start, one at the end.
+        await agent.WaitForLogAsync("Alert ended on demo");
+        agent.StandardError.Should().MatchRegex(@"Alert started on demo: \w+, score [0-9.]+ >= threshold [0-9.]+; top: temperature\.");
+        agent.StandardError.Split('\n').Count(l => l.Contains("Alert started on demo", StringComparison.Ordinal)).Should().Be(1);
 
         var types = messages.Select(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("type").GetString()).ToList();
         types.Count(t => t == "anomaly_start").Should().Be(1, agent.StandardError);

@@ -193,7 +193,7 @@ public sealed class MosquittoBroker : IDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -19,4 +19,19 @@ public static class Poll
             await Task.Delay(50);
         }
     }
+
+    /// <summary>The same for a condition that must itself wait (an HTTP request, a process run); polled every 200 ms.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (!await condition())
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"not within {timeout.TotalSeconds}s: {what}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
 }

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+using EdgeAgent.Configuration;
+using EdgeAgent.Ota;
+using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Camera;
+using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Inference;
+using EdgeAgent.Pipelines.Processing;
+
+namespace EdgeAgent.Cli.Doctor;
+
+/// <summary>ONNX Runtime loads (version, providers, arena budget vs free memory), and every enabled pipeline's model loads and fits.</summary>
+internal static class RuntimeChecks
+{
+    private const long MiB = 1024 * 1024;
+
+    public static IEnumerable<DoctorCheck> Run(AgentOptions options)
+    {
+        InferenceRuntime runtime;
+        try
+        {
+            runtime = InferenceRuntime.Create(options.Inference);
+        }
+        catch (Exception ex) when (ex is AgentStartupException or DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)
+        {
+            return
+            [
+                DoctorCheck.Error("onnxruntime", $"cannot be loaded: {ex.Message}",
+                    "run ./install.sh (it fetches libonnxruntime.so.1 for this architecture), or set inference.runtimeLibrary or EDGEAGENT_ORT_LIB to the library"),
+            ];
+        }
+
+        using (runtime)
+        {
+            var checks = new List<DoctorCheck> { Runtime(runtime, options.Inference) };
+            foreach (var pipeline in options.Pipelines.Where(p => p.Enabled))
+            {
+                checks.Add(Model(runtime, options, pipeline));
+            }
+
+            return checks;
+        }
+    }
+
+    private static DoctorCheck Runtime(InferenceRuntime runtime, InferenceOptions options)
+    {
+        var providers = string.Join(", ", runtime.AvailableProviders);
+        var reason = $"{runtime.Version} from {runtime.LibraryPath}; providers {providers}";
+        var missing = options.ExecutionProviders.Where(p => !runtime.AvailableProviders.Contains(p, StringComparer.OrdinalIgnoreCase)).ToList();
+        if (missing.Count > 0)
+        {
+            return DoctorCheck.Warning("onnxruntime", $"{reason}; configured provider(s) {string.Join(", ", missing)} not in this build (the CPU provider is used)",
+                "install an ONNX Runtime build with those providers, or remove them from inference.executionProviders");
+        }
+
+        if (runtime.ArenaBudgetBytes > 0 && AvailableMemoryBytes() is { } available)
+        {
+            var budget = string.Create(CultureInfo.InvariantCulture, $"arena budget {runtime.ArenaBudgetBytes / MiB} MiB vs {available / MiB} MiB available");
+            if (runtime.ArenaBudgetBytes > available)
+            {
+                return DoctorCheck.Error("onnxruntime", $"{reason}; {budget}: the models could be killed for memory before the cap applies",
+                    "lower inference.arena.maxMegabytes below the memory available, or stop what else uses it");
+            }
+
+            if (runtime.ArenaBudgetBytes > available / 2)
+            {
+                return DoctorCheck.Warning("onnxruntime", $"{reason}; {budget} (more than half)",
+                    "lower inference.arena.maxMegabytes ('edgeagent models bench' shows what a model needs)");
+            }
+
+            return DoctorCheck.Ok("onnxruntime", $"{reason}; {budget}");
+        }
+
+        return DoctorCheck.Ok("onnxruntime", reason);
+    }
+
+    private static DoctorCheck Model(InferenceRuntime runtime, AgentOptions options, PipelineOptions pipeline)
+    {
+        var name = "model " + pipeline.Name;
+        string path;
+        try
+        {
+            path = ModelPath(options, pipeline);
+        }
+        catch (InvalidDataException ex)
+        {
+            return DoctorCheck.Error(name, ex.Message, "'edgeagent models status' shows the store; 'edgeagent models rollback' or reinstalling the version repairs it");
+        }
+
+        if (path.Length == 0)
+        {
+            return DoctorCheck.Error(name, "no model configured", $"set pipelines[{options.Pipelines.IndexOf(pipeline)}].model.path, or calibrate one with 'edgeagent calibrate'");
+        }
+
+        if (!File.Exists(path))
+        {
+            return DoctorCheck.Error(name, $"{path} does not exist", "point model.path at the model file, or install a version with 'edgeagent models install'");
+        }
+
+        try
+        {
+            if (pipeline.Kind == PipelineKind.Camera)
+            {
+                using var camera = CameraPipelineFactory.Create(pipeline, options.DeviceId, runtime, path, new DiscardingQueue());
+                return DoctorCheck.Ok(name, $"{path} loads and fits the camera's {camera.Model.Width}x{camera.Model.Height} input");
+            }
+
+            var features = SensorPipelineFactory.CreateFeatures(pipeline);
+            var binding = PipelineModelLoader.Load(runtime, pipeline, features, path);
+            (binding.Model as IDisposable)?.Dispose();
+            var threshold = pipeline.Alert.RaiseThreshold ?? binding.Threshold;
+            return DoctorCheck.Ok(name, string.Create(CultureInfo.InvariantCulture,
+                $"{path} loads and fits the {features.Length} features; raise threshold {threshold:0.####}"));
+        }
+        catch (AgentStartupException ex)
+        {
+            return DoctorCheck.Error(name, ex.Message, "recalibrate the model for this pipeline ('edgeagent calibrate'), or fix the pipeline's features or model.path");
+        }
+    }
+
+    /// <summary>The file the agent would load: the store's active version (read, never repaired, here), else the configured one.</summary>
+    private static string ModelPath(AgentOptions options, PipelineOptions pipeline)
+    {
+        var state = Path.Combine(options.StateDirectory, "models", ModelStore.StateFileName);
+        if (File.Exists(state))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(File.ReadAllBytes(state));
+                if (document.RootElement.GetProperty("pipelines").TryGetProperty(pipeline.Name, out var active))
+                {
+                    var directory = Path.Combine(options.StateDirectory, "models", active.GetProperty("name").GetString()!, active.GetProperty("version").GetString()!);
+                    return new StoredModel(string.Empty, string.Empty, directory).ModelPath;
+                }
+            }
+            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
+            {
+                throw new InvalidDataException($"the model store's {state} is unreadable ({ex.Message}); the agent will move it aside and serve the configured model", ex);
+            }
+        }
+
+        return pipeline.Model.Path.Length == 0 ? string.Empty : PipelineModelLoader.Resolve(pipeline.Model.Path);
+    }
+
+    /// <summary>MemAvailable from /proc/meminfo; null where there is none.</summary>
+    internal static long? AvailableMemoryBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/meminfo"))
+            {
+                if (line.StartsWith("MemAvailable:", StringComparison.Ordinal))
+                {
+                    var kib = line["MemAvailable:".Length..].Trim().Split(' ')[0];
+                    return long.Parse(kib, CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return null;
+    }
+
+    /// <summary>The doctor loads a camera pipeline only to see that it fits; nothing it would publish goes anywhere.</summary>
+    private sealed class DiscardingQueue : IOutboundQueue
+    {
+        public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
+        {
+        }
+    }
+}
