@@ -77,7 +77,7 @@ if [ "$RID" = "$HOST_RID" ]; then ARTIFACTS="$REPO/artifacts/edgeagent"; else AR
 check_glibc() {
   [ "$RID" = "$HOST_RID" ] || { say "cross build for $RID: the target needs glibc $GLIBC_FLOOR or newer"; return; }
   local version
-  version="$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '$1 == "glibc" { print $2 }')"
+  version="$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '$1 == "glibc" { print $2 }' || true)"
   [ -n "$version" ] || fail "this system's C library is not glibc. $SUPPORTED."
   [ "$(printf '%s\n%s\n' "$GLIBC_FLOOR" "$version" | sort -V | head -n1)" = "$GLIBC_FLOOR" ] \
     || fail "this system has glibc $version, older than $GLIBC_FLOOR. $SUPPORTED."
