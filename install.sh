@@ -97,16 +97,20 @@ check_dotnet() {
 # The agent needs the broker client library and ffmpeg; the broker itself is for the demo and the tests.
 PACKAGES=(mosquitto mosquitto-clients libmosquitto1 ffmpeg openssl ca-certificates)
 # Tests also use systemd-analyze (unit verification), gcc (the C benchmark harness, the native-constant probe),
-# aarch64-linux-gnu-gcc (the same probe for arm64, compiled only) and, if present, python3-onnx (an independent check
+# the other architecture's cross gcc (the same probe, compiled only: added below) and, if present, python3-onnx (an independent check
 # of the ONNX files we write).
-TEST_PACKAGES=(systemd gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross python3 python3-onnx)
+TEST_PACKAGES=(systemd gcc libc6-dev python3 python3-onnx)
 # On x64, the arm64 build runs under qemu-user with Debian's arm64 C library and broker client (multiarch).
 ARM64_SMOKE_PACKAGES=(qemu-user-static util-linux libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libmosquitto1:arm64)
 
 install_packages() {
   local wanted=("${PACKAGES[@]}") missing=()
   [ "$RUN_TESTS" -eq 1 ] && wanted+=("${TEST_PACKAGES[@]}")
-  [ "$RUN_TESTS" -eq 1 ] && [ "$HOST_RID" = linux-x64 ] && wanted+=("${ARM64_SMOKE_PACKAGES[@]}")
+  if [ "$RUN_TESTS" -eq 1 ] && [ "$HOST_RID" = linux-x64 ]; then
+    wanted+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross "${ARM64_SMOKE_PACKAGES[@]}")
+  elif [ "$RUN_TESTS" -eq 1 ]; then
+    wanted+=(gcc-x86-64-linux-gnu libc6-dev-amd64-cross)
+  fi
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done

@@ -14,6 +14,8 @@
 #  - .NET maps JIT code twice (W^X); qemu-user does not support that double mapping, so DOTNET_EnableWriteXorExecute=0
 #    (for these runs only; the shipped unit keeps W^X).
 set -uo pipefail
+# The agent must find its own arm64 ONNX Runtime and config, not a developer's x64 ones.
+unset EDGEAGENT_ORT_LIB EDGEAGENT_CONFIG
 
 DIR="$(readlink -f "${1:?usage: tests/Arm64/smoke.sh DIR (a linux-arm64 publish)}")"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
