@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
-# EdgeAgent installer: checks the .NET SDK, installs the Debian packages the agent uses, obtains ONNX Runtime,
-# builds and publishes the agent to artifacts/edgeagent/. Idempotent: run it again at any time.
+# EdgeAgent installer: checks the .NET SDK and the C library, installs the Debian packages the agent uses, builds and
+# publishes the agent with its ONNX Runtime (from NuGet) to artifacts/edgeagent/. Idempotent: run it again at any time.
 #
 #   ./install.sh                 set up and build (artifacts/edgeagent/edgeagent)
-#   ./install.sh --test          the same, then run every test (what CI runs)
+#   ./install.sh --test          the same, then run every test and, on x64, the arm64 smoke test under qemu (what CI runs)
+#   ./install.sh --arch arm64    cross-build for another architecture (x64|arm64; also --rid linux-x64|linux-arm64)
+#                                into artifacts/edgeagent-linux-arm64/ (self-contained; nothing foreign is run)
 #   ./install.sh --system        the same, then install as a systemd service (root)
 #       [--prefix DIR]           where the agent goes (default /opt/edgeagent)
 #       [--destdir DIR]          stage the system install under DIR instead of / (packaging, tests)
-#   ./install.sh --ort-lib PATH  use this libonnxruntime.so.1 (also: EDGEAGENT_ORT_LIB=PATH)
+#   ./install.sh --ort-lib PATH  ship this libonnxruntime.so (your own ORT build) instead of NuGet's (also: EDGEAGENT_ORT_LIB)
 #   ./install.sh --skip-packages do not call apt-get (the packages must already be there)
 #   ./install.sh --no-build      use the existing artifacts/edgeagent (with --system or --test)
 set -euo pipefail
 
-ORT_VERSION=1.30.0
 DOTNET_MAJOR=10
+# libe_sqlite3.so (SQLitePCLRaw) needs glibc 2.34; ONNX Runtime 2.28, .NET 2.27.
+GLIBC_FLOOR=2.34
+SUPPORTED="EdgeAgent supports Debian 12 (bookworm), Raspberry Pi OS bookworm (64-bit), Ubuntu 22.04 or newer and NVIDIA JetPack 6 (glibc 2.34 or newer) on x86-64 and arm64"
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ARTIFACTS="$REPO/artifacts/edgeagent"
-CACHE="${EDGEAGENT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/edgeagent}"
+RID=""
 
 RUN_TESTS=0
 SYSTEM=0
@@ -38,7 +41,11 @@ while [ $# -gt 0 ]; do
     --ort-lib) ORT_LIB="${2:?--ort-lib needs a path}"; shift ;;
     --skip-packages) SKIP_PACKAGES=1 ;;
     --no-build) NO_BUILD=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --arch)
+      case "${2:-}" in x64|arm64) RID="linux-$2" ;; *) fail "--arch takes x64 or arm64, not '${2:-}'" ;; esac; shift ;;
+    --rid)
+      case "${2:-}" in linux-x64|linux-arm64) RID="$2" ;; *) fail "--rid takes linux-x64 or linux-arm64, not '${2:-}'" ;; esac; shift ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) fail "unknown option '$1' (see ./install.sh --help)" ;;
   esac
   shift
@@ -48,6 +55,33 @@ as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@";
   elif command -v sudo >/dev/null; then sudo "$@";
   else fail "'$*' needs root and sudo is not installed; run install.sh as root"; fi
+}
+
+case "$(uname -m)" in
+  x86_64|amd64) HOST_RID=linux-x64 ;;
+  aarch64|arm64) HOST_RID=linux-arm64 ;;
+  *) HOST_RID="linux-$(uname -m)" ;;
+esac
+RID="${RID:-$HOST_RID}"
+case "$RID" in
+  linux-x64|linux-arm64) ;;
+  *) fail "this machine is $(uname -m); $SUPPORTED. Cross-build with --arch x64|arm64 on a supported machine" ;;
+esac
+# The build for this machine goes to artifacts/edgeagent; a cross build beside it, so the two never mix.
+if [ "$RID" = "$HOST_RID" ]; then ARTIFACTS="$REPO/artifacts/edgeagent"; else ARTIFACTS="$REPO/artifacts/edgeagent-$RID"; fi
+[ "$RUN_TESTS" -eq 1 ] && [ "$RID" != "$HOST_RID" ] \
+  && fail "--test runs the suite on this machine ($HOST_RID), not on $RID; drop --arch (on x64, --test also runs the arm64 build under emulation)"
+
+# --- 0. C library ------------------------------------------------------------------------------------------
+# Checked on the machine that will run the agent; a cross build cannot know its target's C library.
+check_glibc() {
+  [ "$RID" = "$HOST_RID" ] || { say "cross build for $RID: the target needs glibc $GLIBC_FLOOR or newer"; return; }
+  local version
+  version="$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '$1 == "glibc" { print $2 }' || true)"
+  [ -n "$version" ] || fail "this system's C library is not glibc. $SUPPORTED."
+  [ "$(printf '%s\n%s\n' "$GLIBC_FLOOR" "$version" | sort -V | head -n1)" = "$GLIBC_FLOOR" ] \
+    || fail "this system has glibc $version, older than $GLIBC_FLOOR. $SUPPORTED."
+  say "glibc $version"
 }
 
 # --- 1. .NET SDK -------------------------------------------------------------------------------------------
@@ -62,13 +96,21 @@ check_dotnet() {
 # --- 2. Debian packages ------------------------------------------------------------------------------------
 # The agent needs the broker client library and ffmpeg; the broker itself is for the demo and the tests.
 PACKAGES=(mosquitto mosquitto-clients libmosquitto1 ffmpeg openssl ca-certificates)
-# Tests also use systemd-analyze (unit verification), gcc (the C benchmark harness) and, if present,
-# python3-onnx (an independent check of the ONNX files we write).
+# Tests also use systemd-analyze (unit verification), gcc (the C benchmark harness, the native-constant probe),
+# the other architecture's cross gcc (the same probe, compiled only: added below) and, if present, python3-onnx (an independent check
+# of the ONNX files we write).
 TEST_PACKAGES=(systemd gcc libc6-dev python3 python3-onnx)
+# On x64, the arm64 build runs under qemu-user with Debian's arm64 C library and broker client (multiarch).
+ARM64_SMOKE_PACKAGES=(qemu-user-static util-linux libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libmosquitto1:arm64)
 
 install_packages() {
   local wanted=("${PACKAGES[@]}") missing=()
   [ "$RUN_TESTS" -eq 1 ] && wanted+=("${TEST_PACKAGES[@]}")
+  if [ "$RUN_TESTS" -eq 1 ] && [ "$HOST_RID" = linux-x64 ]; then
+    wanted+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross "${ARM64_SMOKE_PACKAGES[@]}")
+  elif [ "$RUN_TESTS" -eq 1 ]; then
+    wanted+=(gcc-x86-64-linux-gnu libc6-dev-amd64-cross)
+  fi
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
@@ -76,75 +118,66 @@ install_packages() {
   [ "$SKIP_PACKAGES" -eq 1 ] && fail "missing Debian packages: ${missing[*]} (rerun without --skip-packages)"
   command -v apt-get >/dev/null || fail "apt-get not found; install these packages with your package manager: ${missing[*]}"
   say "installing Debian packages: ${missing[*]}"
+  if printf '%s\n' "${missing[@]}" | grep -q ':arm64$' && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    as_root dpkg --add-architecture arm64
+  fi
   as_root apt-get update -qq
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
     || fail "apt-get could not install: ${missing[*]}"
 }
 
 # --- 3. ONNX Runtime ---------------------------------------------------------------------------------------
-ort_arch() {
-  case "$(uname -m)" in
-    x86_64|amd64) echo x64 ;;
-    aarch64|arm64) echo arm64 ;;
-    *) fail "ONNX Runtime from onnxruntime-node exists for x86_64 and aarch64 only, not $(uname -m); pass --ort-lib PATH to a build for this machine" ;;
-  esac
-}
+# The NuGet package Microsoft.ML.OnnxRuntime (pinned in Directory.Packages.props) ships libonnxruntime.so for
+# linux-x64 and linux-arm64; a publish for one RID takes that architecture's. --ort-lib replaces it with your own build
+# (OpenVINO, CUDA, ACL...). The check is against the target's architecture, not this machine's.
+elf_machine() { case "$1" in linux-x64) echo 3e ;; linux-arm64) echo b7 ;; esac; }
 
 check_elf() {
-  local lib="$1" expected
+  local lib="$1"
   [ -f "$lib" ] || fail "ONNX Runtime library '$lib' does not exist"
   # ELF e_machine at offset 18: 0x3e x86-64, 0xb7 aarch64.
-  expected=$([ "$(ort_arch)" = x64 ] && echo 3e || echo b7)
-  [ "$(od -An -tx1 -j18 -N1 "$lib" | tr -d ' ')" = "$expected" ] \
-    || fail "'$lib' is not a $(uname -m) ELF library (wrong architecture or not a library)"
+  [ "$(od -An -tx1 -j18 -N1 "$lib" | tr -d ' ')" = "$(elf_machine "$RID")" ] \
+    || fail "'$lib' is not a $RID ELF library (wrong architecture or not a library)"
 }
 
-obtain_ort() {
-  if [ -n "$ORT_LIB" ]; then
-    check_elf "$ORT_LIB"; ORT_LIB="$(readlink -f "$ORT_LIB")"; say "ONNX Runtime: $ORT_LIB (given)"; return
-  fi
-  local system
-  system="$(ldconfig -p 2>/dev/null | awk '/libonnxruntime\.so\.1 /{print $NF; exit}')"
-  if [ -n "$system" ]; then ORT_LIB="$system"; say "ONNX Runtime: $ORT_LIB (system copy)"; return; fi
-
-  local arch dir
-  arch="$(ort_arch)"
-  dir="$CACHE/onnxruntime-node-$ORT_VERSION"
-  ORT_LIB="$dir/linux-$arch/libonnxruntime.so.1"
-  if [ ! -f "$ORT_LIB" ]; then
-    command -v npm >/dev/null || fail "npm is needed once to fetch ONNX Runtime $ORT_VERSION (apt-get install npm), or pass --ort-lib PATH"
-    say "fetching ONNX Runtime $ORT_VERSION (onnxruntime-node@$ORT_VERSION, $arch) into $dir"
-    mkdir -p "$dir"
-    local tgz="$dir/onnxruntime-node-$ORT_VERSION.tgz"
-    if [ ! -f "$tgz" ]; then
-      (cd "$dir" && npm pack --silent "onnxruntime-node@$ORT_VERSION" >/dev/null) || fail "npm pack onnxruntime-node@$ORT_VERSION failed"
-    fi
-    local tmp; tmp="$(mktemp -d "$dir/extract.XXXXXX")"
-    tar -xzf "$tgz" -C "$tmp" "package/bin/napi-v6/linux/$arch/libonnxruntime.so.1" \
-      || { rm -rf "$tmp"; fail "the npm package does not contain linux/$arch/libonnxruntime.so.1"; }
-    mkdir -p "$dir/linux-$arch"
-    mv "$tmp/package/bin/napi-v6/linux/$arch/libonnxruntime.so.1" "$ORT_LIB.tmp" && mv "$ORT_LIB.tmp" "$ORT_LIB"
-    rm -rf "$tmp"
-  fi
-  check_elf "$ORT_LIB"
-  say "ONNX Runtime: $ORT_LIB"
+check_given_ort() {
+  [ -n "$ORT_LIB" ] || return 0
+  check_elf "$ORT_LIB"; ORT_LIB="$(readlink -f "$ORT_LIB")"
+  say "ONNX Runtime: $ORT_LIB (given)"
 }
 
 # --- 4. Build and publish ----------------------------------------------------------------------------------
+# publish_rid RID DIR: the agent for RID into DIR. A build for another architecture is self-contained (this
+# machine's .NET runtime cannot serve it) and is never run here.
+publish_rid() {
+  local rid="$1" out="$2" args
+  args=(-c Release -r "$rid" -o "$out" --nologo -p:UseAppHost=true)
+  [ "$rid" != "$HOST_RID" ] && args+=(--self-contained true)
+  say "building and publishing for $rid to $out"
+  dotnet publish "$REPO/src/EdgeAgent/EdgeAgent.csproj" "${args[@]}" -v quiet >/dev/null || {
+      dotnet publish "$REPO/src/EdgeAgent/EdgeAgent.csproj" "${args[@]}" -v minimal
+      fail "dotnet publish for $rid failed (output above)"; }
+  [ -x "$out/edgeagent" ] || fail "publish did not produce $out/edgeagent"
+  # An install.sh before ONNX Runtime came from NuGet left libonnxruntime.so.1 here; the agent would still find it.
+  rm -f "$out/libonnxruntime.so.1"
+}
+
 publish() {
   if [ "$NO_BUILD" -eq 1 ]; then
     [ -x "$ARTIFACTS/edgeagent" ] || fail "--no-build: $ARTIFACTS/edgeagent does not exist; run ./install.sh first"
-    return
+  else
+    publish_rid "$RID" "$ARTIFACTS"
+    # The agent looks for ONNX Runtime beside itself first, so a given build replaces NuGet's there.
+    [ -n "$ORT_LIB" ] && install -m 0644 "$ORT_LIB" "$ARTIFACTS/libonnxruntime.so"
   fi
-  say "building and publishing to $ARTIFACTS"
-  dotnet publish "$REPO/src/EdgeAgent/EdgeAgent.csproj" -c Release -o "$ARTIFACTS" --nologo -v quiet \
-    -p:UseAppHost=true >/dev/null || {
-      dotnet publish "$REPO/src/EdgeAgent/EdgeAgent.csproj" -c Release -o "$ARTIFACTS" --nologo -v minimal -p:UseAppHost=true
-      fail "dotnet publish failed (output above)"; }
-  # The agent looks for ONNX Runtime beside itself first, so a copy travels with the install.
-  install -m 0644 "$ORT_LIB" "$ARTIFACTS/libonnxruntime.so.1"
-  [ -x "$ARTIFACTS/edgeagent" ] || fail "publish did not produce $ARTIFACTS/edgeagent"
-  say "built $("$ARTIFACTS/edgeagent" --version) at $ARTIFACTS/edgeagent"
+  [ -z "$ORT_LIB" ] && ORT_LIB="$ARTIFACTS/libonnxruntime.so"
+  [ -f "$ORT_LIB" ] || ORT_LIB="$ARTIFACTS/libonnxruntime.so.1"
+  check_elf "$ORT_LIB"
+  if [ "$RID" = "$HOST_RID" ]; then
+    say "built $("$ARTIFACTS/edgeagent" --version) at $ARTIFACTS/edgeagent (ONNX Runtime: $ORT_LIB)"
+  else
+    say "built for $RID at $ARTIFACTS/edgeagent (cross build: not run here)"
+  fi
 }
 
 # --- 5. System install (optional) --------------------------------------------------------------------------
@@ -184,6 +217,18 @@ run_tests() {
     dotnet test "$REPO/EdgeAgent.sln" -c Release --nologo --blame-hang-timeout 5m 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
   set -e
+  # The arm64 build, cross-published and run under qemu-user (on x64 only; an arm64 machine ran the suite natively).
+  if [ "$HOST_RID" = linux-x64 ]; then
+    local arm64="$REPO/artifacts/edgeagent-linux-arm64" smoke
+    publish_rid linux-arm64 "$arm64"
+    set +e
+    "$REPO/tests/Arm64/smoke.sh" "$arm64"
+    smoke=$?
+    set -e
+    # Counted in the closing line like a test run.
+    if [ "$smoke" -eq 0 ]; then echo "arm64 smoke test: Passed!  - Failed:     0, Passed:     1" >>"$log";
+    else echo "arm64 smoke test: Failed!  - Failed:     1, Passed:     0" >>"$log"; status=1; fi
+  fi
   # One plain closing line for whoever reads the log: N passed, N failed.
   awk '/(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } }
        END { printf "%d passed, %d failed\n", p, f }' "$log"
@@ -191,9 +236,10 @@ run_tests() {
   return "$status"
 }
 
+check_glibc
 check_dotnet
 install_packages
-obtain_ort
+check_given_ort
 publish
 [ "$SYSTEM" -eq 1 ] && install_system
 [ "$RUN_TESTS" -eq 1 ] && run_tests

@@ -4,8 +4,8 @@
 # Then: int8 QDQ vs float accuracy, cold load vs load from the optimised-model cache, BenchmarkDotNet's allocation column.
 #
 #   tests/Benchmarks/run-inference-bench.sh [ROUNDS=9]      (results: tests/Benchmarks/results/inference.md)
-# Needs gcc, node and npm (onnxruntime-common@1.30.0 is installed into a temp dir), and the onnxruntime-node tarball
-# that install.sh fetched into ~/.cache/edgeagent.
+# Needs gcc, node and npm (onnxruntime-common@1.30.0 is installed into a temp dir; the onnxruntime-node tarball is
+# fetched into ~/.cache/edgeagent once: install.sh takes ONNX Runtime from NuGet and no longer does).
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,6 +30,14 @@ AGENT=(dotnet "$REPO/src/EdgeAgent/bin/Release/net10.0/edgeagent.dll")
 gcc -O2 -Wall -o "$WORK/ort_bench" "$REPO/tests/Benchmarks/native/ort_bench.c" -ldl
 
 echo "== onnxruntime-node 1.30.0 into $WORK/node (outside the repository)"
+if [ ! -f "$NODE_TGZ" ] || [ ! -f "$LIB" ]; then
+  mkdir -p "$(dirname "$NODE_TGZ")"
+  [ -f "$NODE_TGZ" ] || (cd "$(dirname "$NODE_TGZ")" && npm pack --silent onnxruntime-node@1.30.0 >/dev/null)
+  if [ ! -f "$LIB" ]; then
+    mkdir -p "$(dirname "$LIB")"
+    tar -xzf "$NODE_TGZ" -O package/bin/napi-v6/linux/x64/libonnxruntime.so.1 > "$LIB.tmp" && mv "$LIB.tmp" "$LIB"
+  fi
+fi
 mkdir -p "$WORK/node"
 tar xzf "$NODE_TGZ" -C "$WORK/node"
 (cd "$WORK/node" && npm install --no-save --ignore-scripts --no-audit --no-fund onnxruntime-common@1.30.0 >/dev/null 2>&1)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using EdgeAgent.Pipelines.Platform.Native;
 
 namespace EdgeAgent.Ota;
 
@@ -50,7 +51,7 @@ public sealed class ArtifactDownloader
         {
             throw new OtaRejectedException(RejectionReason.DownloadFailed, $"download of {desired.Url} failed: {ex.Message}; it resumes on the next attempt", ex, transient: true);
         }
-        catch (IOException ex) when ((ex.HResult & 0xFFFF) is 28 or 122 || ex.Message.Contains("No space left", StringComparison.Ordinal))
+        catch (IOException ex) when (LinuxAbi.Current.IsDiskFull(ex.HResult & 0xFFFF) || ex.Message.Contains("No space left", StringComparison.Ordinal))
         {
             File.Delete(target);
             throw new OtaRejectedException(RejectionReason.DiskFull, $"no space left on the device for {desired.Url}", ex, transient: true);

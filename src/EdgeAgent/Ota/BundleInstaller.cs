@@ -1,3 +1,5 @@
+using EdgeAgent.Pipelines.Platform.Native;
+
 namespace EdgeAgent.Ota;
 
 /// <summary>
@@ -50,5 +52,5 @@ public sealed class BundleInstaller
     }
 
     // ENOSPC (28) and EDQUOT (122) surface as IOException HResults on Linux.
-    private static bool IsDiskFull(IOException ex) => (ex.HResult & 0xFFFF) is 28 or 122 || ex.Message.Contains("No space left", StringComparison.Ordinal);
+    private static bool IsDiskFull(IOException ex) => LinuxAbi.Current.IsDiskFull(ex.HResult & 0xFFFF) || ex.Message.Contains("No space left", StringComparison.Ordinal);
 }

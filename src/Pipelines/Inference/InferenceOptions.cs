@@ -20,7 +20,7 @@ public enum ExecutionMode
 
 public sealed class InferenceOptions : IValidatedOptions
 {
-    [Description("Path of libonnxruntime.so.1 (e.g. an ORT build with OpenVINO, ACL or CUDA). Default: $EDGEAGENT_ORT_LIB, then the copy install.sh placed beside the agent, then the system's.")]
+    [Description("Path of libonnxruntime.so (e.g. an ORT build with OpenVINO, ACL or CUDA). Default: $EDGEAGENT_ORT_LIB, then the copy install.sh placed beside the agent, then the system's.")]
     public string RuntimeLibrary { get; set; } = string.Empty;
 
     [Description("The one CPU memory arena all models share; its budget caps what inference may allocate.")]

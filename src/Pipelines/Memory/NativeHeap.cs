@@ -1,4 +1,5 @@
 using EdgeAgent.Pipelines.Memory.Native;
+using EdgeAgent.Pipelines.Platform.Native;
 
 namespace EdgeAgent.Pipelines.Memory;
 
@@ -24,7 +25,7 @@ public static class NativeHeap
     /// M_MMAP_THRESHOLD). Called once when the inference runtime is created, before any model is loaded.
     /// </summary>
     /// <returns>False when this C library has no such setting.</returns>
-    public static bool ReturnLargeBlocksToSystem() => Enabled && Libc.TryMallopt(Libc.M_MMAP_THRESHOLD, MmapThresholdBytes);
+    public static bool ReturnLargeBlocksToSystem() => Enabled && Libc.TryMallopt(LinuxAbi.Current.M_MMAP_THRESHOLD, MmapThresholdBytes);
 
     /// <summary>Returns freed C-heap memory to the system (glibc malloc_trim(0)); call after disposing a model.</summary>
     /// <returns>False when this C library cannot trim.</returns>

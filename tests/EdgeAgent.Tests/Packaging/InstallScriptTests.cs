@@ -8,13 +8,21 @@ namespace EdgeAgent.Tests.Packaging;
 /// <summary>install.sh --system, staged into a temporary root instead of the live system.</summary>
 public sealed class InstallScriptTests
 {
-    private static async Task<(int Code, string Output)> RunInstall(params string[] arguments)
+    private static Task<(int Code, string Output)> RunInstall(params string[] arguments) => RunInstallWithPath(null, arguments);
+
+    /// <param name="pathPrefix">A directory searched before $PATH (to stand in for a system tool such as getconf).</param>
+    private static async Task<(int Code, string Output)> RunInstallWithPath(string? pathPrefix, params string[] arguments)
     {
         var info = new ProcessStartInfo("bash", [RepositoryPaths.File("install.sh"), .. arguments])
         {
             RedirectStandardError = true,
             RedirectStandardOutput = true,
         };
+        if (pathPrefix is not null)
+        {
+            info.Environment["PATH"] = pathPrefix + ":" + Environment.GetEnvironmentVariable("PATH");
+        }
+
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -34,7 +42,8 @@ public sealed class InstallScriptTests
         var (code, output) = await RunInstall("--system", "--destdir", root.Path, "--prefix", "/opt/ea", "--no-build", "--skip-packages");
         code.Should().Be(0, output);
         File.Exists(root.Combine("opt", "ea", "edgeagent")).Should().BeTrue();
-        File.Exists(root.Combine("opt", "ea", "libonnxruntime.so.1")).Should().BeTrue();
+        File.Exists(root.Combine("opt", "ea", "libonnxruntime.so")).Should().BeTrue("ONNX Runtime from NuGet travels with the agent");
+        Directory.GetFiles(root.Combine("opt", "ea"), "*.dll").Select(Path.GetFileName).Should().NotContain("onnxruntime.dll", "no Windows library in a Linux install");
         File.Exists(root.Combine("etc", "edgeagent", "edgeagent.json")).Should().BeTrue();
         File.ReadAllText(root.Combine("etc", "systemd", "system", "edgeagent.service"))
             .Should().Contain("ExecStart=/opt/ea/edgeagent run --config /etc/edgeagent/edgeagent.json");
@@ -52,6 +61,41 @@ public sealed class InstallScriptTests
         var (code, output) = await RunInstall("--frobnicate");
         code.Should().NotBe(0);
         output.Should().Contain("unknown option '--frobnicate'");
+    }
+
+    [Theory]
+    [InlineData("glibc 2.31", "has glibc 2.31, older than 2.34")]
+    [InlineData("", "is not glibc")]
+    public async Task A_system_below_the_glibc_floor_is_refused_with_the_supported_releases(string getconfOutput, string reason)
+    {
+        using var bin = new TempDirectory();
+        var getconf = bin.Write("getconf", $"#!/bin/sh\n[ \"$1\" = GNU_LIBC_VERSION ] && [ -n \"{getconfOutput}\" ] && echo \"{getconfOutput}\" && exit 0\nexit 1\n");
+        File.SetUnixFileMode(getconf, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var (code, output) = await RunInstallWithPath(bin.Path, "--no-build", "--skip-packages");
+
+        code.Should().NotBe(0);
+        output.Should().Contain(reason)
+            .And.Contain("EdgeAgent supports Debian 12 (bookworm), Raspberry Pi OS bookworm (64-bit), Ubuntu 22.04 or newer and NVIDIA JetPack 6");
+    }
+
+    [Theory]
+    [InlineData("--arch", "riscv64", "--arch takes x64 or arm64")]
+    [InlineData("--rid", "linux-musl-x64", "--rid takes linux-x64 or linux-arm64")]
+    public async Task An_unknown_target_architecture_is_refused(string option, string value, string message)
+    {
+        var (code, output) = await RunInstall(option, value, "--no-build", "--skip-packages");
+        code.Should().NotBe(0);
+        output.Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task Tests_are_not_run_for_a_foreign_architecture()
+    {
+        var foreign = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64 ? "arm64" : "x64";
+        var (code, output) = await RunInstall("--arch", foreign, "--test", "--no-build", "--skip-packages");
+        code.Should().NotBe(0);
+        output.Should().Contain("--test runs the suite on this machine");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using EdgeAgent.Pipelines.Platform.Native;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Sources.Native;
 using EdgeAgent.Pipelines.Tests.Support;
@@ -21,7 +22,7 @@ public sealed class SerialSourceTests
         settings.Echo.Should().BeFalse();
         settings.Canonical.Should().BeFalse();
         settings.Cs8.Should().BeTrue();
-        settings.Speed.Should().Be(BaudRates.ToSpeed(57_600));
+        settings.Speed.Should().Be(LinuxAbi.Current.ToSpeed(57_600));
     }
 
     [Fact]

@@ -120,7 +120,25 @@ internal static unsafe class LibMosquitto
             return Marshal.GetPInvokeErrorMessage(errno);
         }
 
-        return mosquitto_strerror is null ? $"error {rc}" : Utf8(mosquitto_strerror(rc)) ?? $"error {rc}";
+        var text = mosquitto_strerror is null ? null : Utf8(mosquitto_strerror(rc));
+        if (text is not null && !text.StartsWith("Unknown error", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        // libmosquitto 2.0.11 (Debian 12) has no words for several codes it returns, MOSQ_ERR_KEEPALIVE among them: a
+        // lost link then read "Unknown error." and said nothing about why.
+        return (MosqErr)rc switch
+        {
+            MosqErr.Keepalive => "keepalive timeout: no answer from the broker to a PINGREQ within mqtt.keepAliveSeconds (MOSQ_ERR_KEEPALIVE)",
+            MosqErr.Lookup => "the host name could not be resolved (MOSQ_ERR_LOOKUP)",
+            MosqErr.MalformedPacket => "the broker sent a malformed packet (MOSQ_ERR_MALFORMED_PACKET)",
+            MosqErr.TlsHandshake => "the TLS handshake failed (MOSQ_ERR_TLS_HANDSHAKE)",
+            MosqErr.OversizePacket => "a packet exceeds the broker's maximum packet size (MOSQ_ERR_OVERSIZE_PACKET)",
+            MosqErr.Timeout => "timed out (MOSQ_ERR_TIMEOUT)",
+            MosqErr.AdministrativeAction => "the broker's administrator disconnected the client (MOSQ_ERR_ADMINISTRATIVE_ACTION)",
+            _ => $"{text ?? "error"} (MOSQ_ERR {rc})",
+        };
     }
 
     /// <summary>The broker's reason for refusing a CONNECT: CONNACK codes (3.1.1) are below 128, MQTT 5 reason codes at or above.</summary>

@@ -1,13 +1,11 @@
 using System.Runtime.InteropServices;
+using EdgeAgent.Pipelines.Platform.Native;
 
 namespace EdgeAgent.Ota.Native;
 
 /// <summary>The libc calls .NET does not expose: fsync of a directory, so a rename survives a power cut.</summary>
 internal static partial class Libc
 {
-    private const int O_RDONLY = 0;
-    private const int O_DIRECTORY = 0x10000;
-
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int open(string pathname, int flags);
 
@@ -20,7 +18,8 @@ internal static partial class Libc
     /// <summary>Flushes a directory's entries (new names, renames) to disk.</summary>
     public static void FsyncDirectory(string path)
     {
-        var fd = open(path, O_RDONLY | O_DIRECTORY);
+        var abi = LinuxAbi.Current;
+        var fd = open(path, abi.O_RDONLY | abi.O_DIRECTORY);
         if (fd < 0)
         {
             throw new IOException($"cannot open directory '{path}' to flush it: errno {Marshal.GetLastPInvokeError()}");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Pipes;
 using System.Runtime.InteropServices;
+using EdgeAgent.Pipelines.Platform.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace EdgeAgent.Pipelines.Camera.Native;
@@ -13,9 +14,6 @@ namespace EdgeAgent.Pipelines.Camera.Native;
 /// </summary>
 internal static partial class PipeCapacity
 {
-    private const int F_SETPIPE_SZ = 1031;
-    private const int F_GETPIPE_SZ = 1032;
-
     /// <summary>Asks for at least <paramref name="bytes"/> (capped at /proc/sys/fs/pipe-max-size); returns the capacity now, 0 if unknown.</summary>
     public static int Grow(Stream stream, int bytes)
     {
@@ -24,15 +22,16 @@ internal static partial class PipeCapacity
             return 0;
         }
 
+        var abi = LinuxAbi.Current;
         var handle = pipe.SafePipeHandle;
-        var current = fcntl(handle, F_GETPIPE_SZ, 0);
+        var current = fcntl(handle, abi.F_GETPIPE_SZ, 0);
         if (current < 0 || current >= bytes)
         {
             return Math.Max(current, 0);
         }
 
         // Best effort: a smaller pipe still works, only with more wake-ups per frame.
-        var grown = fcntl(handle, F_SETPIPE_SZ, Math.Min(bytes, MaxSize()));
+        var grown = fcntl(handle, abi.F_SETPIPE_SZ, Math.Min(bytes, MaxSize()));
         return grown > 0 ? grown : current;
     }
 

@@ -5,14 +5,16 @@ using EdgeAgent.Configuration;
 namespace EdgeAgent.Pipelines.Inference.Native;
 
 /// <summary>
-/// Finds and loads libonnxruntime.so.1 once per process: <c>inference.runtimeLibrary</c>, then
-/// <c>$EDGEAGENT_ORT_LIB</c>, then the copy beside the agent, then the system loader's search.
+/// Finds and loads ONNX Runtime once per process: <c>inference.runtimeLibrary</c>, then <c>$EDGEAGENT_ORT_LIB</c>,
+/// then the copy beside the agent (<c>libonnxruntime.so</c> as the NuGet package ships it; <c>.so.1</c> from an
+/// older install), then the system loader's search for the soname.
 /// The one imported symbol, <c>OrtGetApiBase</c>, is bound to whatever was loaded here.
 /// </summary>
 internal static partial class OrtLibrary
 {
     public const string EnvironmentVariable = "EDGEAGENT_ORT_LIB";
     public const string SonameV1 = "libonnxruntime.so.1";
+    public const string FileName = "libonnxruntime.so";
     private const string ImportName = "edgeagent-onnxruntime";
     private const int ExitUnavailable = 69;
 
@@ -56,7 +58,7 @@ internal static partial class OrtLibrary
                         {
                             NativeLibrary.Free(handle);
                             throw new AgentStartupException(
-                                $"'{path}' is not an ONNX Runtime library (it has no OrtGetApiBase). Fix: point inference.runtimeLibrary or ${EnvironmentVariable} at libonnxruntime.so.1.",
+                                $"'{path}' is not an ONNX Runtime library (it has no OrtGetApiBase). Fix: point inference.runtimeLibrary or ${EnvironmentVariable} at libonnxruntime.so.",
                                 ExitUnavailable);
                         }
 
@@ -69,7 +71,7 @@ internal static partial class OrtLibrary
                     if (explicitChoice)
                     {
                         throw new AgentStartupException(
-                            $"ONNX Runtime library '{path}' cannot be loaded: {reason}. Fix: install ORT 1.30 for this machine ({RuntimeInformation.ProcessArchitecture}) and point inference.runtimeLibrary or ${EnvironmentVariable} at its libonnxruntime.so.1.",
+                            $"ONNX Runtime library '{path}' cannot be loaded: {reason}. Fix: install ORT 1.30 for this machine ({RuntimeInformation.ProcessArchitecture}) and point inference.runtimeLibrary or ${EnvironmentVariable} at its libonnxruntime.so.",
                             ExitUnavailable);
                     }
 
@@ -82,7 +84,7 @@ internal static partial class OrtLibrary
             }
 
             throw new AgentStartupException(
-                $"ONNX Runtime (libonnxruntime.so.1) was not found; tried {string.Join(", ", tried)}. Fix: run install.sh, or set inference.runtimeLibrary or ${EnvironmentVariable}.",
+                $"ONNX Runtime (libonnxruntime.so) was not found; tried {string.Join(", ", tried)}. Fix: run install.sh, or set inference.runtimeLibrary or ${EnvironmentVariable}.",
                 ExitUnavailable);
         }
     }
@@ -105,6 +107,7 @@ internal static partial class OrtLibrary
             yield break;
         }
 
+        yield return (Path.Combine(AppContext.BaseDirectory, FileName), false);
         yield return (Path.Combine(AppContext.BaseDirectory, SonameV1), false);
         yield return (SonameV1, false);
     }

@@ -10,6 +10,7 @@ internal static partial class Libc
 {
     private static volatile bool _unavailable;
 
+    /// <summary>struct mallinfo2 (malloc.h; layout checked by LinuxAbiTests).</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct mallinfo2_t
     {
@@ -27,9 +28,6 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "malloc_trim")]
     private static partial int malloc_trim(nuint pad);
-
-    /// <summary>mallopt's M_MMAP_THRESHOLD: blocks at least this large are mmapped (and unmapped at free).</summary>
-    public const int M_MMAP_THRESHOLD = -3;
 
     [LibraryImport("libc", EntryPoint = "mallopt")]
     private static partial int mallopt(int param, int value);

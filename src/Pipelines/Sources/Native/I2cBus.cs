@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EdgeAgent.Pipelines.Platform.Native;
 
 namespace EdgeAgent.Pipelines.Sources.Native;
 
@@ -8,8 +9,6 @@ namespace EdgeAgent.Pipelines.Sources.Native;
 /// </summary>
 internal sealed unsafe class I2cBus : IDisposable
 {
-    private const nuint I2C_RDWR = 0x0707;
-    private const ushort I2C_M_RD = 0x0001;
     private readonly FileDescriptorHandle _fd;
 
     private I2cBus(FileDescriptorHandle fd, string device)
@@ -21,26 +20,27 @@ internal sealed unsafe class I2cBus : IDisposable
     public string Device { get; }
 
     public static I2cBus Open(string device) =>
-        new(new FileDescriptorHandle(Errno.ThrowIfFailed(Libc.open(device, Libc.O_RDWR | Libc.O_CLOEXEC), "open", device)), device);
+        new(new FileDescriptorHandle(Errno.ThrowIfFailed(Libc.open(device, LinuxAbi.Current.O_RDWR | LinuxAbi.Current.O_CLOEXEC), "open", device)), device);
 
     public void ReadRegister(int address, byte register, Span<byte> destination)
     {
+        var abi = LinuxAbi.Current;
         var reg = register;
         fixed (byte* buffer = destination)
         {
             var messages = stackalloc I2cMsg[2];
             messages[0] = new I2cMsg { addr = (ushort)address, flags = 0, len = 1, buf = &reg };
-            messages[1] = new I2cMsg { addr = (ushort)address, flags = I2C_M_RD, len = (ushort)destination.Length, buf = buffer };
+            messages[1] = new I2cMsg { addr = (ushort)address, flags = abi.I2C_M_RD, len = (ushort)destination.Length, buf = buffer };
             var data = new I2cRdwrIoctlData { msgs = messages, nmsgs = 2 };
-            Errno.ThrowIfFailed(Libc.ioctl(_fd.Fd, I2C_RDWR, (nint)(&data)), "ioctl(I2C_RDWR)", Device);
+            Errno.ThrowIfFailed(Libc.ioctl(_fd.Fd, abi.I2C_RDWR, (nint)(&data)), "ioctl(I2C_RDWR)", Device);
         }
     }
 
     public void Dispose() => _fd.Dispose();
 
-    /// <summary>struct i2c_msg (linux/i2c.h).</summary>
+    /// <summary>struct i2c_msg (linux/i2c.h; layout checked by LinuxAbiTests).</summary>
     [StructLayout(LayoutKind.Sequential)]
-    private struct I2cMsg
+    internal struct I2cMsg
     {
         public ushort addr;
         public ushort flags;
@@ -48,9 +48,9 @@ internal sealed unsafe class I2cBus : IDisposable
         public byte* buf;
     }
 
-    /// <summary>struct i2c_rdwr_ioctl_data (linux/i2c-dev.h).</summary>
+    /// <summary>struct i2c_rdwr_ioctl_data (linux/i2c-dev.h; layout checked by LinuxAbiTests).</summary>
     [StructLayout(LayoutKind.Sequential)]
-    private struct I2cRdwrIoctlData
+    internal struct I2cRdwrIoctlData
     {
         public I2cMsg* msgs;
         public uint nmsgs;

@@ -1,23 +1,12 @@
 using System.Runtime.InteropServices;
+using EdgeAgent.Pipelines.Platform.Native;
 
 namespace EdgeAgent.Pipelines.Sources.Native;
 
-/// <summary>The libc entry points the serial, pseudo-terminal and I2C code needs, under their C names.</summary>
+/// <summary>The libc entry points the serial, pseudo-terminal and I2C code needs, under their C names. Their
+/// constants and struct layouts are per architecture, in <see cref="LinuxAbi"/>.</summary>
 internal static unsafe partial class Libc
 {
-    public const int O_RDWR = 0x2;
-    public const int O_NOCTTY = 0x100;
-    public const int O_NONBLOCK = 0x800;
-    public const int O_CLOEXEC = 0x80000;
-    public const int EINTR = 4;
-    public const int EAGAIN = 11;
-    public const int TCSANOW = 0;
-    public const int TCIOFLUSH = 2;
-    public const short POLLIN = 0x1;
-    public const short POLLERR = 0x8;
-    public const short POLLHUP = 0x10;
-    public const short POLLNVAL = 0x20;
-
     private const string Library = "libc";
 
     [LibraryImport(Library, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -68,7 +57,7 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int ioctl(int fd, nuint request, nint arg);
 
-    /// <summary>struct pollfd.</summary>
+    /// <summary>struct pollfd (layout checked by LinuxAbiTests).</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
     {
@@ -77,7 +66,7 @@ internal static unsafe partial class Libc
         public short revents;
     }
 
-    /// <summary>glibc's struct termios on Linux (x86_64 and aarch64 share it: NCCS = 32, 60 bytes).</summary>
+    /// <summary>glibc's struct termios (NCCS = 32, 60 bytes on x86_64 and aarch64: LinuxAbiTests checks both).</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct Termios
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeAgent.Pipelines.Platform.Native;
 
 namespace EdgeAgent.Pipelines.Sources.Native;
 
@@ -12,7 +13,8 @@ internal sealed unsafe class PseudoTerminal : IDisposable
 
     public PseudoTerminal()
     {
-        _master = new FileDescriptorHandle(Errno.ThrowIfFailed(Libc.posix_openpt(Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_CLOEXEC), "posix_openpt", "/dev/ptmx"));
+        var abi = LinuxAbi.Current;
+        _master = new FileDescriptorHandle(Errno.ThrowIfFailed(Libc.posix_openpt(abi.O_RDWR | abi.O_NOCTTY | abi.O_CLOEXEC), "posix_openpt", "/dev/ptmx"));
         Errno.ThrowIfFailed(Libc.grantpt(_master.Fd), "grantpt", "/dev/ptmx");
         Errno.ThrowIfFailed(Libc.unlockpt(_master.Fd), "unlockpt", "/dev/ptmx");
         var buffer = stackalloc byte[128];

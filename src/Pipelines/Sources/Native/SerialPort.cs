@@ -1,3 +1,5 @@
+using EdgeAgent.Pipelines.Platform.Native;
+
 namespace EdgeAgent.Pipelines.Sources.Native;
 
 /// <summary>
@@ -26,21 +28,22 @@ internal sealed unsafe class SerialPort : IDisposable
 
     public static SerialPort Open(string device, int baudRate)
     {
-        var speed = BaudRates.ToSpeed(baudRate) ?? throw new ArgumentException($"{baudRate} is not a standard baud rate");
-        var fd = new FileDescriptorHandle(Errno.ThrowIfFailed(Libc.open(device, Libc.O_RDWR | Libc.O_NOCTTY | Libc.O_NONBLOCK | Libc.O_CLOEXEC), "open", device));
+        var abi = LinuxAbi.Current;
+        var speed = abi.ToSpeed(baudRate) ?? throw new ArgumentException($"{baudRate} is not a standard baud rate");
+        var fd = new FileDescriptorHandle(Errno.ThrowIfFailed(Libc.open(device, abi.O_RDWR | abi.O_NOCTTY | abi.O_NONBLOCK | abi.O_CLOEXEC), "open", device));
         try
         {
             Libc.Termios termios;
             Errno.ThrowIfFailed(Libc.tcgetattr(fd.Fd, &termios), "tcgetattr", device);
             Libc.cfmakeraw(&termios);
-            termios.c_cflag |= Termio.CLOCAL | Termio.CREAD | Termio.CS8;
-            termios.c_cflag &= ~(Termio.CSTOPB | Termio.PARENB | Termio.CRTSCTS);
-            termios.c_cc[Termio.VMIN] = 1;
-            termios.c_cc[Termio.VTIME] = 0;
+            termios.c_cflag |= abi.CLOCAL | abi.CREAD | abi.CS8;
+            termios.c_cflag &= ~(abi.CSTOPB | abi.PARENB | abi.CRTSCTS);
+            termios.c_cc[abi.VMIN] = 1;
+            termios.c_cc[abi.VTIME] = 0;
             Errno.ThrowIfFailed(Libc.cfsetispeed(&termios, speed), "cfsetispeed", device);
             Errno.ThrowIfFailed(Libc.cfsetospeed(&termios, speed), "cfsetospeed", device);
-            Errno.ThrowIfFailed(Libc.tcsetattr(fd.Fd, Libc.TCSANOW, &termios), "tcsetattr", device);
-            Libc.tcflush(fd.Fd, Libc.TCIOFLUSH);
+            Errno.ThrowIfFailed(Libc.tcsetattr(fd.Fd, abi.TCSANOW, &termios), "tcsetattr", device);
+            Libc.tcflush(fd.Fd, abi.TCIOFLUSH);
             return new SerialPort(fd, device);
         }
         catch
@@ -53,19 +56,21 @@ internal sealed unsafe class SerialPort : IDisposable
     /// <summary>Reads the line discipline back (tests check that raw mode really took).</summary>
     public (bool Echo, bool Canonical, bool Cs8, uint Speed) ReadSettings()
     {
+        var abi = LinuxAbi.Current;
         Libc.Termios termios;
         Errno.ThrowIfFailed(Libc.tcgetattr(_fd.Fd, &termios), "tcgetattr", Device);
-        return ((termios.c_lflag & Termio.ECHO) != 0, (termios.c_lflag & Termio.ICANON) != 0, (termios.c_cflag & Termio.CSIZE) == Termio.CS8, termios.c_ospeed);
+        return ((termios.c_lflag & abi.ECHO) != 0, (termios.c_lflag & abi.ICANON) != 0, (termios.c_cflag & abi.CSIZE) == abi.CS8, termios.c_ospeed);
     }
 
     public PollResult Poll(int timeoutMilliseconds)
     {
-        var pfd = new Libc.PollFd { fd = _fd.Fd, events = Libc.POLLIN };
+        var abi = LinuxAbi.Current;
+        var pfd = new Libc.PollFd { fd = _fd.Fd, events = (short)abi.POLLIN };
         var result = Libc.poll(&pfd, 1, timeoutMilliseconds);
         if (result < 0)
         {
             var e = Errno.Exception("poll", Device);
-            return e.HResult == Libc.EINTR ? PollResult.Timeout : throw e;
+            return e.HResult == abi.EINTR ? PollResult.Timeout : throw e;
         }
 
         if (result == 0)
@@ -73,12 +78,12 @@ internal sealed unsafe class SerialPort : IDisposable
             return PollResult.Timeout;
         }
 
-        if ((pfd.revents & Libc.POLLIN) != 0)
+        if ((pfd.revents & abi.POLLIN) != 0)
         {
             return PollResult.Readable;
         }
 
-        return (pfd.revents & (Libc.POLLHUP | Libc.POLLERR | Libc.POLLNVAL)) != 0 ? PollResult.HangUp : PollResult.Timeout;
+        return (pfd.revents & (abi.POLLHUP | abi.POLLERR | abi.POLLNVAL)) != 0 ? PollResult.HangUp : PollResult.Timeout;
     }
 
     /// <summary>Reads what is available; 0 means nothing right now; throws when the device is gone (EOF or error).</summary>
@@ -98,7 +103,7 @@ internal sealed unsafe class SerialPort : IDisposable
             }
 
             var e = Errno.Exception("read", Device);
-            return e.HResult is Libc.EAGAIN or Libc.EINTR ? 0 : throw e;
+            return e.HResult == LinuxAbi.Current.EAGAIN || e.HResult == LinuxAbi.Current.EINTR ? 0 : throw e;
         }
     }
 
