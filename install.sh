@@ -3,7 +3,9 @@
 # builds and publishes the agent to artifacts/edgeagent/. Idempotent: run it again at any time.
 #
 #   ./install.sh                 set up and build (artifacts/edgeagent/edgeagent)
-#   ./install.sh --test          the same, then run every test (what CI runs)
+#   ./install.sh --test          the same, then run every test (what CI runs); with a JIT build, also builds the
+#                                Native AOT binary into artifacts/edgeagent-aot and runs the process-level tests on it
+#   ./install.sh --aot           build the agent as a Native AOT binary (no .NET runtime needed on the device; needs clang)
 #   ./install.sh --system        the same, then install as a systemd service (root)
 #       [--prefix DIR]           where the agent goes (default /opt/edgeagent)
 #       [--destdir DIR]          stage the system install under DIR instead of / (packaging, tests)
@@ -16,12 +18,14 @@ ORT_VERSION=1.30.0
 DOTNET_MAJOR=10
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ARTIFACTS="$REPO/artifacts/edgeagent"
+AOT_ARTIFACTS="$REPO/artifacts/edgeagent-aot"
 CACHE="${EDGEAGENT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/edgeagent}"
 
 RUN_TESTS=0
 SYSTEM=0
 SKIP_PACKAGES=0
 NO_BUILD=0
+AOT=0
 PREFIX=/opt/edgeagent
 DESTDIR="${DESTDIR:-}"
 ORT_LIB="${EDGEAGENT_ORT_LIB:-}"
@@ -38,7 +42,8 @@ while [ $# -gt 0 ]; do
     --ort-lib) ORT_LIB="${2:?--ort-lib needs a path}"; shift ;;
     --skip-packages) SKIP_PACKAGES=1 ;;
     --no-build) NO_BUILD=1 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    --aot) AOT=1 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) fail "unknown option '$1' (see ./install.sh --help)" ;;
   esac
   shift
@@ -64,11 +69,15 @@ check_dotnet() {
 PACKAGES=(mosquitto mosquitto-clients libmosquitto1 ffmpeg openssl ca-certificates)
 # Tests also use systemd-analyze (unit verification), gcc (the C benchmark harness) and, if present,
 # python3-onnx (an independent check of the ONNX files we write).
-TEST_PACKAGES=(systemd gcc libc6-dev python3 python3-onnx)
+TEST_PACKAGES=(systemd gcc libc6-dev python3 python3-onnx python3-seccomp)
+# Native AOT links with clang; lld and zlib are what the ILCompiler's link step asks for on Debian.
+AOT_PACKAGES=(clang lld zlib1g-dev)
 
 install_packages() {
   local wanted=("${PACKAGES[@]}") missing=()
   [ "$RUN_TESTS" -eq 1 ] && wanted+=("${TEST_PACKAGES[@]}")
+  # --test builds the AOT binary too.
+  { [ "$AOT" -eq 1 ] || [ "$RUN_TESTS" -eq 1 ]; } && wanted+=("${AOT_PACKAGES[@]}")
   for p in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
@@ -136,15 +145,40 @@ publish() {
     [ -x "$ARTIFACTS/edgeagent" ] || fail "--no-build: $ARTIFACTS/edgeagent does not exist; run ./install.sh first"
     return
   fi
+  if [ "$AOT" -eq 1 ]; then publish_aot "$ARTIFACTS"; return; fi
   say "building and publishing to $ARTIFACTS"
+  # The folder is all build output: clear it so no file of an earlier Native AOT build stays behind.
+  rm -rf "$ARTIFACTS"
   dotnet publish "$REPO/src/EdgeAgent/EdgeAgent.csproj" -c Release -o "$ARTIFACTS" --nologo -v quiet \
     -p:UseAppHost=true >/dev/null || {
       dotnet publish "$REPO/src/EdgeAgent/EdgeAgent.csproj" -c Release -o "$ARTIFACTS" --nologo -v minimal -p:UseAppHost=true
       fail "dotnet publish failed (output above)"; }
+  finish_publish "$ARTIFACTS"
+}
+
+# Native AOT: one self-contained executable for this machine's architecture (ILCompiler from NuGet, linked by clang).
+publish_aot() {
+  local out="$1" rid
+  command -v clang >/dev/null || fail "Native AOT needs clang (apt-get install clang lld zlib1g-dev), or build without --aot"
+  rid="linux-$(ort_arch)"
+  say "building the Native AOT agent ($rid) into $out"
+  # The folder is all build output: clear it so no file of a JIT build (edgeagent.dll, the runtime config) stays.
+  rm -rf "$out"
+  dotnet publish "$REPO/src/EdgeAgent/EdgeAgent.csproj" -c Release -r "$rid" -p:PublishAot=true -o "$out" --nologo \
+    -v quiet >/dev/null || {
+      dotnet publish "$REPO/src/EdgeAgent/EdgeAgent.csproj" -c Release -r "$rid" -p:PublishAot=true -o "$out" --nologo -v minimal
+      fail "dotnet publish (Native AOT) failed (output above)"; }
+  # Debug symbols stay in the build tree; the device gets the stripped executable.
+  rm -f "$out"/*.dbg
+  finish_publish "$out"
+}
+
+finish_publish() {
+  local out="$1"
   # The agent looks for ONNX Runtime beside itself first, so a copy travels with the install.
-  install -m 0644 "$ORT_LIB" "$ARTIFACTS/libonnxruntime.so.1"
-  [ -x "$ARTIFACTS/edgeagent" ] || fail "publish did not produce $ARTIFACTS/edgeagent"
-  say "built $("$ARTIFACTS/edgeagent" --version) at $ARTIFACTS/edgeagent"
+  install -m 0644 "$ORT_LIB" "$out/libonnxruntime.so.1"
+  [ -x "$out/edgeagent" ] || fail "publish did not produce $out/edgeagent"
+  say "built $("$out/edgeagent" --version) at $out/edgeagent"
 }
 
 # --- 5. System install (optional) --------------------------------------------------------------------------
@@ -162,7 +196,10 @@ install_system() {
     install -m 0644 "$REPO/config/edgeagent.json" "$etc/edgeagent.json"
   fi
   install -m 0644 "$REPO/config/edgeagent.schema.json" "$etc/edgeagent.schema.json"
-  sed "s#/opt/edgeagent#$PREFIX#g" "$REPO/packaging/edgeagent.service" > "$unitdir/edgeagent.service"
+  # A Native AOT build writes no code at run time, so its unit also forbids writable+executable memory.
+  local aot_only='s#^\#MemoryDenyWriteExecute=yes#MemoryDenyWriteExecute=yes#'
+  [ -f "$ARTIFACTS/edgeagent.dll" ] && aot_only=''
+  sed -e "s#/opt/edgeagent#$PREFIX#g" -e "$aot_only" "$REPO/packaging/edgeagent.service" > "$unitdir/edgeagent.service"
   chmod 0644 "$unitdir/edgeagent.service"
   if [ -z "$root" ]; then
     getent passwd edgeagent >/dev/null || useradd --system --no-create-home --home-dir /var/lib/edgeagent \
@@ -183,6 +220,17 @@ run_tests() {
   EDGEAGENT_ORT_LIB="$ORT_LIB" EDGEAGENT_BIN="$ARTIFACTS/edgeagent" EDGEAGENT_REPO="$REPO" \
     dotnet test "$REPO/EdgeAgent.sln" -c Release --nologo --blame-hang-timeout 5m 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
+  # A JIT build was tested above; the Native AOT binary must pass every test that starts the real executable too.
+  if [ "$AOT" -eq 0 ]; then
+    set -e
+    publish_aot "$AOT_ARTIFACTS"
+    say "running the process-level tests against the Native AOT binary"
+    set +e
+    EDGEAGENT_ORT_LIB="$ORT_LIB" EDGEAGENT_BIN="$AOT_ARTIFACTS/edgeagent" EDGEAGENT_REPO="$REPO" \
+      dotnet test "$REPO/tests/EdgeAgent.Tests/EdgeAgent.Tests.csproj" -c Release --nologo --no-build \
+      --filter "Category=Process" --blame-hang-timeout 5m 2>&1 | sed 's/^/[aot] /' | tee -a "$log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  fi
   set -e
   # One plain closing line for whoever reads the log: N passed, N failed.
   awk '/(Passed|Failed)!/ { for (i = 1; i <= NF; i++) { if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1) } }
