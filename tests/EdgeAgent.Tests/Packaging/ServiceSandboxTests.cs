@@ -7,7 +7,7 @@ namespace EdgeAgent.Tests.Packaging;
 
 /// <summary>
 /// The real executable under the sandbox packaging/edgeagent.service asks systemd for: /proc limited to our own
-/// process (ProtectProc=invisible, ProcSubset=pid), the system-call allow-list, NoNewPrivileges and, for the Native
+/// processes (ProtectProc=invisible), the system-call allow-list, NoNewPrivileges and, for the Native
 /// AOT build, MemoryDenyWriteExecute. systemd is not PID 1 where the tests run (containers, CI), so systemd-run cannot
 /// apply them; unit-sandbox.py applies them the way systemd 252 (Debian 12) does, read from the unit file itself.
 /// </summary>
@@ -30,11 +30,11 @@ public sealed class ServiceSandboxTests : IDisposable
         // A test of the emulation itself: without it, the agent's test below could pass with nothing applied.
         const string probe = """
             import mmap, os
-            print("meminfo", os.path.exists("/proc/meminfo"), "processes", len([d for d in os.listdir("/proc") if d.isdigit()]))
+            print([line.split(" - ")[1] for line in open("/proc/self/mountinfo") if " /proc " in line and " - proc " in line][-1])
             try:
-                os.setpriority(os.PRIO_PROCESS, 0, 5); print("setpriority allowed")
+                os.setgroups(os.getgroups()); print("setgroups allowed")
             except PermissionError:
-                print("setpriority refused")
+                print("setgroups refused")
             try:
                 mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC); print("wx allowed")
             except OSError:
@@ -42,7 +42,7 @@ public sealed class ServiceSandboxTests : IDisposable
             """;
         using var process = AgentProcess.Start([], launcher: ["/usr/bin/python3", Sandbox, Unit, "--set", "MemoryDenyWriteExecute=yes", "--", "/usr/bin/python3", "-c", probe]);
         (await process.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, process.StandardError);
-        process.StandardOutput.Should().Contain("meminfo False processes 1").And.Contain("setpriority refused").And.Contain("wx refused");
+        process.StandardOutput.Should().Contain("hidepid=invisible").And.Contain("setgroups refused").And.Contain("wx refused");
     }
 
     [Fact]

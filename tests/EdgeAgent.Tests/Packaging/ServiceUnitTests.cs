@@ -75,7 +75,6 @@ public sealed class ServiceUnitTests
     [InlineData("CapabilityBoundingSet=\n")]
     [InlineData("SupplementaryGroups=video i2c gpio dialout")]
     [InlineData("ProtectProc=invisible")]
-    [InlineData("ProcSubset=pid")]
     [InlineData("DevicePolicy=closed")]
     [InlineData("SystemCallFilter=@system-service")]
     [InlineData("SystemCallErrorNumber=EPERM")]

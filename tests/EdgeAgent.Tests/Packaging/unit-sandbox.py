@@ -4,7 +4,7 @@
 Where systemd is not PID 1 (containers, CI), systemd-run cannot apply a unit's properties; this applies the ones
 that decide whether the agent can work at all, the way systemd 252 (Debian 12) implements them:
   NoNewPrivileges=yes           prctl(PR_SET_NO_NEW_PRIVS)
-  ProtectProc= / ProcSubset=    a private mount and PID namespace with /proc mounted hidepid=..., subset=...
+  ProtectProc= / ProcSubset=    a private mount namespace with /proc mounted hidepid=..., subset=...
   SystemCallFilter=             a seccomp allow-list from `systemd-analyze syscall-filter`'s groups, ~lists removed,
   SystemCallErrorNumber=        refused calls fail with that errno
   MemoryDenyWriteExecute=yes    seccomp: mmap(PROT_WRITE|PROT_EXEC), mprotect/pkey_mprotect(PROT_EXEC), shmat(SHM_EXEC) fail
@@ -14,13 +14,12 @@ Exit status: the command's (128+N when killed by signal N); 125 when the sandbox
 import ctypes
 import errno
 import os
-import signal
 import subprocess
 import sys
 
 import seccomp
 
-CLONE_NEWNS, CLONE_NEWPID = 0x00020000, 0x20000000
+CLONE_NEWNS = 0x00020000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 2, 4, 8, 0x4000, 1 << 18
 PR_SET_NO_NEW_PRIVS = 38
 PROT_WRITE, PROT_EXEC, SHM_EXEC = 0x2, 0x4, 0o100000
@@ -141,14 +140,9 @@ def main():
         filters.append(write_execute_filter())
 
     if proc_options:
-        check(libc.unshare(CLONE_NEWNS | CLONE_NEWPID), "unshare")
-        child = os.fork()
-        if child:
-            # The command is PID 1 of its namespace; pass on the signals a test (or systemd) sends.
-            for number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT):
-                signal.signal(number, lambda received, _frame: os.kill(child, received))
-            _, status = os.waitpid(child, 0)
-            sys.exit(os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
+        # As systemd does: a private mount namespace with its own /proc instance (no PID namespace), then exec,
+        # so the command keeps this process's PID and receives the test's signals itself.
+        check(libc.unshare(CLONE_NEWNS), "unshare")
         check(libc.mount(b"none", b"/", None, MS_REC | MS_PRIVATE, None), "mount --make-rprivate /")
         check(libc.mount(b"proc", b"/proc", b"proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, ",".join(proc_options).encode()),
               "mount proc " + ",".join(proc_options))
