@@ -3,7 +3,9 @@
 # publishes the agent with its ONNX Runtime (from NuGet) to artifacts/edgeagent/. Idempotent: run it again at any time.
 #
 #   ./install.sh                 set up and build (artifacts/edgeagent/edgeagent)
-#   ./install.sh --test          the same, then run every test and, on x64, the arm64 smoke test under qemu (what CI runs)
+#   ./install.sh --test          the same, then run every test, the process-level tests again against the Native AOT
+#                                binary (artifacts/edgeagent-aot) and, on x64, the arm64 smoke test under qemu (what CI runs)
+#   ./install.sh --aot           build the agent as a Native AOT binary (no .NET runtime needed on the device; needs clang)
 #   ./install.sh --arch arm64    cross-build for another architecture (x64|arm64; also --rid linux-x64|linux-arm64)
 #                                into artifacts/edgeagent-linux-arm64/ (self-contained; nothing foreign is run)
 #   ./install.sh --system        the same, then install as a systemd service (root)
@@ -25,6 +27,7 @@ RUN_TESTS=0
 SYSTEM=0
 SKIP_PACKAGES=0
 NO_BUILD=0
+AOT=0
 PREFIX=/opt/edgeagent
 DESTDIR="${DESTDIR:-}"
 ORT_LIB="${EDGEAGENT_ORT_LIB:-}"
@@ -45,7 +48,8 @@ while [ $# -gt 0 ]; do
       case "${2:-}" in x64|arm64) RID="linux-$2" ;; *) fail "--arch takes x64 or arm64, not '${2:-}'" ;; esac; shift ;;
     --rid)
       case "${2:-}" in linux-x64|linux-arm64) RID="$2" ;; *) fail "--rid takes linux-x64 or linux-arm64, not '${2:-}'" ;; esac; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --aot) AOT=1 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) fail "unknown option '$1' (see ./install.sh --help)" ;;
   esac
   shift
@@ -99,13 +103,17 @@ PACKAGES=(mosquitto mosquitto-clients libmosquitto1 ffmpeg openssl ca-certificat
 # Tests also use systemd-analyze (unit verification), gcc (the C benchmark harness, the native-constant probe),
 # the other architecture's cross gcc (the same probe, compiled only: added below) and, if present, python3-onnx (an independent check
 # of the ONNX files we write).
-TEST_PACKAGES=(systemd gcc libc6-dev python3 python3-onnx)
+TEST_PACKAGES=(systemd gcc libc6-dev python3 python3-onnx python3-seccomp)
+# Native AOT links with clang; lld and zlib are what the ILCompiler's link step asks for on Debian.
+AOT_PACKAGES=(clang lld zlib1g-dev)
 # On x64, the arm64 build runs under qemu-user with Debian's arm64 C library and broker client (multiarch).
 ARM64_SMOKE_PACKAGES=(qemu-user-static util-linux libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libmosquitto1:arm64)
 
 install_packages() {
   local wanted=("${PACKAGES[@]}") missing=()
   [ "$RUN_TESTS" -eq 1 ] && wanted+=("${TEST_PACKAGES[@]}")
+  # --test builds the Native AOT binary too.
+  { [ "$AOT" -eq 1 ] || [ "$RUN_TESTS" -eq 1 ]; } && wanted+=("${AOT_PACKAGES[@]}")
   if [ "$RUN_TESTS" -eq 1 ] && [ "$HOST_RID" = linux-x64 ]; then
     wanted+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross "${ARM64_SMOKE_PACKAGES[@]}")
   elif [ "$RUN_TESTS" -eq 1 ]; then
@@ -149,15 +157,26 @@ check_given_ort() {
 # --- 4. Build and publish ----------------------------------------------------------------------------------
 # publish_rid RID DIR: the agent for RID into DIR. A build for another architecture is self-contained (this
 # machine's .NET runtime cannot serve it) and is never run here.
+# publish_rid RID DIR [aot]: with "aot", one self-contained Native AOT executable (ILCompiler from NuGet, linked by clang).
 publish_rid() {
-  local rid="$1" out="$2" args
+  local rid="$1" out="$2" kind="${3:-jit}" args
   args=(-c Release -r "$rid" -o "$out" --nologo -p:UseAppHost=true)
-  [ "$rid" != "$HOST_RID" ] && args+=(--self-contained true)
-  say "building and publishing for $rid to $out"
+  if [ "$kind" = aot ]; then
+    command -v clang >/dev/null || fail "Native AOT needs clang (apt-get install clang lld zlib1g-dev), or build without --aot"
+    args+=(-p:PublishAot=true)
+  elif [ "$rid" != "$HOST_RID" ]; then
+    args+=(--self-contained true)
+  fi
+  say "building and publishing ($kind) for $rid to $out"
+  # The folder is all build output: clear it so no file of the other kind of build (edgeagent.dll, the runtime
+  # config, or a Native AOT executable) stays behind.
+  rm -rf "$out"
   dotnet publish "$REPO/src/EdgeAgent/EdgeAgent.csproj" "${args[@]}" -v quiet >/dev/null || {
       dotnet publish "$REPO/src/EdgeAgent/EdgeAgent.csproj" "${args[@]}" -v minimal
-      fail "dotnet publish for $rid failed (output above)"; }
+      fail "dotnet publish ($kind) for $rid failed (output above)"; }
   [ -x "$out/edgeagent" ] || fail "publish did not produce $out/edgeagent"
+  # Debug symbols of a Native AOT build stay in the build tree; the device gets the stripped executable.
+  rm -f "$out"/*.dbg
   # An install.sh before ONNX Runtime came from NuGet left libonnxruntime.so.1 here; the agent would still find it.
   rm -f "$out/libonnxruntime.so.1"
 }
@@ -166,7 +185,7 @@ publish() {
   if [ "$NO_BUILD" -eq 1 ]; then
     [ -x "$ARTIFACTS/edgeagent" ] || fail "--no-build: $ARTIFACTS/edgeagent does not exist; run ./install.sh first"
   else
-    publish_rid "$RID" "$ARTIFACTS"
+    publish_rid "$RID" "$ARTIFACTS" "$([ "$AOT" -eq 1 ] && echo aot || echo jit)"
     # The agent looks for ONNX Runtime beside itself first, so a given build replaces NuGet's there.
     [ -n "$ORT_LIB" ] && install -m 0644 "$ORT_LIB" "$ARTIFACTS/libonnxruntime.so"
   fi
@@ -195,7 +214,10 @@ install_system() {
     install -m 0644 "$REPO/config/edgeagent.json" "$etc/edgeagent.json"
   fi
   install -m 0644 "$REPO/config/edgeagent.schema.json" "$etc/edgeagent.schema.json"
-  sed "s#/opt/edgeagent#$PREFIX#g" "$REPO/packaging/edgeagent.service" > "$unitdir/edgeagent.service"
+  # A Native AOT build writes no code at run time, so its unit also forbids writable+executable memory.
+  local aot_only='s#^\#MemoryDenyWriteExecute=yes#MemoryDenyWriteExecute=yes#'
+  [ -f "$ARTIFACTS/edgeagent.dll" ] && aot_only=''
+  sed -e "s#/opt/edgeagent#$PREFIX#g" -e "$aot_only" "$REPO/packaging/edgeagent.service" > "$unitdir/edgeagent.service"
   chmod 0644 "$unitdir/edgeagent.service"
   if [ -z "$root" ]; then
     getent passwd edgeagent >/dev/null || useradd --system --no-create-home --home-dir /var/lib/edgeagent \
@@ -217,6 +239,18 @@ run_tests() {
     dotnet test "$REPO/EdgeAgent.sln" -c Release --nologo --blame-hang-timeout 5m 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
   set -e
+  # A JIT build was tested above; the Native AOT binary must pass every test that starts the real executable too.
+  if [ "$AOT" -eq 0 ]; then
+    local aot="$REPO/artifacts/edgeagent-aot"
+    publish_rid "$HOST_RID" "$aot" aot
+    say "running the process-level tests against the Native AOT binary"
+    set +e
+    EDGEAGENT_ORT_LIB="$ORT_LIB" EDGEAGENT_BIN="$aot/edgeagent" EDGEAGENT_REPO="$REPO" \
+      dotnet test "$REPO/tests/EdgeAgent.Tests/EdgeAgent.Tests.csproj" -c Release --nologo --no-build \
+      --filter "Category=Process" --blame-hang-timeout 5m 2>&1 | sed 's/^/[aot] /' | tee -a "$log"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+    set -e
+  fi
   # The arm64 build, cross-published and run under qemu-user (on x64 only; an arm64 machine ran the suite natively).
   if [ "$HOST_RID" = linux-x64 ]; then
     local arm64="$REPO/artifacts/edgeagent-linux-arm64" smoke

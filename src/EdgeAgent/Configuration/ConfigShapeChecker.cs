@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
@@ -134,15 +133,40 @@ internal static class ConfigShapeChecker
             return;
         }
 
-        try
-        {
-            TypeDescriptor.GetConverter(target).ConvertFromInvariantString(value);
-        }
-        catch (Exception ex) when (ex is FormatException or NotSupportedException or ArgumentException or OverflowException ||
-                                   ex.InnerException is FormatException or OverflowException)
+        if (!ParsesAs(target, value))
         {
             errors.Add(section, path, $"must be {OptionsTypes.Describe(target)}, got '{value}'");
         }
+    }
+
+    /// <summary>
+    /// Whether the binder will accept the text for this leaf type. The same parses the configuration binding source
+    /// generator emits (invariant culture, integer and float number styles), written out instead of a TypeConverter
+    /// lookup, which needs reflection that trimming and Native AOT do not keep.
+    /// </summary>
+    internal static bool ParsesAs(Type type, string value)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        return Type.GetTypeCode(type) switch
+        {
+            TypeCode.String => true,
+            TypeCode.Boolean => bool.TryParse(value, out _),
+            TypeCode.SByte => sbyte.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.Byte => byte.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.Int16 => short.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.UInt16 => ushort.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.Int32 => int.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.UInt32 => uint.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.Int64 => long.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.UInt64 => ulong.TryParse(value, NumberStyles.Integer, invariant, out _),
+            TypeCode.Single => float.TryParse(value, NumberStyles.Float, invariant, out _),
+            TypeCode.Double => double.TryParse(value, NumberStyles.Float, invariant, out _),
+            TypeCode.Decimal => decimal.TryParse(value, NumberStyles.Float, invariant, out _),
+            TypeCode.Char => value.Length == 1,
+            _ when type == typeof(TimeSpan) => TimeSpan.TryParse(value, invariant, out _),
+            _ when type == typeof(Uri) => Uri.TryCreate(value, UriKind.RelativeOrAbsolute, out _),
+            _ => throw new InvalidOperationException($"{type.Name} is a leaf options type without a parse rule; add it to {nameof(ParsesAs)}"),
+        };
     }
 
     private static string UnknownKeyMessage(string key, Type owner)

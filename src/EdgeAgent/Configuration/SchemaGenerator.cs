@@ -23,7 +23,7 @@ public static class SchemaGenerator
     private static JsonObject ObjectSchema(Type type)
     {
         var properties = new JsonObject();
-        var defaults = Activator.CreateInstance(type);
+        var defaults = OptionsTypes.CreateDefault(type);
         foreach (var property in OptionsTypes.Properties(type))
         {
             properties[ConfigPath.CamelCase(property.Name)] = PropertySchema(property, defaults);

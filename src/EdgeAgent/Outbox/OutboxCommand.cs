@@ -34,16 +34,9 @@ public static class OutboxCommand
                 var age = oldest == 0 ? 0 : Math.Max(0, (now - oldest) / 1000.0);
                 if (result.GetValue(json))
                 {
-                    Console.Out.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
-                    {
-                        ["path"] = path,
-                        ["exists"] = connection is not null,
-                        ["depth"] = depth,
-                        ["bytes"] = bytes,
-                        ["oldestAgeSeconds"] = Math.Round(age, 1),
-                        ["dropped"] = dropped,
-                        ["lastSeq"] = lastSeq,
-                    }));
+                    Console.Out.WriteLine(JsonSerializer.Serialize(
+                        new OutboxStats(path, connection is not null, depth, bytes, Math.Round(age, 1), dropped, lastSeq),
+                        OutboxJsonContext.Default.OutboxStats));
                 }
                 else
                 {

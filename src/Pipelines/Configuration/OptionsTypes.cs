@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace EdgeAgent.Configuration;
@@ -38,11 +39,29 @@ public static class OptionsTypes
             ? type.GetGenericArguments()[1]
             : null;
 
-    /// <summary>The bindable properties of an options class, in declaration order.</summary>
+    /// <summary>
+    /// Why the reflection over options types below is safe when trimmed: both assemblies that declare options types
+    /// (edgeagent and EdgeAgent.Pipelines) are trimmer roots (TrimmerRootAssembly in src/EdgeAgent/EdgeAgent.csproj), so every options
+    /// class keeps its properties, attributes and constructors in a Native AOT build. The process-level tests run
+    /// against the AOT binary prove it (schema output, unknown-key checks, validation).
+    /// </summary>
+    private const string RootedJustification =
+        "Options types live in edgeagent and EdgeAgent.Pipelines, which are TrimmerRootAssembly: nothing of theirs is trimmed.";
+
+    /// <summary>
+    /// The bindable properties of an options class, in declaration order. GetProperties returns metadata order for a
+    /// type without base properties (every options class is sealed and derives from object) on CoreCLR and Native AOT
+    /// alike; MetadataToken, which the order used to be taken from, does not exist under Native AOT.
+    /// </summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = RootedJustification)]
     public static IEnumerable<PropertyInfo> Properties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-            .Where(p => p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0)
-            .OrderBy(p => p.MetadataToken);
+            .Where(p => p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0);
+
+    /// <summary>A new options object with its inline defaults (every options class has a public parameterless constructor).</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = RootedJustification)]
+    public static object CreateDefault(Type type) =>
+        Activator.CreateInstance(type) ?? throw new InvalidOperationException($"{type.Name} has no parameterless constructor");
 
     public static PropertyInfo? Find(Type type, string key) =>
         Properties(type).FirstOrDefault(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase));

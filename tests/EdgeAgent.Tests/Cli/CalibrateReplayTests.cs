@@ -9,6 +9,7 @@ using Xunit;
 namespace EdgeAgent.Tests.Cli;
 
 /// <summary>simulate → calibrate → replay through the real executable, the real ONNX Runtime and real data.</summary>
+[Trait("Category", "Process")]
 public sealed class CalibrateReplayTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

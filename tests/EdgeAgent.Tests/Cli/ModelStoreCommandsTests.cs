@@ -8,6 +8,7 @@ using Xunit;
 namespace EdgeAgent.Tests.Cli;
 
 /// <summary>The publisher's tools and the device's store, through the real executable.</summary>
+[Trait("Category", "Process")]
 public sealed class ModelStoreCommandsTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

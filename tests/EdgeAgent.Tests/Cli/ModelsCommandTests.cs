@@ -9,6 +9,7 @@ using Xunit;
 namespace EdgeAgent.Tests.Cli;
 
 /// <summary><c>edgeagent models inspect|bench</c> through the real executable on models written to a temp dir.</summary>
+[Trait("Category", "Process")]
 public sealed class ModelsCommandTests : IDisposable
 {
     private readonly TempDirectory _directory = new("models-cli");

@@ -7,6 +7,7 @@ using Xunit;
 namespace EdgeAgent.Tests.Cli;
 
 /// <summary>The real executable, started as systemd would start it.</summary>
+[Trait("Category", "Process")]
 public sealed class RunCommandTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -7,6 +7,7 @@ using Xunit;
 namespace EdgeAgent.Tests.Mqtt;
 
 /// <summary>The real executable killed with SIGKILL: the Last Will speaks for it, and its outbox loses nothing.</summary>
+[Trait("Category", "Process")]
 public sealed class AgentKillTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -7,6 +7,7 @@ using Xunit;
 namespace EdgeAgent.Tests.Mqtt;
 
 /// <summary><c>edgeagent mqtt bench</c> and <c>edgeagent outbox stats</c> through the real executable.</summary>
+[Trait("Category", "Process")]
 public sealed class MqttBenchCommandTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -8,6 +8,7 @@ using Xunit;
 namespace EdgeAgent.Tests.Mqtt;
 
 /// <summary>TLS and password listeners of a real mosquitto, with certificates made by openssl here.</summary>
+[Trait("Category", "Process")]
 public sealed class MqttSecurityTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

@@ -12,6 +12,7 @@ namespace EdgeAgent.Tests.Ota;
 /// a bundle dropped in the inbox reaches the camera pipeline through the same coordinator as sensor updates, a CLI
 /// rollback takes effect live, and a bundle repairs a camera pipeline whose model broke.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class CameraOtaEndToEndTests : IDisposable
 {
     private readonly TempDirectory _dir = new("edgeagent-camera-ota");

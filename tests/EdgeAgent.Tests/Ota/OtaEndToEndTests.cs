@@ -13,6 +13,7 @@ namespace EdgeAgent.Tests.Ota;
 /// The real executable, the real broker and the bundled demo pipeline: desired states published retained with
 /// mosquitto_pub, a bundle made with 'models sign' served from a file:// URL, the outcome read from models/reported.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed partial class OtaEndToEndTests : IDisposable
 {
     private readonly TempDirectory _dir = new("edgeagent-ota-e2e");

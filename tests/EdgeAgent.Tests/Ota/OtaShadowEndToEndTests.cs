@@ -14,6 +14,7 @@ namespace EdgeAgent.Tests.Ota;
 /// The shadow period in the real executable with the real broker: signed bundles served from file:// URLs, desired
 /// states published retained with mosquitto_pub, the outcome read from models/reported.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class OtaShadowEndToEndTests : IDisposable
 {
     private readonly TempDirectory _dir = new("edgeagent-shadow-e2e");

@@ -14,6 +14,7 @@ namespace EdgeAgent.Tests.Pipelines;
 /// Camera pipelines in the real executable: ffmpeg decodes a generated video, ONNX Runtime scores it with a model
 /// written by our model builder (mean brightness), events and the retained snapshot go through a real broker.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class CameraPipelineTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

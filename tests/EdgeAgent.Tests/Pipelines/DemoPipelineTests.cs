@@ -11,6 +11,7 @@ namespace EdgeAgent.Tests.Pipelines;
 /// The README's main job: the bundled configuration and int8 model, run by the real executable against a real
 /// broker, turn an injected level shift into one anomaly_start and one anomaly_end on events/demo.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class DemoPipelineTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

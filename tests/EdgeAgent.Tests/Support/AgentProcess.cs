@@ -46,7 +46,19 @@ public sealed class AgentProcess : IDisposable
     /// <summary>A test's wait that timed out, with what the agent wrote to stderr: usually the reason it never came.</summary>
     public TimeoutException WithStandardError(TimeoutException timeout) => new($"{timeout.Message}; agent stderr: {StandardError}", timeout);
 
-    public static AgentProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null)
+    /// <summary>True when the executable under test is a Native AOT build (no edgeagent.dll beside it).</summary>
+    public static bool IsNativeAot
+    {
+        get
+        {
+            var published = Environment.GetEnvironmentVariable("EDGEAGENT_BIN");
+            return !string.IsNullOrEmpty(published) && File.Exists(published) &&
+                   !File.Exists(Path.Combine(Path.GetDirectoryName(published)!, "edgeagent.dll"));
+        }
+    }
+
+    /// <param name="launcher">A program (and its arguments) that starts the agent's command line, e.g. a sandbox.</param>
+    public static AgentProcess Start(IEnumerable<string> arguments, IDictionary<string, string?>? environment = null, IReadOnlyList<string>? launcher = null)
     {
         var info = new ProcessStartInfo
         {
@@ -68,6 +80,17 @@ public sealed class AgentProcess : IDisposable
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
+        }
+
+        if (launcher is { Count: > 0 })
+        {
+            info.ArgumentList.Insert(0, info.FileName);
+            for (var i = launcher.Count - 1; i >= 1; i--)
+            {
+                info.ArgumentList.Insert(0, launcher[i]);
+            }
+
+            info.FileName = launcher[0];
         }
 
         // The test host's own systemd variables must not leak into the agent under test.

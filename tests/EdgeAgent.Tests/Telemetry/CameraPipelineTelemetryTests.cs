@@ -15,6 +15,7 @@ namespace EdgeAgent.Tests.Telemetry;
 /// A camera pipeline's state in the real executable's telemetry reports and systemd STATUS, while a live MJPEG camera
 /// on loopback streams, freezes (SIGSTOP, connection left open) and comes back.
 /// </summary>
+[Trait("Category", "Process")]
 public sealed class CameraPipelineTelemetryTests : IDisposable
 {
     private readonly TempDirectory _dir = new();

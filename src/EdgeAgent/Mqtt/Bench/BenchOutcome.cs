@@ -28,20 +28,20 @@ internal sealed record BenchOutcome(
           allocated       {AllocatedBytesPerEventProducers:F1} B/event on producer threads, {AllocatedBytesPerEventProcess:F1} B/event whole process (second half of the run)
         """);
 
-    public string ToJson() => JsonSerializer.Serialize(new Dictionary<string, object>
-    {
-        ["count"] = Settings.Count,
-        ["qos"] = Settings.Qos,
-        ["payloadBytes"] = Settings.PayloadBytes,
-        ["producers"] = Settings.Producers,
-        ["rate"] = Settings.Rate,
-        ["synchronous"] = Synchronous,
-        ["acknowledged"] = Acknowledged,
-        ["seconds"] = Math.Round(Seconds, 3),
-        ["eventsPerSecond"] = Math.Round(EventsPerSecond, 0),
-        ["enqueuedPerSecond"] = Math.Round(EnqueuedPerSecond, 0),
-        ["latencyMs"] = new Dictionary<string, double> { ["p50"] = Math.Round(P50Ms, 3), ["p90"] = Math.Round(P90Ms, 3), ["p99"] = Math.Round(P99Ms, 3), ["max"] = Math.Round(MaxMs, 3) },
-        ["allocatedBytesPerEvent"] = new Dictionary<string, double> { ["producers"] = Math.Round(AllocatedBytesPerEventProducers, 2), ["process"] = Math.Round(AllocatedBytesPerEventProcess, 2) },
-        ["complete"] = Complete,
-    });
+    public string ToJson() => JsonSerializer.Serialize(
+        new BenchReport(
+            Settings.Count,
+            Settings.Qos,
+            Settings.PayloadBytes,
+            Settings.Producers,
+            Settings.Rate,
+            Synchronous,
+            Acknowledged,
+            Math.Round(Seconds, 3),
+            Math.Round(EventsPerSecond, 0),
+            Math.Round(EnqueuedPerSecond, 0),
+            new BenchLatency(Math.Round(P50Ms, 3), Math.Round(P90Ms, 3), Math.Round(P99Ms, 3), Math.Round(MaxMs, 3)),
+            new BenchAllocation(Math.Round(AllocatedBytesPerEventProducers, 2), Math.Round(AllocatedBytesPerEventProcess, 2)),
+            Complete),
+        BenchJsonContext.Default.BenchReport);
 }
