@@ -23,8 +23,12 @@ internal static class SystemChecks
         };
     }
 
-    /// <summary>When this build was made (the assembly file's time): a clock reading earlier is certainly wrong.</summary>
-    private static DateTime BuildDate() => File.GetLastWriteTimeUtc(typeof(SystemChecks).Assembly.Location).AddDays(-1);
+    /// <summary>
+    /// When this build was made (the executable's time; a Native AOT build has no assembly file, so the process's own
+    /// file): a clock reading earlier is certainly wrong.
+    /// </summary>
+    private static DateTime BuildDate() =>
+        Environment.ProcessPath is { } path ? File.GetLastWriteTimeUtc(path).AddDays(-1) : DateTime.MinValue;
 
     public static DoctorCheck Systemd(ServiceUnit? unit)
     {
