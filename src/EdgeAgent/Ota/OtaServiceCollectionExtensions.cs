@@ -1,4 +1,5 @@
 using EdgeAgent.Configuration;
+using EdgeAgent.Health;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
@@ -52,14 +53,21 @@ public static class OtaServiceCollectionExtensions
         {
             var store = provider.GetRequiredService<ModelStore>();
             StoreSeeder.Seed(store, options.Pipelines);
-            return new UpdateCoordinator(
+            var downloadTimeout = TimeSpan.FromMinutes(10);
+            var coordinator = new UpdateCoordinator(
                 store,
                 new BundleInstaller(store, ota),
-                new ArtifactDownloader(new HttpClient(), ota.MaxArtifactMegabytes * 1024L * 1024L, TimeSpan.FromMinutes(10)),
+                new ArtifactDownloader(new HttpClient(), ota.MaxArtifactMegabytes * 1024L * 1024L, downloadTimeout),
                 provider.GetRequiredService<IModelDeployment>(),
                 provider.GetRequiredService<OtaStatusBoard>(),
                 TimeProvider.System,
-                provider.GetRequiredService<ILogger<UpdateCoordinator>>());
+                provider.GetRequiredService<ILogger<UpdateCoordinator>>(),
+                provider.GetRequiredService<CrashBreaker>())
+            {
+                StuckAfter = UpdateCoordinator.StuckBound(ota, downloadTimeout, TimeSpan.FromSeconds(ota.ValidationTimeoutSeconds)),
+            };
+            provider.GetRequiredService<HealthMonitor>().Register(coordinator);
+            return coordinator;
         });
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<UpdateCoordinator>());
         services.AddSingleton<IHostedService>(provider => new ActiveStateWatcher(

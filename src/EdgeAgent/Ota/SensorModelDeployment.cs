@@ -83,7 +83,12 @@ public sealed partial class SensorModelDeployment : IModelDeployment
             // Configured but not running: its model could not be used. There is nothing to swap or watch; once the
             // coordinator activates this version the pipeline's next rebuild loads (and checks) it. This is how a
             // device whose model broke is repaired remotely.
-            _serving[pipeline] = SensorModelManifest.From(ModelManifest.Parse(File.ReadAllBytes(model.ManifestPath)));
+            if (ReadManifest(model, out var repaired) is { } invalid)
+            {
+                return invalid;
+            }
+
+            _serving[pipeline] = repaired;
             LogRepairing(_logger, pipeline, model.Name, model.Version);
             return null;
         }
@@ -162,7 +167,12 @@ public sealed partial class SensorModelDeployment : IModelDeployment
             return null;
         }
 
-        manifest = File.Exists(model.ManifestPath) ? SensorModelManifest.From(ModelManifest.Parse(File.ReadAllBytes(model.ManifestPath))) : null;
+        if ((failure = ReadManifest(model, out manifest)) is not null)
+        {
+            candidate.Dispose();
+            return null;
+        }
+
         var smoke = SmokeTest.Run(candidate, live.Model, model.ManifestPath);
         if (smoke is not null)
         {
@@ -171,7 +181,37 @@ public sealed partial class SensorModelDeployment : IModelDeployment
             return null;
         }
 
+        // The smoke test's last run is on the latest window's (or the golden) features: outputs of 1e8 there would
+        // score every window as an anomaly.
+        if (ModelPlausibility.CheckOutputs(candidate.Output) is { } implausible)
+        {
+            candidate.Dispose();
+            failure = new DeploymentFailure(RejectionReason.Implausible, $"{model.Name} {model.Version}: {implausible}", false);
+            return null;
+        }
+
         return candidate;
+    }
+
+    /// <summary>Reads the sensor part of a stored model's model.json; a wrong type or an implausible value is a typed failure.</summary>
+    private static DeploymentFailure? ReadManifest(StoredModel model, out SensorModelManifest? manifest)
+    {
+        manifest = null;
+        if (!File.Exists(model.ManifestPath))
+        {
+            return null;
+        }
+
+        try
+        {
+            manifest = SensorModelManifest.From(ModelManifest.Parse(File.ReadAllBytes(model.ManifestPath)));
+            return null;
+        }
+        catch (InvalidDataException ex)
+        {
+            var reason = ex.Message.Contains("plausible", StringComparison.Ordinal) ? RejectionReason.Implausible : RejectionReason.InvalidManifest;
+            return new DeploymentFailure(reason, $"{model.Name} {model.Version}: {ex.Message}", false);
+        }
     }
 
     private async Task<(IWindowModel Previous, ModelSwap<IWindowModel> Swap)?> SwapAsync(SensorPipeline live, IWindowModel model, SensorModelManifest? manifest, CancellationToken cancellationToken)
