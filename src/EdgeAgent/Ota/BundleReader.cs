@@ -23,8 +23,9 @@ public static class BundleReader
                 break;
             case null:
                 throw new OtaRejectedException(RejectionReason.MalformedRequest, $"bundle '{source}' does not exist");
-            default:
-                throw new OtaRejectedException(RejectionReason.UnsafeBundle, $"bundle '{source}' must be a .tar file or a folder, not a link or special file");
+            case { } other:
+                throw new OtaRejectedException(RejectionReason.UnsafeBundle,
+                    $"bundle must be a .tar file or a folder: {new NotARegularFileException(source, other).Message}");
         }
 
         foreach (var required in new[] { BundleFiles.Model, BundleFiles.Manifest })
