@@ -24,12 +24,14 @@ public sealed partial class CameraModelDeployment : IModelDeployment
     private readonly OtaOptions _ota;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, (string Name, string Version)?> _serving = new(StringComparer.Ordinal);
+    private readonly CandidateValidator? _validator;
     private int _busy;
 
     /// <param name="running">Finds a running camera pipeline by name (null when it is not running).</param>
     public CameraModelDeployment(IEnumerable<PipelineOptions> pipelines, Func<string, CameraPipeline?> running, Func<InferenceRuntime> runtime,
-        ModelStore store, OtaOptions ota, ILogger<CameraModelDeployment> logger)
+        ModelStore store, OtaOptions ota, ILogger<CameraModelDeployment> logger, CandidateValidator? validator = null)
     {
+        _validator = validator;
         _options = pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Camera).ToDictionary(p => p.Name, StringComparer.Ordinal);
         Pipelines = _options.Keys.ToHashSet(StringComparer.Ordinal);
         _pipelines = running;
@@ -79,6 +81,13 @@ public sealed partial class CameraModelDeployment : IModelDeployment
             _serving[pipeline] = (model.Name, model.Version);
             LogRepairing(_logger, pipeline, model.Name, model.Version);
             return null;
+        }
+
+        // First in a child process under memory and time limits (CandidateValidator).
+        if (_validator is not null && await _validator.ValidateAsync(pipeline, model, live.Model.InputTensor.AsBytes().ToArray(),
+                PipelinePeriod.Milliseconds(options), cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
         }
 
         var candidate = Validate(options, live, model, out var failure);

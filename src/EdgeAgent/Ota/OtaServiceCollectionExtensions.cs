@@ -31,20 +31,25 @@ public static class OtaServiceCollectionExtensions
         }
 
         services.AddSingleton<OtaStatusBoard>();
+        services.AddSingleton(provider => CandidateValidator.OfThisProcess() is { } self
+            ? new CandidateValidator(ota, self.Executable, self.ConfigArguments, provider.GetRequiredService<ILogger<CandidateValidator>>())
+            : new CandidateValidator(ota, null, [], provider.GetRequiredService<ILogger<CandidateValidator>>()));
         services.AddSingleton(provider => new SensorModelDeployment(
             options.Pipelines,
             name => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().FirstOrDefault(s => s.PipelineName == name)?.Runner?.Pipeline,
             () => provider.GetRequiredService<InferenceRuntimeProvider>().Runtime,
             provider.GetRequiredService<ModelStore>(),
             ota,
-            provider.GetRequiredService<ILogger<SensorModelDeployment>>()));
+            provider.GetRequiredService<ILogger<SensorModelDeployment>>(),
+            provider.GetRequiredService<CandidateValidator>()));
         services.AddSingleton(provider => new CameraModelDeployment(
             options.Pipelines,
             name => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().FirstOrDefault(s => s.PipelineName == name)?.Pipeline,
             () => provider.GetRequiredService<InferenceRuntimeProvider>().Runtime,
             provider.GetRequiredService<ModelStore>(),
             ota,
-            provider.GetRequiredService<ILogger<CameraModelDeployment>>()));
+            provider.GetRequiredService<ILogger<CameraModelDeployment>>(),
+            provider.GetRequiredService<CandidateValidator>()));
         services.AddSingleton(provider => new ModelDeploymentRouter(
             sensors ? provider.GetRequiredService<SensorModelDeployment>() : null,
             cameras ? provider.GetRequiredService<CameraModelDeployment>() : null));

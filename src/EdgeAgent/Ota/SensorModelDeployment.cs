@@ -23,12 +23,14 @@ public sealed partial class SensorModelDeployment : IModelDeployment
     private readonly OtaOptions _ota;
     private readonly ILogger _logger;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SensorModelManifest?> _serving = new(StringComparer.Ordinal);
+    private readonly CandidateValidator? _validator;
     private int _busy;
 
     /// <param name="pipelines">Finds a running pipeline by name (null when it is not running).</param>
     public SensorModelDeployment(IEnumerable<PipelineOptions> pipelines, Func<string, SensorPipeline?> running, Func<InferenceRuntime> runtime,
-        ModelStore store, OtaOptions ota, ILogger<SensorModelDeployment> logger)
+        ModelStore store, OtaOptions ota, ILogger<SensorModelDeployment> logger, CandidateValidator? validator = null)
     {
+        _validator = validator;
         _options = pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Sensor).ToDictionary(p => p.Name, StringComparer.Ordinal);
         Pipelines = _options.Keys.ToHashSet(StringComparer.Ordinal);
         _pipelines = running;
@@ -91,6 +93,14 @@ public sealed partial class SensorModelDeployment : IModelDeployment
             _serving[pipeline] = repaired;
             LogRepairing(_logger, pipeline, model.Name, model.Version);
             return null;
+        }
+
+        // First in a child process under memory and time limits: a candidate that crashes, hangs, eats memory or is
+        // too slow for the pipeline never gets near this process.
+        if (_validator is not null && await _validator.ValidateAsync(pipeline, model, System.Runtime.InteropServices.MemoryMarshal.AsBytes(live.Model.Input).ToArray(),
+                PipelinePeriod.Milliseconds(options), cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
         }
 
         var candidate = Validate(options, live, model, out var manifest, out var failure);

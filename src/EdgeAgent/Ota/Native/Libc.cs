@@ -34,6 +34,25 @@ internal static partial class Libc
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static unsafe partial int statx(int dirfd, string pathname, int flags, uint mask, byte* statxbuf);
 
+    // RLIMIT_AS is 9 on x86-64, arm64 and arm (asm-generic); only alpha, mips and sparc differ, and .NET does not run there.
+    private const int RLIMIT_AS = 9;
+
+    [LibraryImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
+    private static unsafe partial int setrlimit(int resource, ulong* rlim);
+
+    /// <summary>
+    /// Caps this process's address space (RLIMIT_AS, soft and hard) at <paramref name="bytes"/>: mappings beyond it
+    /// fail (malloc returns NULL, ONNX Runtime reports an allocation failure) instead of the OOM killer choosing a victim.
+    /// </summary>
+    public static unsafe void LimitAddressSpace(ulong bytes)
+    {
+        var limit = stackalloc ulong[2] { bytes, bytes };
+        if (setrlimit(RLIMIT_AS, limit) != 0)
+        {
+            throw new IOException($"setrlimit(RLIMIT_AS) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     /// <summary>Flushes a directory's entries (new names, renames) to disk.</summary>
     public static void FsyncDirectory(string path)
     {
