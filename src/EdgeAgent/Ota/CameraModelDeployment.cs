@@ -252,7 +252,7 @@ public sealed partial class CameraModelDeployment : IModelDeployment
                 return (null, new DeploymentFailure(RejectionReason.InvalidManifest, $"{model.Name} {model.Version}: model.json: 'threshold' must be a number", false));
             }
 
-            return ModelPlausibility.CheckThreshold(threshold) is { } implausible
+            return ModelPlausibility.CheckSignedThreshold(threshold) is { } implausible
                 ? (null, new DeploymentFailure(RejectionReason.Implausible, $"{model.Name} {model.Version}: model.json: {implausible}", false))
                 : (threshold, null);
         }

@@ -153,7 +153,7 @@ public sealed partial class CandidateValidator
         // VmSize already includes the runtime's reservations (the GC reserves its whole range up front), so the budget
         // is what ONNX Runtime and the model may add.
         var status = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmSize:", StringComparison.Ordinal));
-        var kilobytes = status is null ? 0 : ulong.Parse(status.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        var kilobytes = status is null ? 0 : ulong.Parse(status.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         Native.Libc.LimitAddressSpace((kilobytes * 1024) + ((ulong)megabytes * 1024 * 1024));
     }
 

@@ -66,7 +66,7 @@ internal static class SwapSteps
             previous = now;
             if (recent > 0 && recentMs > ota.HealthMaxLatencyMilliseconds)
             {
-                return $"{(recent == 1 ? "a run" : $"{recent} runs")} took {recentMs:0.###} ms{(recent == 1 ? string.Empty : " on average")}, over ota.healthMaxLatencyMilliseconds ({ota.HealthMaxLatencyMilliseconds} ms)";
+                return $"inference latency {recentMs:0.###} ms ({(recent == 1 ? "one run" : $"mean of the {recent} runs")} within 100 ms) exceeds ota.healthMaxLatencyMilliseconds ({ota.HealthMaxLatencyMilliseconds} ms)";
             }
 
             if (now.Errors - start.Errors is var failed and > 0)

@@ -112,7 +112,7 @@ public sealed partial class UpdateCoordinator
         if (request is DesiredUpdate desired)
         {
             // Not retried at every reconnect: a new desired state (another artifact) is needed.
-            _rejected.Add((desired.Desired.Pipeline, desired.Desired.Sha256));
+            _rejected.Add(RejectionKey(desired.Desired));
         }
 
         return new OtaRejectedException(RejectionReason.InternalError, message, ex);

@@ -26,8 +26,9 @@ public sealed partial class UpdateCoordinator : BackgroundService
     private readonly ILogger<UpdateCoordinator> _logger;
     private readonly Channel<UpdateRequest> _requests = Channel.CreateUnbounded<UpdateRequest>(new UnboundedChannelOptions { SingleReader = true });
 
-    // A retained desired state is delivered again at every reconnect: a rejected artifact is not retried.
-    private readonly HashSet<(string Pipeline, string Sha256)> _rejected = [];
+    // A retained desired state is delivered again at every reconnect: a rejected request is not retried. Keyed by
+    // what was asked (artifact, where from, which version), so another request for the same bytes is still tried.
+    private readonly HashSet<(string Pipeline, string Sha256, Uri Url, string Version)> _rejected = [];
     private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private readonly CrashBreaker _breaker;
 
@@ -73,14 +74,14 @@ public sealed partial class UpdateCoordinator : BackgroundService
             return;
         }
 
-        if (_rejected.Contains((desired.Pipeline, desired.Sha256)))
+        if (_rejected.Contains(RejectionKey(desired)))
         {
             return;
         }
 
         if (_breaker.IsTripped(desired.Pipeline, desired.Name, desired.Version))
         {
-            _rejected.Add((desired.Pipeline, desired.Sha256));
+            _rejected.Add(RejectionKey(desired));
             Reject(desired.Pipeline, desired.Name, desired.Version, RejectionReason.CrashedValidation,
                 $"{desired.Name} {desired.Version} crashed the agent during an earlier deployment; it is not deployed again (publish a fixed version)", rolledBack: false);
             return;
@@ -122,7 +123,7 @@ public sealed partial class UpdateCoordinator : BackgroundService
         catch (OtaRejectedException ex)
         {
             Reject(desired.Pipeline, desired.Name, desired.Version, ex.Reason, ex.Message, rolledBack: false);
-            _rejected.Add((desired.Pipeline, desired.Sha256));
+            _rejected.Add(RejectionKey(desired));
             File.Delete(_store.DownloadPath(desired.Sha256));
             return;
         }
@@ -130,7 +131,7 @@ public sealed partial class UpdateCoordinator : BackgroundService
         _attempts.Remove(desired.Pipeline);
         if (await DeployAsync(desired.Pipeline, stored, cancellationToken).ConfigureAwait(false) is not null)
         {
-            _rejected.Add((desired.Pipeline, desired.Sha256));
+            _rejected.Add(RejectionKey(desired));
         }
     }
 
@@ -236,6 +237,9 @@ public sealed partial class UpdateCoordinator : BackgroundService
         LogActivated(_logger, pipeline, stored.Name, stored.Version);
         return null;
     }
+
+    private static (string Pipeline, string Sha256, Uri Url, string Version) RejectionKey(DesiredModel desired) =>
+        (desired.Pipeline, desired.Sha256, desired.Url, desired.Version);
 
     private void Report(string pipeline, UpdateState state, string? name, string? version, RejectionReason? reason = null, string? message = null) =>
         _board.Set(pipeline, old => new PipelineModelStatus(pipeline, old?.ActiveName, old?.ActiveVersion, old?.PreviousName, old?.PreviousVersion,

@@ -17,11 +17,20 @@ public static class ModelPlausibility
     /// <summary>Largest magnitude of any model output on the smoke test's input (standardised features, or a preprocessed frame).</summary>
     public const double MaxOutput = 1e6;
 
-    /// <summary>Null when the threshold is plausible; otherwise why not.</summary>
+    /// <summary>Null when a (positive) reconstruction-error threshold is plausible; otherwise why not.</summary>
     public static string? CheckThreshold(double threshold) =>
         threshold is >= MinThreshold and <= MaxThreshold
             ? null
             : $"threshold {threshold:G6} is outside the plausible range [{MinThreshold:G1}, {MaxThreshold:G1}]";
+
+    /// <summary>
+    /// Null when a score threshold of either sign (a camera model's score may be a logit) is plausible: zero, or a
+    /// magnitude within [MinThreshold, MaxThreshold].
+    /// </summary>
+    public static string? CheckSignedThreshold(double threshold) =>
+        threshold == 0 || Math.Abs(threshold) is >= MinThreshold and <= MaxThreshold
+            ? null
+            : $"threshold {threshold:G6} is outside the plausible range ±[{MinThreshold:G1}, {MaxThreshold:G1}]";
 
     /// <summary>Null when every output is finite and within ±<see cref="MaxOutput"/>; otherwise the first that is not.</summary>
     public static string? CheckOutputs(ReadOnlySpan<float> outputs)

@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
+using EdgeAgent.Pipelines.Inference;
+using EdgeAgent.Pipelines.Inference.Onnx;
 using EdgeAgent.Pipelines.Tests.Support;
 
 namespace EdgeAgent.Tests.Ota;
@@ -12,13 +14,23 @@ namespace EdgeAgent.Tests.Ota;
 internal static class HostileInput
 {
     /// <summary>A folder with the demo model as <paramref name="version"/>, its model.json changed by <paramref name="edit"/>.</summary>
-    public static string DemoFolder(TempDirectory dir, string version, Action<JsonObject>? edit = null, string? name = null)
+    public static string DemoFolder(TempDirectory dir, string version, Action<JsonObject>? edit = null, string? name = null, OnnxModelBuilder? model = null)
     {
         var folder = dir.Combine($"{name ?? "demo"}-{version}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(folder);
-        File.Copy(RepositoryPaths.File("models", "demo", "model.onnx"), Path.Combine(folder, "model.onnx"));
+        var onnx = Path.Combine(folder, "model.onnx");
+        if (model is null)
+        {
+            File.Copy(RepositoryPaths.File("models", "demo", "model.onnx"), onnx);
+        }
+        else
+        {
+            model.Save(onnx);
+        }
+
         var manifest = JsonNode.Parse(File.ReadAllText(RepositoryPaths.File("models", "demo", "model.json")))!.AsObject();
         manifest["version"] = version;
+        manifest["sha256"] = EdgeAgent.Ota.BundleSignature.Sha256Hex(onnx);
         if (name is not null)
         {
             manifest["name"] = name;
@@ -78,6 +90,44 @@ internal static class HostileInput
         header.CopyTo(content, 0);
         File.WriteAllBytes(path, content);
         return path;
+    }
+
+    /// <summary>
+    /// The demo pipeline's signature (features[1, 10] → reconstruction[1, 10]) around a constant that ORT folds at
+    /// session creation: ConstantOfShape([225000000]) → ReduceSum, 900 MB allocated by a 1 KB model (issue 17, defect 2).
+    /// </summary>
+    public static OnnxModelBuilder MemoryHog() =>
+        new OnnxModelBuilder("memory_hog")
+            .Input("features", TensorElementType.Float, 1, 10)
+            .Output("reconstruction", TensorElementType.Float, 1, 10)
+            .Initializer("count", TensorElementType.Int64, [1], new[] { 225_000_000L })
+            .Node("ConstantOfShape", ["count"], ["zeros"])
+            .Node("ReduceSum", ["zeros"], ["sum"])
+            .Node("Mul", ["features", "sum"], ["reconstruction"]);
+
+    /// <summary>
+    /// The demo pipeline's signature around <paramref name="matmuls"/> MatMuls of 1024×1024 (about 1 G multiply-adds
+    /// each): a model as slow as wished, that no constant folding can shorten (everything depends on the input).
+    /// </summary>
+    public static OnnxModelBuilder Slow(int matmuls)
+    {
+        var builder = new OnnxModelBuilder("slow")
+            .Input("features", TensorElementType.Float, 1, 10)
+            .Output("reconstruction", TensorElementType.Float, 1, 10)
+            .Initializer("a", TensorElementType.Float, [10, 1024], Enumerable.Repeat(0.001f, 10 * 1024).ToArray())
+            .Initializer("w", TensorElementType.Float, [1024, 1024], Enumerable.Repeat(0.0005f, 1024 * 1024).ToArray())
+            .Initializer("b", TensorElementType.Float, [1024, 10], Enumerable.Repeat(0.001f, 1024 * 10).ToArray())
+            .Initializer("square", TensorElementType.Int64, [2], new[] { 1024L, 1024L })
+            .Node("MatMul", ["features", "a"], ["h"])
+            .Node("Expand", ["h", "square"], ["m0"]);
+        for (var i = 0; i < matmuls; i++)
+        {
+            builder.Node("MatMul", [$"m{i}", "w"], [$"m{i + 1}"]);
+        }
+
+        return builder
+            .Node("ReduceMean", [$"m{matmuls}"], ["mean"], OnnxAttribute.Ints("axes", 0), OnnxAttribute.Int("keepdims", 1))
+            .Node("MatMul", ["mean", "b"], ["reconstruction"]);
     }
 
     public static void MakeFifo(string path)
