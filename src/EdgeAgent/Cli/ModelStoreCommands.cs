@@ -97,8 +97,16 @@ public static class ModelStoreCommands
             using var temp = new TempFolder();
             try
             {
-                BundleReader.Extract(result.GetValue(bundle)!, temp.Path, long.MaxValue);
                 var keys = result.GetValue(key)!.Select(File.ReadAllText).ToList();
+                foreach (var (pem, index) in keys.Select((k, i) => (k, i)))
+                {
+                    if (BundleSignature.CheckPublicKey(pem) is { } problem)
+                    {
+                        return Fail(ExitCodes.Usage, $"--key {result.GetValue(key)![index]} {problem}");
+                    }
+                }
+
+                BundleReader.Extract(result.GetValue(bundle)!, temp.Path, long.MaxValue);
                 var manifest = new BundleVerifier(keys, allowUnsigned: false).Verify(temp.Path);
                 Console.Out.WriteLine($"OK: {manifest.Name} {manifest.Version}, sha256 {manifest.Sha256}, signed by a trusted key");
                 return ExitCodes.Ok;
@@ -106,6 +114,10 @@ public static class ModelStoreCommands
             catch (OtaRejectedException ex)
             {
                 return Fail(ExitCodes.DataError, $"rejected ({ex.Reason}): {ex.Message}");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                return Fail(ExitCodes.DataError, ex.Message);
             }
         });
         return command;

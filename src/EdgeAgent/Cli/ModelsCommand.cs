@@ -13,6 +13,7 @@ public static class ModelsCommand
         command.Subcommands.Add(ModelsInspectCommand.Create());
         command.Subcommands.Add(ModelsBenchCommand.Create());
         ModelStoreCommands.AddTo(command);
+        command.Subcommands.Add(ModelsValidateCandidateCommand.Create());
         return command;
     }
 

@@ -4,7 +4,11 @@ using EdgeAgent.Pipelines.Inference;
 
 namespace EdgeAgent.Cli;
 
-/// <summary><c>edgeagent models inspect PATH [--json]</c>.</summary>
+/// <summary>
+/// <c>edgeagent models inspect PATH [--json]</c>: reads the graph's signatures and metadata without running the model,
+/// so a model whose dynamic dimensions cannot all be 1 (Silero VAD's [batch, samples]) is inspected like any other.
+/// Dynamic dimensions show as their symbolic names (text) or -1 (JSON <c>shape</c>).
+/// </summary>
 public static class ModelsInspectCommand
 {
     public static Command Create()
@@ -19,7 +23,7 @@ public static class ModelsInspectCommand
         command.SetAction(result => ModelsCommand.Guard(arguments, result, options =>
         {
             using var runtime = InferenceRuntime.Create(options, StderrLogger.Instance);
-            using var session = runtime.LoadModel(result.GetValue(path)!);
+            var session = runtime.Describe(result.GetValue(path)!);
             if (result.GetValue(json))
             {
                 WriteJson(runtime, session);
@@ -34,7 +38,7 @@ public static class ModelsInspectCommand
         return command;
     }
 
-    private static void WriteText(InferenceRuntime runtime, ModelSession session)
+    private static void WriteText(InferenceRuntime runtime, ModelDescription session)
     {
         var m = session.Metadata;
         var o = Console.Out;
@@ -63,7 +67,7 @@ public static class ModelsInspectCommand
         o.WriteLine($"providers:  available in this build: {string.Join(", ", runtime.AvailableProviders)}; this session uses: {string.Join(", ", session.Providers)}");
     }
 
-    private static void WriteJson(InferenceRuntime runtime, ModelSession session)
+    private static void WriteJson(InferenceRuntime runtime, ModelDescription session)
     {
         using var stdout = Console.OpenStandardOutput();
         using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true }))
@@ -114,6 +118,28 @@ public static class ModelsInspectCommand
             w.WriteString("declared_shape", t.DeclaredShape);
             w.WriteStartArray("shape");
             foreach (var d in t.Shape)
+            {
+                w.WriteNumberValue(d);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void WriteTensors(Utf8JsonWriter w, string name, IReadOnlyList<TensorDescription> tensors)
+    {
+        w.WriteStartArray(name);
+        foreach (var t in tensors)
+        {
+            w.WriteStartObject();
+            w.WriteString("name", t.Name);
+            w.WriteString("type", TensorElementTypes.Name(t.ElementType));
+            w.WriteString("declared_shape", t.DeclaredShape);
+            w.WriteStartArray("shape");
+            foreach (var d in t.Dimensions)
             {
                 w.WriteNumberValue(d);
             }

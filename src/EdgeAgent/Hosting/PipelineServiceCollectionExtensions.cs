@@ -21,6 +21,7 @@ public static class PipelineServiceCollectionExtensions
     public static IServiceCollection AddPipelines(this IServiceCollection services, AgentOptions options)
     {
         services.AddSingleton(_ => new ModelStore(options.StateDirectory));
+        services.AddSingleton(provider => new CrashBreaker(provider.GetRequiredService<ModelStore>()));
         services.AddSensorPipelines(options.Pipelines, options.DeviceId, BindModel);
         services.AddCameraPipelines(options.Pipelines, options.DeviceId, options.StateDirectory, LoadModel);
         foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Sensor))
@@ -66,6 +67,8 @@ public static class PipelineServiceCollectionExtensions
     private static string ModelPath(IServiceProvider provider, PipelineOptions pipeline)
     {
         var store = provider.GetRequiredService<ModelStore>();
+        // The breaker first: a version whose deployment killed the last run is taken out of active.json before it loads.
+        provider.GetRequiredService<CrashBreaker>();
         var active = store.Active(pipeline.Name);
         var path = active is not null && store.Find(active.Name, active.Version) is { } stored
             ? stored.ModelPath

@@ -36,7 +36,7 @@ public sealed class ArtifactDownloader
         {
             if (desired.Url.IsFile)
             {
-                await CopyAsync(File.OpenRead(desired.Url.LocalPath), target, append: false, desired, timeout.Token).ConfigureAwait(false);
+                await CopyAsync(OpenLocal(desired), target, append: false, desired, timeout.Token).ConfigureAwait(false);
             }
             else
             {
@@ -56,8 +56,37 @@ public sealed class ArtifactDownloader
             File.Delete(target);
             throw new OtaRejectedException(RejectionReason.DiskFull, $"no space left on the device for {desired.Url}", ex, transient: true);
         }
+        catch (IOException ex) when (!desired.Url.IsFile)
+        {
+            // A connection reset mid-body surfaces as a plain IOException from the response stream: network trouble
+            // like any other, and what arrived is kept for the resumed attempt.
+            throw new OtaRejectedException(RejectionReason.DownloadFailed, $"download of {desired.Url} failed: {ex.Message}; it resumes on the next attempt", ex, transient: true);
+        }
 
         Check(desired, target);
+    }
+
+    /// <summary>
+    /// A file:// artifact: a regular file only (a FIFO would block the update loop, /dev/zero would fill the disk up to
+    /// the cap). Missing, unreadable or special: rejected (not retried) with the path and why.
+    /// </summary>
+    private static FileStream OpenLocal(DesiredModel desired)
+    {
+        var path = desired.Url.LocalPath;
+        try
+        {
+            return RegularFile.OpenRead(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var why = ex switch
+            {
+                FileNotFoundException or DirectoryNotFoundException => $"'{path}' does not exist",
+                UnauthorizedAccessException => $"'{path}' is not readable by the agent",
+                _ => ex.Message,
+            };
+            throw new OtaRejectedException(RejectionReason.DownloadFailed, $"cannot read {desired.Url}: {why}", ex);
+        }
     }
 
     private async Task FetchAsync(DesiredModel desired, string target, CancellationToken cancellationToken)

@@ -4,24 +4,28 @@ namespace EdgeAgent.Ota;
 
 /// <summary>
 /// Copies a bundle (a .tar or a folder) into a staging directory, accepting only model.onnx, model.json and
-/// model.sig as plain files at the top level: no paths, no links, no devices, nothing over the size cap.
+/// model.sig as plain files at the top level: no paths, no links, no devices, nothing over the size cap. Every
+/// file is opened through <see cref="RegularFile"/> (never blocking on a FIFO, never reading a device node), and
+/// whatever a hostile archive makes the tar reader throw is a typed rejection (<c>unsafe_bundle</c>), never an escape.
 /// </summary>
 public static class BundleReader
 {
     public static void Extract(string source, string staging, long maxBytes)
     {
         Directory.CreateDirectory(staging);
-        if (Directory.Exists(source))
+        switch (RegularFile.KindOf(source))
         {
-            CopyFolder(source, staging, maxBytes);
-        }
-        else if (File.Exists(source))
-        {
-            ExtractTar(source, staging, maxBytes);
-        }
-        else
-        {
-            throw new OtaRejectedException(RejectionReason.MalformedRequest, $"bundle '{source}' does not exist");
+            case Native.FileKind.Directory:
+                CopyFolder(source, staging, maxBytes);
+                break;
+            case Native.FileKind.Regular:
+                ExtractTar(source, staging, maxBytes);
+                break;
+            case null:
+                throw new OtaRejectedException(RejectionReason.MalformedRequest, $"bundle '{source}' does not exist");
+            case { } other:
+                throw new OtaRejectedException(RejectionReason.UnsafeBundle,
+                    $"bundle must be a .tar file or a folder: {new NotARegularFileException(source, other).Message}");
         }
 
         foreach (var required in new[] { BundleFiles.Model, BundleFiles.Manifest })
@@ -43,15 +47,37 @@ public static class BundleReader
                 continue;
             }
 
-            if (entry is not FileInfo file || entry.LinkTarget is not null)
+            FileStream input;
+            try
             {
-                throw new OtaRejectedException(RejectionReason.UnsafeBundle, $"bundle '{source}': {entry.Name} must be a plain file, not a link or folder");
+                input = RegularFile.OpenRead(entry.FullName);
+            }
+            catch (NotARegularFileException ex)
+            {
+                throw new OtaRejectedException(RejectionReason.UnsafeBundle, $"bundle '{source}': {entry.Name} must be a plain file: {ex.Message}", ex);
             }
 
-            total += file.Length;
-            CheckSize(source, total, maxBytes);
-            file.CopyTo(Path.Combine(staging, entry.Name), overwrite: false);
+            using (input)
+            using (var output = new FileStream(Path.Combine(staging, entry.Name), FileMode.CreateNew, FileAccess.Write))
+            {
+                // Counted on the bytes read, not on what stat said: the file may grow while it is copied.
+                total = CopyCapped(input, output, total, source, maxBytes);
+            }
         }
+    }
+
+    private static long CopyCapped(Stream input, Stream output, long total, string source, long maxBytes)
+    {
+        var buffer = new byte[81920];
+        int read;
+        while ((read = input.Read(buffer)) > 0)
+        {
+            total += read;
+            CheckSize(source, total, maxBytes);
+            output.Write(buffer, 0, read);
+        }
+
+        return total;
     }
 
     private static void ExtractTar(string source, string staging, long maxBytes)
@@ -59,7 +85,7 @@ public static class BundleReader
         long total = 0;
         try
         {
-            using var stream = File.OpenRead(source);
+            using var stream = RegularFile.OpenRead(source);
             using var reader = new TarReader(stream);
             while (reader.GetNextEntry() is { } entry)
             {
@@ -91,8 +117,15 @@ public static class BundleReader
                 entry.ExtractToFile(target, overwrite: false);
             }
         }
-        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException)
+        catch (NotARegularFileException ex)
         {
+            throw new OtaRejectedException(RejectionReason.UnsafeBundle, $"bundle '{source}': {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or EndOfStreamException or OverflowException or ArgumentException
+                                       or NotSupportedException)
+        {
+            // A base-256 size field (OverflowException), a negative length (ArgumentOutOfRangeException), a truncated
+            // header: all are a broken or hostile archive, refused like any other.
             throw new OtaRejectedException(RejectionReason.UnsafeBundle, $"bundle '{source}' is not a readable tar archive: {ex.Message}", ex);
         }
     }

@@ -43,15 +43,55 @@ public static class BundleSignature
         var digest = SHA256.HashData(manifest);
         for (var i = 0; i < trustedPublicKeysPem.Count; i++)
         {
+            // Keys are checked at start (CheckPublicKey); one that still does not import verifies nothing, and a
+            // bundle must never be able to make verification throw.
             using var key = ECDsa.Create();
-            key.ImportFromPem(trustedPublicKeysPem[i]);
-            if (key.VerifyHash(digest, signature))
+            try
             {
-                return i;
+                key.ImportFromPem(trustedPublicKeysPem[i]);
+                if (key.KeySize == 256 && key.VerifyHash(digest, signature))
+                {
+                    return i;
+                }
+            }
+            catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+            {
             }
         }
 
         return -1;
+    }
+
+    /// <summary>Null when the PEM text is an ECDSA P-256 public key; otherwise what it is instead, in plain words.</summary>
+    public static string? CheckPublicKey(string pem)
+    {
+        using var key = ECDsa.Create();
+        try
+        {
+            key.ImportFromPem(pem);
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        {
+            return pem.Contains("RSA", StringComparison.Ordinal) || IsRsa(pem)
+                ? "is an RSA key; bundles are signed with ECDSA P-256 ('edgeagent models keygen' makes one)"
+                : $"is not an ECDSA P-256 public key in PEM form ({ex.Message})";
+        }
+
+        return key.KeySize == 256 ? null : $"is an ECDSA key of {key.KeySize} bits; bundles are signed with ECDSA P-256";
+    }
+
+    private static bool IsRsa(string pem)
+    {
+        using var rsa = RSA.Create();
+        try
+        {
+            rsa.ImportFromPem(pem);
+            return true;
+        }
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+        {
+            return false;
+        }
     }
 
     public static string Sha256Hex(Stream stream) => Convert.ToHexStringLower(SHA256.HashData(stream));

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Inference;
@@ -23,12 +24,14 @@ public sealed partial class CameraModelDeployment : IModelDeployment
     private readonly OtaOptions _ota;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, (string Name, string Version)?> _serving = new(StringComparer.Ordinal);
+    private readonly CandidateValidator? _validator;
     private int _busy;
 
     /// <param name="running">Finds a running camera pipeline by name (null when it is not running).</param>
     public CameraModelDeployment(IEnumerable<PipelineOptions> pipelines, Func<string, CameraPipeline?> running, Func<InferenceRuntime> runtime,
-        ModelStore store, OtaOptions ota, ILogger<CameraModelDeployment> logger)
+        ModelStore store, OtaOptions ota, ILogger<CameraModelDeployment> logger, CandidateValidator? validator = null)
     {
+        _validator = validator;
         _options = pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Camera).ToDictionary(p => p.Name, StringComparer.Ordinal);
         Pipelines = _options.Keys.ToHashSet(StringComparer.Ordinal);
         _pipelines = running;
@@ -80,13 +83,26 @@ public sealed partial class CameraModelDeployment : IModelDeployment
             return null;
         }
 
+        // First in a child process under memory and time limits (CandidateValidator).
+        if (_validator is not null && await _validator.ValidateAsync(pipeline, model, live.Model.InputTensor.AsBytes().ToArray(),
+                PipelinePeriod.Milliseconds(options), cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
         var candidate = Validate(options, live, model, out var failure);
         if (candidate is null)
         {
             return failure;
         }
 
-        var threshold = Threshold(model.ManifestPath);
+        var (threshold, invalid) = Threshold(model);
+        if (invalid is not null)
+        {
+            candidate.Dispose();
+            return invalid;
+        }
+
         if (await ShadowAsync(options, live, candidate, threshold, model, progress, cancellationToken).ConfigureAwait(false) is { } rejected)
         {
             return rejected;
@@ -158,6 +174,7 @@ public sealed partial class CameraModelDeployment : IModelDeployment
 
         var reason = live.Fit(candidate) is { } misfit ? (RejectionReason.SignatureMismatch, misfit)
             : CameraSmokeTest.Run(candidate, live.Model, model.ManifestPath) is { } smoke ? (RejectionReason.SmokeTestFailed, smoke)
+            : ModelPlausibility.CheckOutputs(candidate.Output) is { } implausible ? (RejectionReason.Implausible, implausible)
             : ((RejectionReason, string)?)null;
         if (reason is { } r)
         {
@@ -214,15 +231,35 @@ public sealed partial class CameraModelDeployment : IModelDeployment
         return (manifest.Name, manifest.Version);
     }
 
-    private static double? Threshold(string manifestPath)
+    /// <summary>The model's alert threshold from its model.json (null: none); a wrong type or an implausible value is a typed failure.</summary>
+    private static (double? Threshold, DeploymentFailure? Failure) Threshold(StoredModel model)
     {
-        if (!File.Exists(manifestPath))
+        if (!File.Exists(model.ManifestPath))
         {
-            return null;
+            return (null, null);
         }
 
-        var manifest = ModelManifest.Parse(File.ReadAllBytes(manifestPath));
-        return manifest.Document.TryGetProperty("threshold", out var value) && value.TryGetDouble(out var threshold) ? threshold : null;
+        try
+        {
+            var manifest = ModelManifest.Parse(File.ReadAllBytes(model.ManifestPath));
+            if (!manifest.Document.TryGetProperty("threshold", out var value))
+            {
+                return (null, null);
+            }
+
+            if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var threshold) || !double.IsFinite(threshold))
+            {
+                return (null, new DeploymentFailure(RejectionReason.InvalidManifest, $"{model.Name} {model.Version}: model.json: 'threshold' must be a number", false));
+            }
+
+            return ModelPlausibility.CheckSignedThreshold(threshold) is { } implausible
+                ? (null, new DeploymentFailure(RejectionReason.Implausible, $"{model.Name} {model.Version}: model.json: {implausible}", false))
+                : (threshold, null);
+        }
+        catch (InvalidDataException ex)
+        {
+            return (null, new DeploymentFailure(RejectionReason.InvalidManifest, $"{model.Name} {model.Version}: {ex.Message}", false));
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Camera pipeline {Pipeline} is not running; {Name} {Version} becomes its active model and is loaded at its next rebuild")]

@@ -12,6 +12,13 @@ public static partial class DesiredStateParser
 {
     public static IReadOnlyList<DesiredModel> Parse(ReadOnlySpan<byte> utf8Json, string source, IReadOnlySet<string> knownPipelines)
     {
+        // JsonDocument checks UTF-8 only when a string is read (GetString then throws InvalidOperationException):
+        // checked here, so a byte soup is a malformed request like any other.
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+        {
+            throw new OtaRejectedException(RejectionReason.MalformedRequest, $"desired state from {source} is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {

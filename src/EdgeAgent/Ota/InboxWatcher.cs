@@ -17,6 +17,7 @@ public sealed partial class InboxWatcher : BackgroundService
     private readonly UpdateCoordinator _coordinator;
     private readonly ILogger<InboxWatcher> _logger;
     private readonly HashSet<string> _unmovable = new(StringComparer.Ordinal);
+    private long _scanFailures;
 
     public InboxWatcher(OtaOptions options, UpdateCoordinator coordinator, ILogger<InboxWatcher> logger)
     {
@@ -30,10 +31,23 @@ public sealed partial class InboxWatcher : BackgroundService
         using var timer = new PeriodicTimer(Interval);
         do
         {
-            await ScanAsync(stoppingToken).ConfigureAwait(false);
+            try
+            {
+                await ScanAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The folder itself is unreadable (a stick pulled mid-scan, permissions): counted, logged, and the next
+                // scan tries again; the agent and its other channels keep running.
+                Interlocked.Increment(ref _scanFailures);
+                LogScanFailed(_logger, _inbox, ex.Message);
+            }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
     }
+
+    /// <summary>Scans that failed because the inbox folder could not be read.</summary>
+    public long ScanFailures => Interlocked.Read(ref _scanFailures);
 
     /// <summary>Handles every complete bundle in the inbox once; returns how many it handled.</summary>
     public async Task<int> ScanAsync(CancellationToken cancellationToken)
@@ -46,6 +60,8 @@ public sealed partial class InboxWatcher : BackgroundService
         var handled = 0;
         foreach (var entry in new DirectoryInfo(_inbox).EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
         {
+            // Only what could be a bundle is handled; a FIFO or device named *.tar is refused by the bundle reader
+            // (lstat before opening, never blocking), and moved to .rejected with that reason.
             if (entry.Name.StartsWith('.') || _unmovable.Contains(entry.FullName) ||
                 entry is FileInfo file && !file.Name.EndsWith(".tar", StringComparison.OrdinalIgnoreCase))
             {
@@ -97,6 +113,9 @@ public sealed partial class InboxWatcher : BackgroundService
             LogUnmovable(_logger, entry.FullName, ex.Message);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Cannot scan the inbox {Path} ({Error}); trying again at the next scan")]
+    private static partial void LogScanFailed(ILogger logger, string path, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot move handled bundle {Path} out of the inbox ({Error}); it will be ignored until the agent restarts")]
     private static partial void LogUnmovable(ILogger logger, string path, string error);

@@ -38,6 +38,14 @@ public sealed class OtaOptions : IValidatedOptions
     [Range(1, 3600)]
     public int SwapTimeoutSeconds { get; set; } = 60;
 
+    [Description("Seconds a candidate's validation (load, fit, smoke test and timed runs, in a child process) may take before the child is killed and the candidate rejected (validation_timeout).")]
+    [Range(1, 3600)]
+    public int ValidationTimeoutSeconds { get; set; } = 60;
+
+    [Description("Memory, in megabytes, the validation child process may map beyond what the runtime itself needs (RLIMIT_AS); a candidate needing more is rejected instead of the agent being OOM-killed.")]
+    [Range(64, 65536)]
+    public int ValidationMemoryMegabytes { get; set; } = 1024;
+
     [Description("Shadow period before a swap: the candidate scores live windows (camera pipelines: frames) beside the active model and is promoted only within these bounds.")]
     public ShadowOptions Shadow { get; set; } = new();
 
@@ -46,9 +54,29 @@ public sealed class OtaOptions : IValidatedOptions
         for (var i = 0; i < TrustedKeys.Count; i++)
         {
             var key = TrustedKeys[i];
-            if (!key.TrimStart().StartsWith("-----BEGIN", StringComparison.Ordinal) && !File.Exists(key))
+            var isPem = key.TrimStart().StartsWith("-----BEGIN", StringComparison.Ordinal);
+            if (!isPem && !File.Exists(key))
             {
                 errors.Add(new ConfigError($"{path}.trustedKeys[{i}]", $"'{key}' is neither a PEM public key nor an existing file"));
+                continue;
+            }
+
+            string pem;
+            try
+            {
+                pem = isPem ? key : File.ReadAllText(key);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                errors.Add(new ConfigError($"{path}.trustedKeys[{i}]", $"'{key}' cannot be read: {ex.Message}"));
+                continue;
+            }
+
+            // Checked here, not when the first bundle arrives: an RSA key would otherwise pass check-config and
+            // then verify nothing.
+            if (BundleSignature.CheckPublicKey(pem) is { } problem)
+            {
+                errors.Add(new ConfigError($"{path}.trustedKeys[{i}]", $"{(isPem ? "the PEM text" : $"'{key}'")} {problem}"));
             }
         }
     }

@@ -1,4 +1,5 @@
 using EdgeAgent.Configuration;
+using EdgeAgent.Health;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
@@ -30,20 +31,25 @@ public static class OtaServiceCollectionExtensions
         }
 
         services.AddSingleton<OtaStatusBoard>();
+        services.AddSingleton(provider => CandidateValidator.OfThisProcess() is { } self
+            ? new CandidateValidator(ota, self.Executable, self.ConfigArguments, provider.GetRequiredService<ILogger<CandidateValidator>>())
+            : new CandidateValidator(ota, null, [], provider.GetRequiredService<ILogger<CandidateValidator>>()));
         services.AddSingleton(provider => new SensorModelDeployment(
             options.Pipelines,
             name => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().FirstOrDefault(s => s.PipelineName == name)?.Runner?.Pipeline,
             () => provider.GetRequiredService<InferenceRuntimeProvider>().Runtime,
             provider.GetRequiredService<ModelStore>(),
             ota,
-            provider.GetRequiredService<ILogger<SensorModelDeployment>>()));
+            provider.GetRequiredService<ILogger<SensorModelDeployment>>(),
+            provider.GetRequiredService<CandidateValidator>()));
         services.AddSingleton(provider => new CameraModelDeployment(
             options.Pipelines,
             name => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().FirstOrDefault(s => s.PipelineName == name)?.Pipeline,
             () => provider.GetRequiredService<InferenceRuntimeProvider>().Runtime,
             provider.GetRequiredService<ModelStore>(),
             ota,
-            provider.GetRequiredService<ILogger<CameraModelDeployment>>()));
+            provider.GetRequiredService<ILogger<CameraModelDeployment>>(),
+            provider.GetRequiredService<CandidateValidator>()));
         services.AddSingleton(provider => new ModelDeploymentRouter(
             sensors ? provider.GetRequiredService<SensorModelDeployment>() : null,
             cameras ? provider.GetRequiredService<CameraModelDeployment>() : null));
@@ -52,14 +58,21 @@ public static class OtaServiceCollectionExtensions
         {
             var store = provider.GetRequiredService<ModelStore>();
             StoreSeeder.Seed(store, options.Pipelines);
-            return new UpdateCoordinator(
+            var downloadTimeout = TimeSpan.FromMinutes(10);
+            var coordinator = new UpdateCoordinator(
                 store,
                 new BundleInstaller(store, ota),
-                new ArtifactDownloader(new HttpClient(), ota.MaxArtifactMegabytes * 1024L * 1024L, TimeSpan.FromMinutes(10)),
+                new ArtifactDownloader(new HttpClient(), ota.MaxArtifactMegabytes * 1024L * 1024L, downloadTimeout),
                 provider.GetRequiredService<IModelDeployment>(),
                 provider.GetRequiredService<OtaStatusBoard>(),
                 TimeProvider.System,
-                provider.GetRequiredService<ILogger<UpdateCoordinator>>());
+                provider.GetRequiredService<ILogger<UpdateCoordinator>>(),
+                provider.GetRequiredService<CrashBreaker>())
+            {
+                StuckAfter = UpdateCoordinator.StuckBound(ota, downloadTimeout, TimeSpan.FromSeconds(ota.ValidationTimeoutSeconds)),
+            };
+            provider.GetRequiredService<HealthMonitor>().Register(coordinator);
+            return coordinator;
         });
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<UpdateCoordinator>());
         services.AddSingleton<IHostedService>(provider => new ActiveStateWatcher(

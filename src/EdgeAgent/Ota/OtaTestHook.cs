@@ -4,7 +4,8 @@ namespace EdgeAgent.Ota;
 /// For crash tests only: with <c>EDGEAGENT_OTA_TEST_PAUSE=&lt;step&gt;</c> in its environment the agent stops an
 /// update at that step for good and says so on stderr (<c>OTA test hook: paused at &lt;step&gt;</c>), so a test can
 /// SIGKILL it exactly there. Steps: downloading (part of the artifact written), verifying, staging (verified and
-/// unpacked, not yet in the store), validating, activating (swapped in and healthy, active.json not yet written).
+/// unpacked, not yet in the store), validating, deploying (the crash-loop breaker's marker written, the candidate not yet
+/// loaded), activating (swapped in and healthy, active.json not yet written).
 /// Off unless the variable is set; deliberately not an option (it has no use on a device).
 /// </summary>
 internal static class OtaTestHook

@@ -23,12 +23,14 @@ public sealed partial class SensorModelDeployment : IModelDeployment
     private readonly OtaOptions _ota;
     private readonly ILogger _logger;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SensorModelManifest?> _serving = new(StringComparer.Ordinal);
+    private readonly CandidateValidator? _validator;
     private int _busy;
 
     /// <param name="pipelines">Finds a running pipeline by name (null when it is not running).</param>
     public SensorModelDeployment(IEnumerable<PipelineOptions> pipelines, Func<string, SensorPipeline?> running, Func<InferenceRuntime> runtime,
-        ModelStore store, OtaOptions ota, ILogger<SensorModelDeployment> logger)
+        ModelStore store, OtaOptions ota, ILogger<SensorModelDeployment> logger, CandidateValidator? validator = null)
     {
+        _validator = validator;
         _options = pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Sensor).ToDictionary(p => p.Name, StringComparer.Ordinal);
         Pipelines = _options.Keys.ToHashSet(StringComparer.Ordinal);
         _pipelines = running;
@@ -83,9 +85,22 @@ public sealed partial class SensorModelDeployment : IModelDeployment
             // Configured but not running: its model could not be used. There is nothing to swap or watch; once the
             // coordinator activates this version the pipeline's next rebuild loads (and checks) it. This is how a
             // device whose model broke is repaired remotely.
-            _serving[pipeline] = SensorModelManifest.From(ModelManifest.Parse(File.ReadAllBytes(model.ManifestPath)));
+            if (ReadManifest(model, out var repaired) is { } invalid)
+            {
+                return invalid;
+            }
+
+            _serving[pipeline] = repaired;
             LogRepairing(_logger, pipeline, model.Name, model.Version);
             return null;
+        }
+
+        // First in a child process under memory and time limits: a candidate that crashes, hangs, eats memory or is
+        // too slow for the pipeline never gets near this process.
+        if (_validator is not null && await _validator.ValidateAsync(pipeline, model, System.Runtime.InteropServices.MemoryMarshal.AsBytes(live.Model.Input).ToArray(),
+                PipelinePeriod.Milliseconds(options), cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
         }
 
         var candidate = Validate(options, live, model, out var manifest, out var failure);
@@ -162,7 +177,12 @@ public sealed partial class SensorModelDeployment : IModelDeployment
             return null;
         }
 
-        manifest = File.Exists(model.ManifestPath) ? SensorModelManifest.From(ModelManifest.Parse(File.ReadAllBytes(model.ManifestPath))) : null;
+        if ((failure = ReadManifest(model, out manifest)) is not null)
+        {
+            candidate.Dispose();
+            return null;
+        }
+
         var smoke = SmokeTest.Run(candidate, live.Model, model.ManifestPath);
         if (smoke is not null)
         {
@@ -171,7 +191,37 @@ public sealed partial class SensorModelDeployment : IModelDeployment
             return null;
         }
 
+        // The smoke test's last run is on the latest window's (or the golden) features: outputs of 1e8 there would
+        // score every window as an anomaly.
+        if (ModelPlausibility.CheckOutputs(candidate.Output) is { } implausible)
+        {
+            candidate.Dispose();
+            failure = new DeploymentFailure(RejectionReason.Implausible, $"{model.Name} {model.Version}: {implausible}", false);
+            return null;
+        }
+
         return candidate;
+    }
+
+    /// <summary>Reads the sensor part of a stored model's model.json; a wrong type or an implausible value is a typed failure.</summary>
+    private static DeploymentFailure? ReadManifest(StoredModel model, out SensorModelManifest? manifest)
+    {
+        manifest = null;
+        if (!File.Exists(model.ManifestPath))
+        {
+            return null;
+        }
+
+        try
+        {
+            manifest = SensorModelManifest.From(ModelManifest.Parse(File.ReadAllBytes(model.ManifestPath)));
+            return null;
+        }
+        catch (InvalidDataException ex)
+        {
+            var reason = ex.Message.Contains("plausible", StringComparison.Ordinal) ? RejectionReason.Implausible : RejectionReason.InvalidManifest;
+            return new DeploymentFailure(reason, $"{model.Name} {model.Version}: {ex.Message}", false);
+        }
     }
 
     private async Task<(IWindowModel Previous, ModelSwap<IWindowModel> Swap)?> SwapAsync(SensorPipeline live, IWindowModel model, SensorModelManifest? manifest, CancellationToken cancellationToken)

@@ -41,7 +41,8 @@ internal static class SwapSteps
 
     /// <summary>
     /// Watches the counters for <see cref="OtaOptions.HealthWatchSeconds"/>: returns why the new model is unhealthy
-    /// (a failed inference, a NaN or infinite score, a mean run time over the limit), or null when it stayed healthy.
+    /// (a failed inference, a NaN or infinite score, the runs finished within one 100 ms look, or all of them, over
+    /// the latency limit), or null when it stayed healthy.
     /// </summary>
     /// <param name="unit">"windows" or "frames", for the reason's wording.</param>
     public static async Task<string?> WatchAsync(Func<ModelCounters> read, string unit, OtaOptions ota, CancellationToken cancellationToken)
@@ -52,10 +53,22 @@ internal static class SwapSteps
         }
 
         var start = read();
+        var previous = start;
         var end = Stopwatch.GetTimestamp() + (long)(ota.HealthWatchSeconds * Stopwatch.Frequency);
         while (true)
         {
             var now = read();
+
+            // The runs finished since the last look (100 ms ago): one slow run shows at once, instead of waiting for
+            // ten windows that a model slower than the window period never delivers within the watch (issue 17).
+            var recent = now.Scored - previous.Scored;
+            var recentMs = recent == 0 ? 0 : Stopwatch.GetElapsedTime(0, (now.RunTicks - previous.RunTicks) / recent).TotalMilliseconds;
+            previous = now;
+            if (recent > 0 && recentMs > ota.HealthMaxLatencyMilliseconds)
+            {
+                return $"inference latency {recentMs:0.###} ms ({(recent == 1 ? "one run" : $"mean of the {recent} runs")} within 100 ms) exceeds ota.healthMaxLatencyMilliseconds ({ota.HealthMaxLatencyMilliseconds} ms)";
+            }
+
             if (now.Errors - start.Errors is var failed and > 0)
             {
                 return $"the model failed {failed} inference(s) after the swap";

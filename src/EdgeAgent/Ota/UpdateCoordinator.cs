@@ -6,7 +6,12 @@ namespace EdgeAgent.Ota;
 
 /// <summary>
 /// The one update pipeline every channel feeds: download → verify → store → deploy (validate, shadow, swap,
-/// watch) → activate, one update at a time. Any failure leaves the previous model serving and the reason reported.
+/// watch) → activate. Any failure leaves the previous model serving and the reason reported.
+/// <para>It is the one owner of faults for every channel (MQTT desired state, inbox, CLI's active.json): an update
+/// ends as applied, rejected with a reason (<c>internal_error</c> for what nobody foresaw, logged with its stack) or
+/// retried; no exception reaches the host. One update runs at a time, whatever its channel, in the order the requests
+/// arrived (UpdateCoordinator.Ordering.cs). Each pipeline has one desired target: a newer desired state cancels the
+/// older one's pending retries and its download.</para>
 /// </summary>
 public sealed partial class UpdateCoordinator : BackgroundService
 {
@@ -21,9 +26,11 @@ public sealed partial class UpdateCoordinator : BackgroundService
     private readonly ILogger<UpdateCoordinator> _logger;
     private readonly Channel<UpdateRequest> _requests = Channel.CreateUnbounded<UpdateRequest>(new UnboundedChannelOptions { SingleReader = true });
 
-    // A retained desired state is delivered again at every reconnect: a rejected artifact is not retried.
-    private readonly HashSet<(string Pipeline, string Sha256)> _rejected = [];
+    // A retained desired state is delivered again at every reconnect: a rejected request is not retried. Keyed by
+    // what was asked (artifact, where from, which version), so another request for the same bytes is still tried.
+    private readonly HashSet<(string Pipeline, string Sha256, Uri Url, string Version)> _rejected = [];
     private readonly Dictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private readonly CrashBreaker _breaker;
 
     public UpdateCoordinator(
         ModelStore store,
@@ -32,8 +39,10 @@ public sealed partial class UpdateCoordinator : BackgroundService
         IModelDeployment deployment,
         OtaStatusBoard board,
         TimeProvider time,
-        ILogger<UpdateCoordinator> logger)
+        ILogger<UpdateCoordinator> logger,
+        CrashBreaker? breaker = null)
     {
+        _breaker = breaker ?? new CrashBreaker(store);
         _store = store;
         _installer = installer;
         _downloader = downloader;
@@ -47,42 +56,13 @@ public sealed partial class UpdateCoordinator : BackgroundService
             board.Set(pipeline, _ => new PipelineModelStatus(pipeline, active?.Name, active?.Version, active?.PreviousName, active?.PreviousVersion,
                 UpdateState.None, null, null, null, null, time.GetUtcNow()));
         }
-    }
 
-    public void Submit(UpdateRequest request) => _requests.Writer.TryWrite(request);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await foreach (var request in _requests.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        if (_breaker.TrippedAtStart is { } trip && deployment.Pipelines.Contains(trip.Pipeline))
         {
-            try
-            {
-                await ProcessAsync(request, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>
-    /// Runs one request to its end; public so the inbox and tests can drive it. A rejected bundle throws
-    /// <see cref="OtaRejectedException"/> after the rejection is reported.
-    /// </summary>
-    public async Task ProcessAsync(UpdateRequest request, CancellationToken cancellationToken)
-    {
-        switch (request)
-        {
-            case DesiredUpdate desired:
-                await ProcessDesiredAsync(desired.Desired, cancellationToken).ConfigureAwait(false);
-                break;
-            case BundleUpdate bundle:
-                await ProcessBundleAsync(bundle, cancellationToken).ConfigureAwait(false);
-                break;
-            case StoreUpdate stored:
-                await ProcessStoreAsync(stored, cancellationToken).ConfigureAwait(false);
-                break;
+            var message = $"{trip.Name} {trip.Version}: the agent stopped while it was being deployed (a crash, the OOM killer or the watchdog); it is never deployed to this pipeline again";
+            board.Set(trip.Pipeline, old => old! with { State = UpdateState.Rejected, CandidateName = trip.Name, CandidateVersion = trip.Version,
+                Reason = RejectionReason.CrashedValidation, Message = message, Updated = time.GetUtcNow() });
+            LogRejected(logger, trip.Pipeline, RejectionReason.CrashedValidation, message);
         }
     }
 
@@ -94,17 +74,27 @@ public sealed partial class UpdateCoordinator : BackgroundService
             return;
         }
 
-        if (_rejected.Contains((desired.Pipeline, desired.Sha256)))
+        if (_rejected.Contains(RejectionKey(desired)))
         {
             return;
         }
 
+        if (_breaker.IsTripped(desired.Pipeline, desired.Name, desired.Version))
+        {
+            _rejected.Add(RejectionKey(desired));
+            Reject(desired.Pipeline, desired.Name, desired.Version, RejectionReason.CrashedValidation,
+                $"{desired.Name} {desired.Version} crashed the agent during an earlier deployment; it is not deployed again (publish a fixed version)", rolledBack: false);
+            return;
+        }
+
+        // A newer desired state for this pipeline cancels this one's download (and its pending retries).
+        using var superseded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, TargetToken(desired));
         Report(desired.Pipeline, UpdateState.Downloading, desired.Name, desired.Version);
         StoredModel stored;
         try
         {
             var artifact = _store.DownloadPath(desired.Sha256);
-            await _downloader.DownloadAsync(desired, artifact, cancellationToken).ConfigureAwait(false);
+            await _downloader.DownloadAsync(desired, artifact, superseded.Token).ConfigureAwait(false);
             Report(desired.Pipeline, UpdateState.Verifying, desired.Name, desired.Version);
             await OtaTestHook.PauseAsync("verifying", cancellationToken).ConfigureAwait(false);
             stored = _installer.Install(artifact, desired.Signature);
@@ -121,13 +111,19 @@ public sealed partial class UpdateCoordinator : BackgroundService
             var delay = RetryDelays[Math.Min(attempt - 1, RetryDelays.Length - 1)];
             Report(desired.Pipeline, UpdateState.Downloading, desired.Name, desired.Version, null, $"{ex.Message}; retrying in {delay.TotalSeconds:0}s");
             LogRetry(_logger, desired.Pipeline, ex.Message, delay.TotalSeconds);
-            _ = RetryLaterAsync(new DesiredUpdate(desired), delay, cancellationToken);
+            _ = RetryLaterAsync(new DesiredUpdate(desired), delay, TargetToken(desired), cancellationToken);
+            return;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Superseded by a newer desired state, which is queued behind this one and reports for itself.
+            LogSuperseded(_logger, desired.Pipeline, desired.Name, desired.Version);
             return;
         }
         catch (OtaRejectedException ex)
         {
             Reject(desired.Pipeline, desired.Name, desired.Version, ex.Reason, ex.Message, rolledBack: false);
-            _rejected.Add((desired.Pipeline, desired.Sha256));
+            _rejected.Add(RejectionKey(desired));
             File.Delete(_store.DownloadPath(desired.Sha256));
             return;
         }
@@ -135,7 +131,7 @@ public sealed partial class UpdateCoordinator : BackgroundService
         _attempts.Remove(desired.Pipeline);
         if (await DeployAsync(desired.Pipeline, stored, cancellationToken).ConfigureAwait(false) is not null)
         {
-            _rejected.Add((desired.Pipeline, desired.Sha256));
+            _rejected.Add(RejectionKey(desired));
         }
     }
 
@@ -158,9 +154,18 @@ public sealed partial class UpdateCoordinator : BackgroundService
             throw;
         }
 
-        IEnumerable<string> targets = bundle.Pipeline is not null
+        IReadOnlyList<string> targets = bundle.Pipeline is not null
             ? [bundle.Pipeline]
             : _deployment.Pipelines.Where(p => _deployment.ModelName(p) == stored.Name).ToList();
+        if (targets.Count == 0)
+        {
+            // Stored, but for no pipeline here: said so (inbox: .rejected with the reason), not filed under .done.
+            var message = $"{bundle.Origin}: no pipeline of this device serves a model named '{stored.Name}' (pipelines: " +
+                          $"{string.Join(", ", _deployment.Pipelines.Order().Select(p => $"{p} → {_deployment.ModelName(p) ?? "?"}"))})";
+            LogRejected(_logger, bundle.Origin, RejectionReason.UnknownPipeline, message);
+            throw new OtaRejectedException(RejectionReason.UnknownPipeline, message);
+        }
+
         DeploymentFailure? failed = null;
         foreach (var pipeline in targets)
         {
@@ -192,10 +197,33 @@ public sealed partial class UpdateCoordinator : BackgroundService
 
     private async Task<DeploymentFailure?> DeployAsync(string pipeline, StoredModel stored, CancellationToken cancellationToken)
     {
+        if (_breaker.IsTripped(pipeline, stored.Name, stored.Version))
+        {
+            var tripped = new DeploymentFailure(RejectionReason.CrashedValidation,
+                $"{stored.Name} {stored.Version} crashed the agent during an earlier deployment; it is not deployed again (publish a fixed version)", false);
+            Reject(pipeline, stored.Name, stored.Version, tripped.Reason, tripped.Message, rolledBack: false);
+            return tripped;
+        }
+
         Report(pipeline, UpdateState.Validating, stored.Name, stored.Version);
+
+        // The marker covers everything from the candidate's load into this process to its activation: a crash,
+        // an OOM kill or a watchdog kill anywhere in between trips the breaker at the next start.
         await OtaTestHook.PauseAsync("validating", cancellationToken).ConfigureAwait(false);
-        var failure = await _deployment.DeployAsync(pipeline, stored, state => Report(pipeline, state, stored.Name, stored.Version), cancellationToken)
-            .ConfigureAwait(false);
+        _breaker.Arm(pipeline, stored.Name, stored.Version);
+        DeploymentFailure? failure;
+        try
+        {
+            await OtaTestHook.PauseAsync("deploying", cancellationToken).ConfigureAwait(false);
+            failure = await _deployment.DeployAsync(pipeline, stored, state => Report(pipeline, state, stored.Name, stored.Version), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            // Also on a graceful stop or a fault: only a process that died here leaves the marker behind.
+            _breaker.Disarm();
+        }
+
         if (failure is not null)
         {
             Reject(pipeline, stored.Name, stored.Version, failure.Reason, failure.Message, failure.RolledBack);
@@ -210,6 +238,9 @@ public sealed partial class UpdateCoordinator : BackgroundService
         return null;
     }
 
+    private static (string Pipeline, string Sha256, Uri Url, string Version) RejectionKey(DesiredModel desired) =>
+        (desired.Pipeline, desired.Sha256, desired.Url, desired.Version);
+
     private void Report(string pipeline, UpdateState state, string? name, string? version, RejectionReason? reason = null, string? message = null) =>
         _board.Set(pipeline, old => new PipelineModelStatus(pipeline, old?.ActiveName, old?.ActiveVersion, old?.PreviousName, old?.PreviousVersion,
             state, name, version, reason, message, _time.GetUtcNow()));
@@ -220,17 +251,22 @@ public sealed partial class UpdateCoordinator : BackgroundService
         LogRejected(_logger, pipeline, reason, message);
     }
 
-    private async Task RetryLaterAsync(UpdateRequest request, TimeSpan delay, CancellationToken cancellationToken)
+    private async Task RetryLaterAsync(UpdateRequest request, TimeSpan delay, CancellationToken superseded, CancellationToken stopping)
     {
         try
         {
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-            Submit(request);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(superseded, stopping);
+            await Task.Delay(delay, _time, either.Token).ConfigureAwait(false);
+            _requests.Writer.TryWrite(request);
         }
         catch (OperationCanceledException)
         {
+            // Superseded by a newer desired state, or the agent is stopping: the retry is dropped.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model update for {Pipeline} to {Name} {Version} superseded by a newer desired state")]
+    private static partial void LogSuperseded(ILogger logger, string pipeline, string name, string version);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model update for {Pipeline} rejected ({Reason}): {Message}; the previous model keeps serving")]
     private static partial void LogRejected(ILogger logger, string pipeline, RejectionReason reason, string message);

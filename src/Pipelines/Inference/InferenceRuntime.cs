@@ -101,6 +101,10 @@ public sealed class InferenceRuntime : IDisposable
     public ModelSession LoadModel(string path, ModelLoadOptions? options = null) =>
         ModelSession.Load(this, path, options ?? ModelLoadOptions.Default);
 
+    /// <summary>A model's inputs, outputs and metadata, read without binding tensors or running it.</summary>
+    public ModelDescription Describe(string path, ModelLoadOptions? options = null) =>
+        ModelSession.Describe(this, path, options ?? ModelLoadOptions.Default);
+
     /// <summary>
     /// The shared arena's counters as ORT names them (InUse, TotalAllocated, MaxInUse, Limit, NumAllocs, ...), read
     /// through a loaded model's allocator; empty while no model is loaded or without a shared arena.

@@ -31,6 +31,12 @@ public sealed partial class ModelManifest
     /// <summary>Parses and checks a manifest; the message of the exception says what is wrong in plain words.</summary>
     public static ModelManifest Parse(ReadOnlySpan<byte> utf8Json)
     {
+        // JsonDocument checks UTF-8 only when a string is read (GetString then throws InvalidOperationException).
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+        {
+            throw new InvalidDataException("model.json is not valid UTF-8");
+        }
+
         JsonDocument document;
         try
         {

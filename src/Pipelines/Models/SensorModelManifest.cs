@@ -33,9 +33,25 @@ public sealed record SensorModelManifest(
             throw new InvalidDataException($"model.json: {features.Count} features but standardization has {mean.Count} means and {std.Count} stds");
         }
 
-        if (!root.TryGetProperty("threshold", out var threshold) || !threshold.TryGetDouble(out var value) || !(value > 0) || !double.IsFinite(value))
+        // ValueKind first: TryGetDouble and GetString throw on the wrong kind ("threshold": "0.1", "features": [0, 1]).
+        if (!root.TryGetProperty("threshold", out var threshold) || threshold.ValueKind != JsonValueKind.Number ||
+            !threshold.TryGetDouble(out var value) || !(value > 0) || !double.IsFinite(value))
         {
             throw new InvalidDataException("model.json: 'threshold' must be a positive number");
+        }
+
+        if (ModelPlausibility.CheckThreshold(value) is { } implausible)
+        {
+            throw new InvalidDataException($"model.json: {implausible}");
+        }
+
+        for (var i = 0; i < mean.Count; i++)
+        {
+            if (Math.Abs(mean[i]) > ModelPlausibility.MaxMagnitude || !(std[i] > ModelPlausibility.MinStd) || std[i] > ModelPlausibility.MaxMagnitude)
+            {
+                throw new InvalidDataException(
+                    $"model.json: standardization of feature {i} (mean {mean[i]:G6}, std {std[i]:G6}) is implausible: |mean| ≤ {ModelPlausibility.MaxMagnitude:G1} and {ModelPlausibility.MinStd:G1} < std ≤ {ModelPlausibility.MaxMagnitude:G1}");
+            }
         }
 
         return new SensorModelManifest(manifest.Name, manifest.Version, Text(root, "kind"), Text(root, "variant"), features, mean, std, value,
@@ -94,11 +110,11 @@ public sealed record SensorModelManifest(
 
     private static List<string> Strings(JsonElement root, string name) =>
         root.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array
-            ? [.. array.EnumerateArray().Select(e => e.GetString() ?? throw new InvalidDataException($"model.json: '{name}' must list strings"))]
+            ? [.. array.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : throw new InvalidDataException($"model.json: '{name}' must list strings"))]
             : throw new InvalidDataException($"model.json: '{name}' (the feature names) is required for a sensor model");
 
     private static List<double> Numbers(JsonElement root, string name) =>
         root.TryGetProperty(name, out var array) && array.ValueKind == JsonValueKind.Array
-            ? [.. array.EnumerateArray().Select(e => e.TryGetDouble(out var d) && double.IsFinite(d) ? d : throw new InvalidDataException($"model.json: standardization.{name} must list finite numbers"))]
+            ? [.. array.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out var d) && double.IsFinite(d) ? d : throw new InvalidDataException($"model.json: standardization.{name} must list finite numbers"))]
             : throw new InvalidDataException($"model.json: standardization.{name} is required");
 }

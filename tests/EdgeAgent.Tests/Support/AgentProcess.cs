@@ -21,6 +21,8 @@ public sealed class AgentProcess : IDisposable
 
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public string StandardOutput
     {
         get

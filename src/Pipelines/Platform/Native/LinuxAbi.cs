@@ -42,6 +42,7 @@ internal sealed class LinuxAbi
         O_NOCTTY = 0x100,
         O_NONBLOCK = 0x800,
         O_DIRECTORY = 0x10000,
+        O_NOFOLLOW = 0x20000,
         O_CLOEXEC = 0x80000,
         EINTR = 4,
         EAGAIN = 11,
@@ -82,6 +83,7 @@ internal sealed class LinuxAbi
         O_NOCTTY = 0x100,
         O_NONBLOCK = 0x800,
         O_DIRECTORY = 0x4000,
+        O_NOFOLLOW = 0x8000,
         O_CLOEXEC = 0x80000,
         EINTR = 4,
         EAGAIN = 11,
@@ -130,6 +132,7 @@ internal sealed class LinuxAbi
     public required int O_NOCTTY { get; init; }
     public required int O_NONBLOCK { get; init; }
     public required int O_DIRECTORY { get; init; }
+    public required int O_NOFOLLOW { get; init; }
     public required int O_CLOEXEC { get; init; }
 
     // errno values (errno.h).
