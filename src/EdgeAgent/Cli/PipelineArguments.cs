@@ -93,12 +93,19 @@ public sealed class PipelineArguments
                 Type = SourceType.Replay,
                 Name = "input",
                 Channels = [.. pipeline.EffectiveSources().SelectMany(s => s.EffectiveChannels())],
-                Replay = new ReplaySourceOptions { Path = Path.GetFullPath(input), Speed = 0, Format = ReplayFormat(input) },
+                Replay = new ReplaySourceOptions
+                {
+                    Path = Path.GetFullPath(input),
+                    Speed = 0,
+                    Format = ReplayFormat(input),
+                    TimestampField = pipeline.EffectiveSources().FirstOrDefault(s => s.Type == SourceType.Replay)?.Replay.TimestampField ?? "timestamp",
+                },
             },
         ],
         Window = pipeline.Window,
         Features = pipeline.Features,
         Model = pipeline.Model,
+        Detector = pipeline.Detector,
         Scorer = pipeline.Scorer,
         Alert = pipeline.Alert,
     };

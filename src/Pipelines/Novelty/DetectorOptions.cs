@@ -1,0 +1,49 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using EdgeAgent.Configuration;
+
+namespace EdgeAgent.Pipelines.Novelty;
+
+/// <summary>
+/// The built-in streaming detector, used when <c>model.path</c> is empty: it learns each feature's shapes from the
+/// first window on, at several time scales, and scores how novel the newest shape is.
+/// </summary>
+public sealed class DetectorOptions : IValidatedOptions
+{
+    [Description("Time scales, in windows: each scale averages this many consecutive feature values into one point before comparing shapes.")]
+    public List<int> Scales { get; set; } = [];
+
+    [Description("Points per shape (the context a scale compares).")]
+    [Range(2, 64)]
+    public int ShapeLength { get; set; } = 8;
+
+    [Description("Shapes remembered per feature and scale; when full, the least recently matched is replaced.")]
+    [Range(8, 65_536)]
+    public int Memory { get; set; } = 512;
+
+    [Description("A shape farther than this (RMS distance, in units of the feature's range so far) from every remembered one is remembered as new.")]
+    [Range(1e-6, 1.0)]
+    public double NewShapeDistance { get; set; } = 0.02;
+
+    [Description("Points a scale needs before its novelty counts (its distances' distribution must be learned first).")]
+    [Range(1, 1_000_000)]
+    public int WarmupPoints { get; set; } = 150;
+
+    [Description("Recent points whose novelty is averaged (smooths one noisy point).")]
+    [Range(1, 64)]
+    public int RecentPoints { get; set; } = 3;
+
+    [Description("Points over which the long-run distribution of novelty is learned (the reciprocal of the exponential forgetting rate, in points).")]
+    [Range(10, 10_000_000)]
+    public int HistoryPoints { get; set; } = 500;
+
+    public IReadOnlyList<int> EffectiveScales() => Scales.Count > 0 ? Scales : [1, 4, 16];
+
+    public void Validate(string path, ICollection<ConfigError> errors)
+    {
+        foreach (var scale in Scales.Where(s => s < 1 || s > 100_000))
+        {
+            errors.Add(new ConfigError(ConfigPath.Child(path, "scales"), $"each scale must be 1..100000 windows, got {scale}"));
+        }
+    }
+}
