@@ -37,6 +37,14 @@ public sealed class DetectorOptions : IValidatedOptions
     [Range(10, 10_000_000)]
     public int HistoryPoints { get; set; } = 500;
 
+    [Description("A value beyond the range seen so far by more than this fraction of the range is novel by itself (after warmupPoints values); 0: off.")]
+    [Range(0, 100)]
+    public double OutOfRangeMargin { get; set; }
+
+    [Description("The score of an out-of-range value (in the same standard-deviation units as shape novelty).")]
+    [Range(0, 1000)]
+    public double OutOfRangeScore { get; set; } = 10;
+
     public IReadOnlyList<int> EffectiveScales() => Scales.Count > 0 ? Scales : [1, 4, 16];
 
     public void Validate(string path, ICollection<ConfigError> errors)

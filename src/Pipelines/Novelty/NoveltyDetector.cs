@@ -5,7 +5,7 @@ namespace EdgeAgent.Pipelines.Novelty;
 /// <summary>
 /// The model of a pipeline without an ONNX model (<c>model.path</c> empty): a streaming detector that learns from
 /// its first window and never stops. Each input feature is scaled to the range it has shown so far and followed at
-/// every configured time scale (<see cref="ScaleMemory"/>); a value outside the range seen so far is novel by
+/// every configured time scale (<see cref="ScaleMemory"/>); optionally a value well outside the range seen so far is novel by
 /// itself. The output is the largest novelty of any feature and scale on this window (in standard deviations of
 /// that scale's own history), then one value per feature; an output scorer reads element 0.
 /// Allocates nothing per window.
@@ -18,6 +18,10 @@ public sealed class NoveltyDetector : IWindowModel
     private readonly double[] _lo;
     private readonly double[] _hi;
     private readonly bool[] _seen;
+    private readonly long[] _count;
+    private readonly double _margin;
+    private readonly double _outOfRangeScore;
+    private readonly int _warmup;
 
     public NoveltyDetector(int features, DetectorOptions options)
     {
@@ -34,6 +38,10 @@ public sealed class NoveltyDetector : IWindowModel
         _lo = new double[features];
         _hi = new double[features];
         _seen = new bool[features];
+        _count = new long[features];
+        _margin = options.OutOfRangeMargin;
+        _outOfRangeScore = options.OutOfRangeScore;
+        _warmup = options.WarmupPoints;
     }
 
     public Span<float> Input => _input;
@@ -67,13 +75,19 @@ public sealed class NoveltyDetector : IWindowModel
             _lo[f] = _hi[f] = value;
         }
 
+        var score = 0.0;
+        var span = _hi[f] - _lo[f];
+        if (_margin > 0 && ++_count[f] > _warmup && span > 0 && (value > _hi[f] + _margin * span || value < _lo[f] - _margin * span))
+        {
+            score = _outOfRangeScore;
+        }
+
         _lo[f] = Math.Min(_lo[f], value);
         _hi[f] = Math.Max(_hi[f], value);
-        var span = _hi[f] - _lo[f];
+        span = _hi[f] - _lo[f];
 
         // A flat line so far has no range: every value is at 0 until the line moves.
         var scaled = span > 0 ? (value - _lo[f]) / span : 0;
-        var score = 0.0;
         foreach (var scale in _scales[f])
         {
             if (scale.Push(scaled, out var z) && z > score)
