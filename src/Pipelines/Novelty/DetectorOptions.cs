@@ -37,6 +37,14 @@ public sealed class DetectorOptions : IValidatedOptions
     [Range(10, 10_000_000)]
     public int HistoryPoints { get; set; } = 500;
 
+    [Description("A scale's point is the most extreme of its values instead of their mean when that extreme is this far (fraction of the range) from the mean, so averaging does not hide a spike; 0: always the mean.")]
+    [Range(0, 1)]
+    public double SpikeDistance { get; set; }
+
+    [Description("A point this close (fraction of the range) to the running median is taken as the median, so small noise around the usual level makes no new shapes; 0: off.")]
+    [Range(0, 1)]
+    public double MedianSnap { get; set; }
+
     [Description("A value beyond the range seen so far by more than this fraction of the range is novel by itself (after warmupPoints values); 0: off.")]
     [Range(0, 100)]
     public double OutOfRangeMargin { get; set; }

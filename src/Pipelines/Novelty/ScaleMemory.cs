@@ -23,7 +23,13 @@ internal sealed class ScaleMemory
     private readonly float[] _shapes;
     private readonly long[] _lastUsed;
     private readonly double[] _recent;
+    private readonly double _spike;
+    private readonly double _snap;
     private double _sum;
+    private double _stepMin = double.PositiveInfinity;
+    private double _stepMax = double.NegativeInfinity;
+    private double _average = double.NaN;
+    private double _median = double.NaN;
     private int _inStep;
     private int _pointCount;
     private int _stored;
@@ -48,6 +54,8 @@ internal sealed class ScaleMemory
         _shapes = new float[_capacity * _dimension];
         _lastUsed = new long[_capacity];
         _recent = new double[options.RecentPoints];
+        _spike = options.SpikeDistance;
+        _snap = options.MedianSnap;
     }
 
     /// <summary>
@@ -58,14 +66,18 @@ internal sealed class ScaleMemory
     {
         z = double.NaN;
         _sum += value;
+        _stepMin = Math.Min(_stepMin, value);
+        _stepMax = Math.Max(_stepMax, value);
         if (++_inStep < _step)
         {
             return false;
         }
 
-        var point = _sum / _step;
+        var point = Point(_sum / _step);
         _sum = 0;
         _inStep = 0;
+        _stepMin = double.PositiveInfinity;
+        _stepMax = double.NegativeInfinity;
         if (_pointCount < _length)
         {
             _points[_pointCount++] = point;
@@ -84,6 +96,34 @@ internal sealed class ScaleMemory
         var distance = Learn();
         z = Judge(Math.Log(distance + DistanceFloor));
         return true;
+    }
+
+    // Spike-preserving downsampling (after ARTime): the extreme farther from the recent average stands for the step
+    // when it is far from the step's mean; then small noise around the running median is snapped onto it.
+    private double Point(double mean)
+    {
+        _average = double.IsNaN(_average) ? mean : 0.5 * (_average + mean);
+        var point = mean;
+        if (_spike > 0)
+        {
+            var extreme = Math.Abs(_stepMax - _average) >= Math.Abs(_stepMin - _average) ? _stepMax : _stepMin;
+            if (Math.Abs(extreme - mean) > _spike)
+            {
+                point = extreme;
+            }
+        }
+
+        if (_snap > 0)
+        {
+            // Stochastic-approximation median: steps of a fixed size towards each point (values are in 0..1).
+            _median = double.IsNaN(_median) ? point : _median + (point > _median ? 0.01 : point < _median ? -0.01 : 0);
+            if (Math.Abs(point - _median) < _snap)
+            {
+                point = _median;
+            }
+        }
+
+        return point;
     }
 
     // The shape is the window's form (min-max normalised, half weight: any level) and its level (position in the range).
