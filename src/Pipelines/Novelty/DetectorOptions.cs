@@ -45,6 +45,14 @@ public sealed class DetectorOptions : IValidatedOptions
     [Range(0, 1)]
     public double MedianSnap { get; set; }
 
+    [Description("Values after which the feature's range is settled: the range seen so far, widened by rangeMargin on each side, becomes the scale of every shape, and what was learned until then is relearned on it. 0: the range keeps following the extremes seen so far.")]
+    [Range(0, 1_000_000)]
+    public int RangeLearningPoints { get; set; }
+
+    [Description("How much the settled range is widened on each side, as a fraction of the range seen in the learning period (room for later, larger values without rescaling).")]
+    [Range(0, 100)]
+    public double RangeMargin { get; set; } = 1.0;
+
     [Description("A value beyond the range seen so far by more than this fraction of the range is novel by itself (after warmupPoints values); 0: off.")]
     [Range(0, 100)]
     public double OutOfRangeMargin { get; set; }

@@ -22,6 +22,9 @@ public sealed class NoveltyDetector : IWindowModel
     private readonly double _margin;
     private readonly double _outOfRangeScore;
     private readonly int _warmup;
+    private readonly int _learning;
+    private readonly double _rangeMargin;
+    private readonly double[][] _learned;
 
     public NoveltyDetector(int features, DetectorOptions options)
     {
@@ -42,6 +45,13 @@ public sealed class NoveltyDetector : IWindowModel
         _margin = options.OutOfRangeMargin;
         _outOfRangeScore = options.OutOfRangeScore;
         _warmup = options.WarmupPoints;
+        _learning = options.RangeLearningPoints;
+        _rangeMargin = options.RangeMargin;
+        _learned = new double[features][];
+        for (var f = 0; f < features; f++)
+        {
+            _learned[f] = new double[_learning];
+        }
     }
 
     public Span<float> Input => _input;
@@ -77,13 +87,24 @@ public sealed class NoveltyDetector : IWindowModel
 
         var score = 0.0;
         var span = _hi[f] - _lo[f];
-        if (_margin > 0 && ++_count[f] > _warmup && span > 0 && (value > _hi[f] + _margin * span || value < _lo[f] - _margin * span))
+        var count = ++_count[f];
+        if (_margin > 0 && count > _warmup && span > 0 && (value > _hi[f] + _margin * span || value < _lo[f] - _margin * span))
         {
             score = _outOfRangeScore;
         }
 
         _lo[f] = Math.Min(_lo[f], value);
         _hi[f] = Math.Max(_hi[f], value);
+        if (count <= _learning)
+        {
+            _learned[f][count - 1] = value;
+            if (count == _learning)
+            {
+                Settle(f);
+                return score;
+            }
+        }
+
         span = _hi[f] - _lo[f];
 
         // A flat line so far has no range: every value is at 0 until the line moves.
@@ -97,5 +118,24 @@ public sealed class NoveltyDetector : IWindowModel
         }
 
         return score;
+    }
+
+    // The learning period is over: widen its range by the margin and relearn its values on that scale, so the
+    // shapes learned so far and those to come are comparable (the range no longer moves with every new extreme
+    // within the margin).
+    private void Settle(int f)
+    {
+        var span = _hi[f] - _lo[f];
+        _lo[f] -= _rangeMargin * span;
+        _hi[f] += _rangeMargin * span;
+        span = _hi[f] - _lo[f];
+        foreach (var scale in _scales[f])
+        {
+            scale.Reset();
+            foreach (var value in _learned[f])
+            {
+                scale.Push(span > 0 ? (value - _lo[f]) / span : 0, out _);
+            }
+        }
     }
 }

@@ -58,6 +58,26 @@ internal sealed class ScaleMemory
         _snap = options.MedianSnap;
     }
 
+    /// <summary>Forgets everything learned (the feature's scale changed).</summary>
+    public void Reset()
+    {
+        _sum = 0;
+        _inStep = 0;
+        _stepMin = double.PositiveInfinity;
+        _stepMax = double.NegativeInfinity;
+        _average = double.NaN;
+        _median = double.NaN;
+        _pointCount = 0;
+        _stored = 0;
+        _clock = 0;
+        _recentNext = 0;
+        _recentCount = 0;
+        _mean = 0;
+        _variance = 0;
+        _judged = 0;
+        Array.Clear(_lastUsed);
+    }
+
     /// <summary>
     /// Takes one value (already scaled to the feature's range so far); returns true when it completed a point, with
     /// <paramref name="z"/> how unusual the newest shape is (NaN while the scale is still learning what is usual).
