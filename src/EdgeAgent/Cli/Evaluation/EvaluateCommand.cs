@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Scoring;
@@ -61,7 +62,7 @@ public static class EvaluateCommand
         return command;
     }
 
-    private static int Run(Configuration.LoadedConfig loaded, PipelineOptions pipeline, string[] files, string outFolder, string? labelsPath, CancellationToken cancellationToken)
+    private static int Run(LoadedConfig loaded, PipelineOptions pipeline, string[] files, string outFolder, string? labelsPath, CancellationToken cancellationToken)
     {
         var labels = labelsPath is null ? null : LabelledWindows.Load(labelsPath);
         Directory.CreateDirectory(outFolder);
@@ -70,6 +71,9 @@ public static class EvaluateCommand
         var clock = Stopwatch.StartNew();
         var failed = 0;
         var totals = new int[4];
+
+        // Printed after the progress line is done, so they do not break it on a terminal.
+        var notes = new List<string>();
         using var progress = new ProgressLine("evaluate", "series");
         for (var i = 0; i < files.Length; i++)
         {
@@ -84,7 +88,7 @@ public static class EvaluateCommand
             {
                 // One unreadable series is reported and the rest still run; the exit code says that one failed.
                 failed++;
-                Console.Error.WriteLine($"\nedgeagent: {name}: {ex.Message}");
+                notes.Add($"edgeagent: {name}: {ex.Message}");
                 continue;
             }
 
@@ -92,8 +96,9 @@ public static class EvaluateCommand
             progress.Report(i + 1);
             if (runner.LastCounters is { TotalBad: > 0 } counters)
             {
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"\nevaluate: {name}: {counters.TotalBad} rows skipped ({counters[BadInput.DuplicateTimestamp]} duplicate timestamps, {counters[BadInput.TimestampBackwards]} backward, {counters[BadInput.NonFinite]} not finite)"));
+                var reasons = Enum.GetValues<BadInput>().Where(kind => counters[kind] > 0)
+                    .Select(kind => string.Create(CultureInfo.InvariantCulture, $"{ConfigPath.CamelCase(kind.ToString())} {counters[kind]}"));
+                notes.Add($"evaluate: {name}: {counters.TotalBad} values skipped ({string.Join(", ", reasons)})");
             }
 
             if (labels is not null)
@@ -103,6 +108,7 @@ public static class EvaluateCommand
         }
 
         progress.Done();
+        notes.ForEach(Console.Error.WriteLine);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"evaluate: {files.Length - failed} of {files.Length} series in {clock.Elapsed.TotalSeconds:0.0} s; detections in {outFolder}"));
         if (labels is not null)
