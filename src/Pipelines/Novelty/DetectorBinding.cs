@@ -23,9 +23,12 @@ public static class DetectorBinding
         if (options.Alert.RaiseThreshold is null && !options.Alert.Adaptive.Enabled)
         {
             throw new AgentStartupException(
-                $"pipeline '{options.Name}' has no model.path, so there is no model manifest to take a threshold from: set alert.raiseThreshold (the detector's score is in standard deviations, e.g. 3) or enable alert.adaptive", 78);
+                $"pipeline '{options.Name}' has no model.path, so there is no model manifest to take a threshold from: set alert.raiseThreshold (resonance detector: a confidence 0..1, e.g. 0.3; shapes detector: standard deviations, e.g. 2) or enable alert.adaptive", 78);
         }
 
-        return new ModelBinding(new NoveltyDetector(features.Length, options.Detector), null);
+        IWindowModel model = options.Detector.Kind == DetectorKind.Resonance
+            ? new ResonanceDetector(features.Length, options.Detector)
+            : new NoveltyDetector(features.Length, options.Detector);
+        return new ModelBinding(model, null);
     }
 }

@@ -10,6 +10,17 @@ namespace EdgeAgent.Pipelines.Novelty;
 /// </summary>
 public sealed class DetectorOptions : IValidatedOptions
 {
+    [Description("shapes: nearest-shape novelty at several time scales, judged against its own history (score in standard deviations); resonance: ARTime's adaptive-resonance novelty made streaming (score: confidence 0..1 of a novel point).")]
+    public DetectorKind Kind { get; set; } = DetectorKind.Resonance;
+
+    [Description("resonance: samples of the learning period (sets the range, the downsampling step learningSamples/104 and the initial vigilance).")]
+    [Range(16, 1_000_000)]
+    public int LearningSamples { get; set; } = 450;
+
+    [Description("resonance: learning period of the early track that decides until the main one has learned; 0: none (no decisions during the learning period).")]
+    [Range(0, 1_000_000)]
+    public int EarlyLearningSamples { get; set; } = 180;
+
     [Description("Time scales, in windows: each scale averages this many consecutive feature values into one point before comparing shapes.")]
     public List<int> Scales { get; set; } = [];
 
@@ -17,7 +28,7 @@ public sealed class DetectorOptions : IValidatedOptions
     [Range(2, 64)]
     public int ShapeLength { get; set; } = 8;
 
-    [Description("Shapes remembered per feature and scale; when full, the least recently matched is replaced.")]
+    [Description("Shapes (or resonance categories) remembered per feature and scale; when full, the least recently matched (the oldest category) is replaced.")]
     [Range(8, 65_536)]
     public int Memory { get; set; } = 512;
 
@@ -49,7 +60,7 @@ public sealed class DetectorOptions : IValidatedOptions
     [Range(0, 1_000_000)]
     public int RangeLearningPoints { get; set; }
 
-    [Description("How much the settled range is widened on each side, as a fraction of the range seen in the learning period (room for later, larger values without rescaling).")]
+    [Description("How much the settled range (resonance: the learning period's range) is widened on each side, as a fraction of the range seen in the learning period (room for later, larger values without rescaling).")]
     [Range(0, 100)]
     public double RangeMargin { get; set; } = 1.0;
 
@@ -70,4 +81,10 @@ public sealed class DetectorOptions : IValidatedOptions
             errors.Add(new ConfigError(ConfigPath.Child(path, "scales"), $"each scale must be 1..100000 windows, got {scale}"));
         }
     }
+}
+
+public enum DetectorKind
+{
+    Shapes,
+    Resonance,
 }
