@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace EdgeAgent.Pipelines.Novelty;
 
 /// <summary>
@@ -131,8 +134,18 @@ internal sealed class ResonanceMemory
     private (double M, double E) Match(int c)
     {
         var row = _weights.AsSpan(c * _width, _width);
-        var num = 0f;
-        for (var i = 0; i < _width; i++)
+
+        // |x ∧ w| over whole vectors (the width, 2 x 16, is a multiple of every vector size): this loop is the detector's cost.
+        var xs = MemoryMarshal.Cast<float, Vector<float>>(_x.AsSpan());
+        var ws = MemoryMarshal.Cast<float, Vector<float>>(row);
+        var sum = Vector<float>.Zero;
+        for (var i = 0; i < xs.Length; i++)
+        {
+            sum += Vector.Min(xs[i], ws[i]);
+        }
+
+        var num = Vector.Sum(sum);
+        for (var i = xs.Length * Vector<float>.Count; i < _width; i++)
         {
             num += Math.Min(_x[i], row[i]);
         }
