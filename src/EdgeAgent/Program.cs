@@ -25,6 +25,7 @@ root.Subcommands.Add(SimulateCommand.Create());
 root.Subcommands.Add(CalibrateCommand.Create());
 root.Subcommands.Add(CalibrateCameraCommand.Create());
 root.Subcommands.Add(ReplayCommand.Create());
+root.Subcommands.Add(EdgeAgent.Cli.Evaluation.EvaluateCommand.Create());
 root.Subcommands.Add(MqttCommand.Create());
 root.Subcommands.Add(OutboxCommand.Create());
 root.Subcommands.Add(DoctorCommand.Create());

@@ -38,6 +38,9 @@ public sealed class PipelineOptions : IValidatedOptions
     [Description("The anomaly model run on each window's features.")]
     public ModelOptions Model { get; set; } = new();
 
+    [Description("The built-in streaming detector, run when model.path is empty (it learns from the first window on).")]
+    public Novelty.DetectorOptions Detector { get; set; } = new();
+
     [Description("How the model output becomes an anomaly score.")]
     public ScorerOptions Scorer { get; set; } = new();
 

@@ -106,6 +106,7 @@ public sealed class PipelineArguments
         Window = pipeline.Window,
         Features = pipeline.Features,
         Model = pipeline.Model,
+        Detector = pipeline.Detector,
         Scorer = pipeline.Scorer,
         Alert = pipeline.Alert,
     };

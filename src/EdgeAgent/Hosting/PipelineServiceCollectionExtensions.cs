@@ -3,6 +3,7 @@ using EdgeAgent.Ota;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Inference;
+using EdgeAgent.Pipelines.Novelty;
 using EdgeAgent.Pipelines.Preprocessing;
 using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Telemetry;
@@ -41,6 +42,12 @@ public static class PipelineServiceCollectionExtensions
 
     private static ModelBinding BindModel(IServiceProvider provider, PipelineOptions pipeline, FeaturePipeline features)
     {
+        if (pipeline.Model.Path.Length == 0 && provider.GetRequiredService<ModelStore>().Active(pipeline.Name) is null)
+        {
+            // No model configured or deployed: the built-in detector scores the features themselves.
+            return DetectorBinding.Create(pipeline, features);
+        }
+
         var runtime = provider.GetRequiredService<InferenceRuntimeProvider>().Runtime;
         return LoadModel(provider, pipeline, path => PipelineModelLoader.Load(runtime, pipeline, features, path));
     }

@@ -24,6 +24,17 @@ public sealed class AlertOptions : IValidatedOptions
     [Range(0, 31_536_000)]
     public double CooldownSeconds { get; set; } = 60;
 
+    [Description("After an alert ends, no new alert starts for this many windows (a suppression period that does not depend on the sample rate); 0: none.")]
+    [Range(0, 100_000_000)]
+    public int CooldownWindows { get; set; }
+
+    [Description("An alert still active this long after it was raised (sample time) ends, and a new one can start only after a normal window (re-arm); 0: no limit.")]
+    [Range(0, 31_536_000)]
+    public double MaxDurationSeconds { get; set; }
+
+    [Description("Judge each score against the long-run distribution of this pipeline's own scores (anomaly likelihood) instead of a fixed level, so alerts end after drift. Thresholds are then in standard deviations.")]
+    public AdaptiveOptions Adaptive { get; set; } = new();
+
     [Description("Severity levels by peak score; the highest reached applies. Default: warning at 1x, critical at 2x the raise threshold.")]
     public List<SeverityOptions> Severities { get; set; } = [];
 

@@ -16,6 +16,12 @@ public sealed class AlertStateMachine
     private long _streakStart;
     private double _streakPeak;
     private long _lastEnd = long.MinValue;
+    private readonly int _cooldownWindows;
+    private readonly long _maxDurationTicks;
+    private readonly ScoreLikelihood? _likelihood;
+    private long _windows;
+    private long _lastEndWindow = long.MinValue;
+    private bool _armed = true;
 
     private readonly AlertOptions _options;
     private readonly double[] _severityMultiples;
@@ -23,7 +29,12 @@ public sealed class AlertStateMachine
     public AlertStateMachine(AlertOptions options, double? modelThreshold)
     {
         _options = options;
-        RaiseThreshold = options.RaiseThreshold ?? modelThreshold
+        _likelihood = options.Adaptive.Enabled ? new ScoreLikelihood(options.Adaptive) : null;
+        _cooldownWindows = options.CooldownWindows;
+        _maxDurationTicks = (long)(options.MaxDurationSeconds * TimeSpan.TicksPerSecond);
+
+        // Adaptive scores are in standard deviations: a manifest threshold (raw scale) does not apply to them.
+        RaiseThreshold = options.RaiseThreshold ?? (_likelihood is not null ? AdaptiveOptions.DefaultRaiseThreshold : modelThreshold)
             ?? throw new ArgumentException("no raise threshold: set alert.raiseThreshold or use a model whose manifest has one");
         ClearThreshold = options.ClearThreshold ?? (0.8 * RaiseThreshold);
         _raiseWindows = options.RaiseWindows;
@@ -45,7 +56,7 @@ public sealed class AlertStateMachine
     /// </summary>
     public void UseModelThreshold(double modelThreshold)
     {
-        if (_options.RaiseThreshold is not null)
+        if (_options.RaiseThreshold is not null || _likelihood is not null)
         {
             return;
         }
@@ -81,6 +92,12 @@ public sealed class AlertStateMachine
     /// <summary>Windows whose score was NaN (a model output that does not fit); they change nothing.</summary>
     public long InvalidScores { get; private set; }
 
+    /// <summary>Alerts ended because they reached alert.maxDurationSeconds.</summary>
+    public long ExpiredAlerts { get; private set; }
+
+    /// <summary>The score the thresholds were last compared with: the raw score, or with the adaptive layer how unusual it is.</summary>
+    public double LastJudged { get; private set; } = double.NaN;
+
     public AlertTransition Update(double score, long windowStartTicks, long windowEndTicks)
     {
         if (double.IsNaN(score))
@@ -89,10 +106,25 @@ public sealed class AlertStateMachine
             return AlertTransition.None;
         }
 
+        _windows++;
+        if (_likelihood is not null)
+        {
+            score = _likelihood.Judge(score);
+        }
+
+        LastJudged = score;
         if (!Active)
         {
             if (score < RaiseThreshold)
             {
+                _above = 0;
+                _armed |= score < ClearThreshold;
+                return AlertTransition.None;
+            }
+
+            if (!_armed || (_lastEndWindow != long.MinValue && _windows - _lastEndWindow <= _cooldownWindows))
+            {
+                // Still the alert that expired (re-armed by a normal window), or within the suppression period.
                 _above = 0;
                 return AlertTransition.None;
             }
@@ -127,12 +159,22 @@ public sealed class AlertStateMachine
         }
 
         _below = score < ClearThreshold ? _below + 1 : 0;
-        if (_below < _clearWindows)
+        var expired = _maxDurationTicks > 0 && windowEndTicks - RaisedTicks >= _maxDurationTicks;
+        if (_below < _clearWindows && !expired)
         {
             return AlertTransition.None;
         }
 
+        if (expired && _below < _clearWindows)
+        {
+            // What has lasted this long is the new normal, or needs a person, not an alert: end it, and raise again
+            // only after the score has been normal once.
+            ExpiredAlerts++;
+            _armed = false;
+        }
+
         Active = false;
+        _lastEndWindow = _windows;
         EndTicks = windowEndTicks;
         _lastEnd = windowEndTicks;
         _below = 0;

@@ -88,4 +88,36 @@ public sealed class AlertStateMachineTests
     [Fact]
     public void Without_any_threshold_it_says_where_to_set_one() =>
         FluentActions.Invoking(() => new AlertStateMachine(new AlertOptions(), null)).Should().Throw<ArgumentException>().WithMessage("*alert.raiseThreshold*");
+
+    [Fact]
+    public void Cooldown_in_windows_suppresses_the_next_alert_for_that_many_windows()
+    {
+        var alert = new AlertStateMachine(new AlertOptions { RaiseThreshold = 1, RaiseWindows = 1, ClearWindows = 1, CooldownSeconds = 0, CooldownWindows = 3 }, null);
+        Run(alert, 2, 0, 2, 2, 2, 2).Should().Equal((0, AlertTransition.Started), (1, AlertTransition.Ended), (5, AlertTransition.Started));
+    }
+
+    [Fact]
+    public void An_alert_that_outlives_its_maximum_duration_ends_and_rearms_only_after_a_normal_window()
+    {
+        var alert = new AlertStateMachine(new AlertOptions { RaiseThreshold = 1, ClearThreshold = 0.5, RaiseWindows = 1, ClearWindows = 1, CooldownSeconds = 0, MaxDurationSeconds = 30 }, null);
+        Run(alert, 2, 2, 2, 2, 2, 2, 0.4, 2).Should().Equal((0, AlertTransition.Started), (3, AlertTransition.Ended), (7, AlertTransition.Started));
+        alert.ExpiredAlerts.Should().Be(1);
+    }
+
+    [Fact]
+    public void The_adaptive_layer_ends_an_alert_once_a_drift_has_become_the_usual()
+    {
+        var options = new AlertOptions
+        {
+            RaiseWindows = 1, ClearWindows = 3, CooldownSeconds = 0,
+            Adaptive = new AdaptiveOptions { Enabled = true, RecentWindows = 5, WarmupWindows = 50, HistoryWindows = 200 },
+        };
+        var alert = new AlertStateMachine(options, modelThreshold: 0.001);
+        alert.RaiseThreshold.Should().Be(AdaptiveOptions.DefaultRaiseThreshold, "a raw-scale manifest threshold does not apply to adaptive scores");
+        var scores = Enumerable.Range(0, 3000).Select(i => (i < 500 ? 1 : 3) * (1 + (0.1 * Math.Sin(i * 12.9898)))).ToArray();
+        var transitions = Run(alert, scores);
+        transitions.Should().HaveCount(2);
+        transitions[0].Should().Match<(int Window, AlertTransition Transition)>(t => t.Transition == AlertTransition.Started && t.Window >= 500 && t.Window < 510);
+        transitions[1].Transition.Should().Be(AlertTransition.Ended, "a raw-score threshold would keep this alert raised forever");
+    }
 }
