@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Inference;
@@ -22,8 +21,8 @@ public static class EvaluateCommand
         var arguments = new PipelineArguments();
         var input = new Option<string>("--input", "-i") { Description = "Folder of CSV series (timestamp and the pipeline's channels, NAB layout).", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Folder for the detections: one NAME.csv per series with the timestamp of each anomaly_start.", Required = true };
-        var labels = new Option<string?>("--labels") { Description = "NAB-style labels (JSON: file name -> [start, end] windows): print windows found, missed and false alerts." };
-        var report = new Option<string?>("--report") { Description = "HTML report of every series (not available in this build yet)." };
+        var labels = new Option<string?>("--labels") { Description = "NAB-style labels (JSON: file name -> [start, end] windows): print per series and in total the windows found and missed, false alerts, mean delay and NAB's standard, reward-low-FP and reward-low-FN scores." };
+        var report = new Option<string?>("--report") { Description = "Write one self-contained HTML page with a chart per series (signal, score, threshold, labelled windows, alerts)." };
         var command = new Command("evaluate", "Run every CSV series in a folder through a sensor pipeline (learning from the start) and write its alert starts in NAB's detections format.") { input, output, labels, report };
         arguments.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
@@ -41,12 +40,6 @@ public static class EvaluateCommand
                 return ExitCodes.DataError;
             }
 
-            if (result.GetValue(report) is not null)
-            {
-                Console.Error.WriteLine("edgeagent: --report is not available in this build yet");
-                return ExitCodes.Usage;
-            }
-
             var files = Directory.GetFiles(folder, "*.csv").Order(StringComparer.Ordinal).ToArray();
             if (files.Length == 0)
             {
@@ -56,13 +49,15 @@ public static class EvaluateCommand
 
             var outFolder = result.GetValue(output)!;
             var labelsPath = result.GetValue(labels);
-            return await PipelineArguments.RunAsync(() => Task.FromResult(Run(loaded, pipeline, files, outFolder, labelsPath, cancellationToken)))
+            var reportPath = result.GetValue(report);
+            return await PipelineArguments.RunAsync(() => Task.FromResult(Run(loaded, pipeline, files, outFolder, labelsPath, reportPath, cancellationToken)))
                 .ConfigureAwait(false);
         });
         return command;
     }
 
-    private static int Run(LoadedConfig loaded, PipelineOptions pipeline, string[] files, string outFolder, string? labelsPath, CancellationToken cancellationToken)
+    private static int Run(LoadedConfig loaded, PipelineOptions pipeline, string[] files, string outFolder, string? labelsPath, string? reportPath,
+        CancellationToken cancellationToken)
     {
         var labels = labelsPath is null ? null : LabelledWindows.Load(labelsPath);
         Directory.CreateDirectory(outFolder);
@@ -70,7 +65,7 @@ public static class EvaluateCommand
         var runner = new SeriesRunner(loaded, pipeline, runtime);
         var clock = Stopwatch.StartNew();
         var failed = 0;
-        var totals = new int[4];
+        var evaluated = new List<EvaluatedSeries>(files.Length);
 
         // Printed after the progress line is done, so they do not break it on a terminal.
         var notes = new List<string>();
@@ -92,7 +87,8 @@ public static class EvaluateCommand
                 continue;
             }
 
-            WriteDetections(Path.Combine(outFolder, name), series);
+            DetectionsFile.Write(Path.Combine(outFolder, name), series);
+            evaluated.Add(series);
             progress.Report(i + 1);
             if (runner.LastCounters is { TotalBad: > 0 } counters)
             {
@@ -100,50 +96,24 @@ public static class EvaluateCommand
                     .Select(kind => string.Create(CultureInfo.InvariantCulture, $"{ConfigPath.CamelCase(kind.ToString())} {counters[kind]}"));
                 notes.Add($"evaluate: {name}: {counters.TotalBad} values skipped ({string.Join(", ", reasons)})");
             }
-
-            if (labels is not null)
-            {
-                Summarise(name, series, labels, totals);
-            }
         }
 
         progress.Done();
         notes.ForEach(Console.Error.WriteLine);
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"evaluate: {files.Length - failed} of {files.Length} series in {clock.Elapsed.TotalSeconds:0.0} s; detections in {outFolder}"));
-        if (labels is not null)
+        var nab = labels is null ? null : NabScorer.Score(evaluated, labels);
+        if (nab is not null)
         {
-            Console.Out.WriteLine($"total: windows {totals[0]} found {totals[1]} missed {totals[2]} false alerts {totals[3]}");
+            NabReportPrinter.Write(Console.Out, nab);
+        }
+
+        if (reportPath is not null)
+        {
+            EvaluationReport.Write(reportPath, evaluated, labels, nab);
+            Console.Error.WriteLine($"evaluate: report in {reportPath}");
         }
 
         return failed > 0 ? ExitCodes.DataError : ExitCodes.Ok;
-    }
-
-    private static void WriteDetections(string path, EvaluatedSeries series)
-    {
-        var text = new StringBuilder("timestamp,anomaly_score\n");
-        foreach (var row in series.AlertStarts)
-        {
-            text.Append(series.RawTimestamps[row]).Append(",1\n");
-        }
-
-        File.WriteAllText(path, text.ToString());
-    }
-
-    // Found, missed and false alerts only: NAB's weighted score is computed by the scoring code over the same record.
-    private static void Summarise(string name, EvaluatedSeries series, IReadOnlyDictionary<string, IReadOnlyList<(long Start, long End)>> labels, int[] totals)
-    {
-        if (!labels.TryGetValue(name, out var windows))
-        {
-            Console.Out.WriteLine($"{name}: no labels");
-            return;
-        }
-
-        var quality = DetectionQuality.Evaluate(windows, [.. series.AlertStarts.Select(r => series.Timestamps[r])], series.Timestamps.Count);
-        totals[0] += quality.Windows;
-        totals[1] += quality.Detected;
-        totals[2] += quality.Missed;
-        totals[3] += quality.FalseAlerts;
-        Console.Out.WriteLine($"{name}: windows {quality.Windows} found {quality.Detected} missed {quality.Missed} false alerts {quality.FalseAlerts}");
     }
 }

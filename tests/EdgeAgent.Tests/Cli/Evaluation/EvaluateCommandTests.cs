@@ -42,13 +42,19 @@ public sealed class EvaluateCommandTests : IDisposable
         File.WriteAllText(Path.Combine(input, "messy.csv"), messy.ToString());
         var output = _dir.Combine("out");
 
+        var report = _dir.Combine("report.html");
         var run = await AgentProcess.RunAsync(["evaluate", "--config", NabConfig, "--input", input, "--out", output,
-            "--labels", Path.Combine(Nab, "anomaly_windows.json")]);
+            "--labels", Path.Combine(Nab, "anomaly_windows.json"), "--report", report]);
 
         run.ExitCode.Should().Be(0, run.Stderr);
         run.Stderr.Should().Contain("3 of 3 series");
         run.Stderr.Should().Contain("messy.csv: 3 values skipped (").And.Contain("timestampBackwards 1").And.Contain("duplicateTimestamp 1");
-        run.Stdout.Should().Contain("art_daily_jumpsup.csv: windows 1 found 1 missed 0");
+        // NAB's table: the labelled series is scored (its window found), the other two are named as not scored.
+        run.Stdout.Should().MatchRegex(@"art_daily_jumpsup\.csv +4032 +1 +1 +0 ");
+        run.Stdout.Should().Contain("NAB score on 1 files: standard=").And.Contain("windows detected 1/1");
+        run.Stdout.Should().Contain("not scored (no labels): messy.csv, short.csv");
+        var html = File.ReadAllText(report);
+        html.Should().StartWith("<!DOCTYPE html>").And.Contain("art_daily_jumpsup.csv").And.Contain("messy.csv").And.Contain("<svg");
         foreach (var name in new[] { "art_daily_jumpsup.csv", "short.csv", "messy.csv" })
         {
             var lines = File.ReadAllLines(Path.Combine(output, name));
