@@ -64,7 +64,7 @@ check_dotnet() {
 PACKAGES=(mosquitto mosquitto-clients libmosquitto1 ffmpeg openssl ca-certificates)
 # Tests also use systemd-analyze (unit verification), gcc (the C benchmark harness) and, if present,
 # python3-onnx (an independent check of the ONNX files we write).
-TEST_PACKAGES=(systemd gcc libc6-dev python3 python3-onnx)
+TEST_PACKAGES=(systemd gcc libc6-dev python3 python3-onnx python3-jinja2)
 
 install_packages() {
   local wanted=("${PACKAGES[@]}") missing=()
