@@ -25,5 +25,7 @@ public ref struct RejectDetail
 
     public void AppendFormatted<T>(T value) => _inner.AppendFormatted(value);
 
+    public void AppendFormatted<T>(T value, string? format) => _inner.AppendFormatted(value, format);
+
     public string ToStringAndClear() => _enabled ? _inner.ToStringAndClear() : string.Empty;
 }
