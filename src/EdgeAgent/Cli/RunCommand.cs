@@ -30,7 +30,7 @@ public static class RunCommand
                 return ExitCodes.CantCreate;
             }
 
-            using var logger = LoggingSetup.Create(loaded.Options, environment);
+            var logger = LoggingSetup.Create(loaded.Options, environment);
             // The runtime ends the process (SIGABRT, a non-zero status) after this; the log says why first.
             UnhandledExceptionEventHandler onUnhandled = (_, e) =>
             {
@@ -76,6 +76,7 @@ public static class RunCommand
             finally
             {
                 AppDomain.CurrentDomain.UnhandledException -= onUnhandled;
+                LoggingSetup.DisposeQuietly(logger);
             }
         });
         return command;
