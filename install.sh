@@ -103,7 +103,7 @@ PACKAGES=(mosquitto mosquitto-clients libmosquitto1 ffmpeg openssl ca-certificat
 # Tests also use systemd-analyze (unit verification), gcc (the C benchmark harness, the native-constant probe),
 # the other architecture's cross gcc (the same probe, compiled only: added below) and, if present, python3-onnx (an independent check
 # of the ONNX files we write).
-TEST_PACKAGES=(systemd gcc libc6-dev python3 python3-onnx python3-seccomp)
+TEST_PACKAGES=(systemd gcc libc6-dev python3 python3-onnx python3-seccomp python3-jinja2)
 # Native AOT links with clang; lld and zlib are what the ILCompiler's link step asks for on Debian.
 AOT_PACKAGES=(clang lld zlib1g-dev)
 # On x64, the arm64 build runs under qemu-user with Debian's arm64 C library and broker client (multiarch).

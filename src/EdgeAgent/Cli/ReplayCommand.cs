@@ -9,6 +9,7 @@ using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Scoring;
+using EdgeAgent.Pipelines.Sources;
 
 namespace EdgeAgent.Cli;
 
@@ -59,7 +60,8 @@ public static class ReplayCommand
                 var printer = new EventPrinter(Console.Out);
                 var sensor = SensorPipelineFactory.Create(replay, loaded.Options.DeviceId, binding.Model, binding.Threshold, printer, features);
 
-                var samples = await CalibrationData.ReadAllAsync(replay, StderrLoggerFactory.Instance, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var sources = new List<SampleSource>();
+                var samples = await CalibrationData.ReadAllAsync(replay, StderrLoggerFactory.Instance, cancellationToken: cancellationToken, created: sources).ConfigureAwait(false);
                 var clock = Stopwatch.StartNew();
                 foreach (var sample in samples)
                 {
@@ -82,20 +84,46 @@ public static class ReplayCommand
                     quality = DetectionQuality.Evaluate(windowsOfFile, printer.Starts, windows);
                 }
 
-                WriteSummary(result.GetValue(json), file, samples.Count, windows, clock.Elapsed, printer.Count, quality);
+                WriteSummary(result.GetValue(json), file, samples.Count, windows, clock.Elapsed, printer.Count, quality, Skipped(sources));
                 return ExitCodes.Ok;
             });
         });
         return command;
     }
 
-    private static void WriteSummary(bool json, string file, int samples, int windows, TimeSpan elapsed, int events, DetectionQuality? quality)
+    /// <summary>What the sources rejected, by reason (the names telemetry's badInputByReason uses).</summary>
+    private static SortedDictionary<string, long> Skipped(IEnumerable<SampleSource> sources)
+    {
+        var skipped = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var source in sources)
+        {
+            foreach (var kind in Enum.GetValues<BadInput>())
+            {
+                if (source.Counters[kind] is var count and > 0)
+                {
+                    var name = ConfigPath.CamelCase(kind.ToString());
+                    skipped[name] = skipped.GetValueOrDefault(name) + count;
+                }
+            }
+        }
+
+        return skipped;
+    }
+
+    private static void WriteSummary(bool json, string file, int samples, int windows, TimeSpan elapsed, int events, DetectionQuality? quality,
+        SortedDictionary<string, long> skipped)
     {
         var rate = windows / Math.Max(elapsed.TotalSeconds, 1e-9);
         if (!json)
         {
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"replay: {samples} samples, {windows} windows, {events} events in {elapsed.TotalMilliseconds:0} ms ({rate:0} windows/s)"));
+            if (skipped.Count > 0)
+            {
+                // Never silent: what was left out and why (timestampInFuture: a record dated beyond this device's clock + replay tolerance).
+                Console.Error.WriteLine($"replay: skipped {skipped.Values.Sum()} input(s): {string.Join(", ", skipped.Select(s => $"{s.Value} {s.Key}"))}");
+            }
+
             if (quality is not null)
             {
                 Console.Error.WriteLine($"replay: {quality}");
@@ -113,6 +141,13 @@ public static class ReplayCommand
         writer.WriteNumber("events", events);
         writer.WriteNumber("elapsed_ms", Math.Round(elapsed.TotalMilliseconds, 3));
         writer.WriteNumber("windows_per_second", Math.Round(rate, 1));
+        writer.WriteStartObject("skipped");
+        foreach (var (reason, count) in skipped)
+        {
+            writer.WriteNumber(reason, count);
+        }
+
+        writer.WriteEndObject();
         if (quality is not null)
         {
             writer.WriteNumber("labelled_windows", quality.Windows);
@@ -146,6 +181,12 @@ public static class ReplayCommand
 
         public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
         {
+            // The retained alerts/<pipeline> state mirrors the events; a replay prints the events alone.
+            if (!relativeTopic.StartsWith("events/"u8))
+            {
+                return;
+            }
+
             Count++;
             _out.WriteLine(System.Text.Encoding.UTF8.GetString(payload));
             using var document = JsonDocument.Parse(payload.ToArray());

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeAgent.Configuration;
+using EdgeAgent.Hosting;
 using EdgeAgent.Logging;
 using Microsoft.Extensions.Hosting;
 
@@ -29,11 +30,30 @@ public static class RunCommand
                 return ExitCodes.CantCreate;
             }
 
-            using var logger = LoggingSetup.Create(loaded.Options, environment);
+            var logger = LoggingSetup.Create(loaded.Options, environment);
+            // The runtime ends the process (SIGABRT, a non-zero status) after this; the log says why first.
+            UnhandledExceptionEventHandler onUnhandled = (_, e) =>
+            {
+                logger.Fatal(e.ExceptionObject as Exception, "The agent is stopping on an unhandled exception");
+                Console.Error.WriteLine($"edgeagent: stopped on an unhandled exception: {(e.ExceptionObject as Exception)?.Message}");
+            };
+            AppDomain.CurrentDomain.UnhandledException += onUnhandled;
             try
             {
                 using var host = buildHost(loaded, logger, environment);
+                var hostFailures = HostFailures.Of(host);
                 await host.RunAsync().ConfigureAwait(false);
+
+                // A stop caused by an error is a failure to systemd (Restart=on-failure), never exit 0.
+                var failures = hostFailures.Reasons();
+                if (failures.Count > 0)
+                {
+                    var reasons = string.Join("; ", failures);
+                    logger.Fatal("The agent stopped on an error: {Reasons}", reasons);
+                    Console.Error.WriteLine($"edgeagent: stopped on an error: {reasons}");
+                    return ExitCodes.Failure;
+                }
+
                 return Environment.ExitCode;
             }
             catch (AgentStartupException ex)
@@ -52,6 +72,11 @@ public static class RunCommand
                 logger.Fatal(ex, "The agent stopped on an unexpected error");
                 Console.Error.WriteLine($"edgeagent: stopped on an unexpected error: {ex.Message} (details in the log)");
                 return ExitCodes.Failure;
+            }
+            finally
+            {
+                AppDomain.CurrentDomain.UnhandledException -= onUnhandled;
+                LoggingSetup.DisposeQuietly(logger);
             }
         });
         return command;

@@ -121,6 +121,10 @@ public static class ConfigLoader
             {
                 errors.Add(new ConfigError(string.Empty, $"{file}: the top level must be a JSON object, got {document.RootElement.ValueKind.ToString().ToLowerInvariant()}"));
             }
+            else
+            {
+                ConfigJsonChecker.Check(file, document.RootElement, errors);
+            }
         }
         catch (JsonException ex)
         {

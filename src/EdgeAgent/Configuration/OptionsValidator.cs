@@ -10,6 +10,22 @@ namespace EdgeAgent.Configuration;
 /// </summary>
 internal static class OptionsValidator
 {
+    /// <summary>
+    /// An integer range on a number property converts the value to int to compare it: a value beyond int's range
+    /// (-9223372036854775809, found by the config fuzz test) throws instead of failing the check.
+    /// </summary>
+    private static bool IsValid(ValidationAttribute attribute, object? value)
+    {
+        try
+        {
+            return attribute.IsValid(value);
+        }
+        catch (OverflowException)
+        {
+            return false;
+        }
+    }
+
     public static void Validate(object options, string path, ICollection<ConfigError> errors)
     {
         foreach (var property in OptionsTypes.Properties(options.GetType()))
@@ -18,7 +34,7 @@ internal static class OptionsValidator
             var propertyPath = ConfigPath.Child(path, ConfigPath.CamelCase(property.Name));
             foreach (var attribute in property.GetCustomAttributes(typeof(ValidationAttribute), inherit: true).Cast<ValidationAttribute>())
             {
-                if (!attribute.IsValid(value))
+                if (!IsValid(attribute, value))
                 {
                     errors.Add(new ConfigError(propertyPath, Message(attribute, value)));
                 }

@@ -22,6 +22,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(options.Ota);
         services.AddSingleton(options.Telemetry);
         services.AddSingleton<HealthMonitor>();
+        services.AddSingleton<HostFailures>();
+        services.AddFaultInjection();
         services.AddSingleton<ReadinessGate>();
         services.AddLogging(builder => builder.ClearProviders().SetMinimumLevel(LogLevel.Trace)
             .AddProvider(new SerilogLoggerProvider(logger, dispose: false)));

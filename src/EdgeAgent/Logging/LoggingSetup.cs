@@ -51,6 +51,22 @@ public static class LoggingSetup
         return configuration.CreateLogger();
     }
 
+    /// <summary>
+    /// Flushes and closes the log. A log file that cannot be written (disk full) loses its last lines, never the
+    /// process's exit status: Serilog throws the file's IOException from Dispose (it swallows it while running).
+    /// </summary>
+    public static void DisposeQuietly(Serilog.Core.Logger logger)
+    {
+        try
+        {
+            logger.Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            Console.Error.WriteLine($"edgeagent: the log file could not be flushed: {e.Message}");
+        }
+    }
+
     public static ConsoleLogFormat ResolveConsole(ConsoleLogFormat format, IReadOnlyDictionary<string, string> environment) =>
         format != ConsoleLogFormat.Auto
             ? format

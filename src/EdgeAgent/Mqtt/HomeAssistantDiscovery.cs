@@ -6,7 +6,8 @@ namespace EdgeAgent.Mqtt;
 
 /// <summary>
 /// Home Assistant MQTT discovery (off by default): a connectivity binary_sensor fed by <c>&lt;base&gt;/status</c>, and per
-/// configured pipeline an anomaly binary_sensor and a score sensor fed by its events. Retained, re-sent on every connect.
+/// configured pipeline an anomaly binary_sensor fed by the retained <c>alerts/&lt;pipeline&gt;</c> state and a score sensor
+/// fed by its events. Retained, re-sent on every connect.
 /// </summary>
 public sealed class HomeAssistantDiscovery
 {
@@ -49,13 +50,18 @@ public sealed class HomeAssistantDiscovery
         {
             var name = pipeline.Name;
             var events = $"{_baseTopic}/events/{name}";
+            var alerts = $"{_baseTopic}/alerts/{name}";
             messages.Add(($"{ha.DiscoveryPrefix}/binary_sensor/{node}/{name}_anomaly/config", Json(w =>
             {
+                // The retained alert state, not the events topic: score and update events must not flip the sensor,
+                // and a restarted Home Assistant must see the current state.
                 w.WriteString("name", $"{name} anomaly");
                 w.WriteString("unique_id", $"{node}_{name}_anomaly");
                 w.WriteString("device_class", "problem");
-                w.WriteString("state_topic", events);
-                w.WriteString("value_template", "{{ 'ON' if value_json.type == 'anomaly' else 'OFF' }}");
+                w.WriteString("state_topic", alerts);
+                w.WriteString("payload_on", "ON");
+                w.WriteString("payload_off", "OFF");
+                w.WriteString("json_attributes_topic", $"{alerts}/attributes");
                 WriteAvailability(w);
                 WriteDevice(w, node, device);
             })));
@@ -64,7 +70,8 @@ public sealed class HomeAssistantDiscovery
                 w.WriteString("name", $"{name} score");
                 w.WriteString("unique_id", $"{node}_{name}_score");
                 w.WriteString("state_topic", events);
-                w.WriteString("value_template", "{{ value_json.score }}");
+                // anomaly_end carries the alert's peak instead of a window's score.
+                w.WriteString("value_template", "{{ value_json.score if value_json.score is defined else value_json.peakScore }}");
                 w.WriteString("state_class", "measurement");
                 WriteAvailability(w);
                 WriteDevice(w, node, device);

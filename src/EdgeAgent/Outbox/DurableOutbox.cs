@@ -28,7 +28,15 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
     private bool _stopped;
     private IOutboxSink? _sink;
 
+    private readonly OutboxClock _clock;
+
     public DurableOutbox(OutboxOptions options, string path, ILogger<DurableOutbox> logger)
+        : this(options, path, logger, ClockSources.System)
+    {
+    }
+
+    /// <param name="clock">Where the outbox's monotonic time comes from; tests step their own wall clock.</param>
+    internal DurableOutbox(OutboxOptions options, string path, ILogger<DurableOutbox> logger, ClockSources clock)
     {
         _options = options;
         _logger = logger;
@@ -49,6 +57,18 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
         }
         catch
         {
+            _store.Dispose();
+            _lock.Dispose();
+            throw;
+        }
+
+        try
+        {
+            _clock = OutboxClock.Open(_store, clock);
+        }
+        catch
+        {
+            _checkpointer.Dispose();
             _store.Dispose();
             _lock.Dispose();
             throw;
@@ -106,7 +126,7 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
             throw new ArgumentOutOfRangeException(nameof(options), "QoS 0 or 1");
         }
 
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = _clock.NowMs();
         lock (_sync)
         {
             while (_filling.Count >= _options.Batching.MaxMessagesPerCommit && _fault is null && !_stopped)
@@ -225,7 +245,8 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
         }
     }
 
-    private static long NowMs() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    /// <summary>Now on the time line the messages are stamped with (monotonic within a boot).</summary>
+    internal long NowMs() => _clock.NowMs();
 
     private static long Elapsed(long since) => Stopwatch.GetTimestamp() - since;
 }

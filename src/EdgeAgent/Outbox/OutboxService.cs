@@ -1,3 +1,4 @@
+using EdgeAgent.Hosting;
 using Microsoft.Extensions.Hosting;
 
 namespace EdgeAgent.Outbox;
@@ -7,16 +8,22 @@ internal sealed class OutboxService : IHostedService
 {
     private readonly DurableOutbox _outbox;
     private readonly IHostApplicationLifetime _lifetime;
+    private readonly HostFailures _failures;
 
-    public OutboxService(DurableOutbox outbox, IHostApplicationLifetime lifetime)
+    public OutboxService(DurableOutbox outbox, IHostApplicationLifetime lifetime, HostFailures failures)
     {
         _outbox = outbox;
         _lifetime = lifetime;
+        _failures = failures;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _outbox.FaultHandler = _ => _lifetime.StopApplication();
+        _outbox.FaultHandler = error =>
+        {
+            _failures.Record("outbox", error);
+            _lifetime.StopApplication();
+        };
         _outbox.Start();
         return Task.CompletedTask;
     }

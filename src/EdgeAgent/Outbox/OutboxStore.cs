@@ -168,6 +168,27 @@ internal sealed partial class OutboxStore : IDisposable
         }
     }
 
+    /// <summary>The time anchor of the boot that last opened the file (see <see cref="OutboxClock"/>), or null.</summary>
+    public (string BootId, long WallMs, long UptimeMs)? ReadClockAnchor()
+    {
+        var bootId = Scalar(_connection, "SELECT value FROM meta WHERE key = 'clock_boot_id'") as string;
+        var wall = Scalar(_connection, "SELECT value FROM meta WHERE key = 'clock_wall_ms'");
+        var uptime = Scalar(_connection, "SELECT value FROM meta WHERE key = 'clock_uptime_ms'");
+        return bootId is not null && wall is long wallMs && uptime is long uptimeMs ? (bootId, wallMs, uptimeMs) : null;
+    }
+
+    public void WriteClockAnchor(string bootId, long wallMs, long uptimeMs)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = """
+            INSERT OR REPLACE INTO meta(key, value) VALUES('clock_boot_id', $boot), ('clock_wall_ms', $wall), ('clock_uptime_ms', $uptime)
+            """;
+        command.Parameters.AddWithValue("$boot", bootId);
+        command.Parameters.AddWithValue("$wall", wallMs);
+        command.Parameters.AddWithValue("$uptime", uptimeMs);
+        command.ExecuteNonQuery();
+    }
+
     public (long Count, long Bytes, long OldestTimestamp, long LastSeq, long Dropped) ReadTotals() =>
         ReadTotals(_connection);
 

@@ -53,6 +53,20 @@ public sealed class SensorPipelineTelemetry : ITelemetryContributor
             writer.WriteNumber("badInput", source.Counters.TotalBad);
             writer.WriteNumber("readErrors", source.Counters.ReadErrors);
             writer.WriteNumber("deviceLost", source.Counters.DeviceLost);
+            if (source.Counters.TotalBad > 0)
+            {
+                // Counted by reason: "why is my pipeline silent" is answered here (e.g. timestampInFuture).
+                writer.WriteStartObject("badInputByReason");
+                foreach (var kind in Enum.GetValues<EdgeAgent.Pipelines.Sources.BadInput>())
+                {
+                    if (source.Counters[kind] is var count and > 0)
+                    {
+                        writer.WriteNumber(EdgeAgent.Configuration.ConfigPath.CamelCase(kind.ToString()), count);
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
             writer.WriteEndObject();
         }
 

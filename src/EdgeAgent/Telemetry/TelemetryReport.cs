@@ -54,7 +54,7 @@ internal sealed class TelemetryReport
         w.WriteStartObject("outbox");
         w.WriteNumber("depth", stats.Depth);
         w.WriteNumber("bytes", stats.Bytes);
-        w.WriteNumber("oldestAgeSeconds", Math.Round(stats.OldestAgeSeconds(nowMs), 1));
+        w.WriteNumber("oldestAgeSeconds", Math.Round(stats.OldestAgeSeconds(outbox.NowMs()), 1)); // on the outbox's own (monotonic) time line
         w.WriteNumber("dropped", stats.Dropped);
         w.WriteNumber("rejected", stats.Rejected);
         w.WriteNumber("inFlight", stats.InFlight);

@@ -53,10 +53,12 @@ public static class CalibrationData
     }
 
     /// <summary>Runs the pipeline's sources until they end (replays without loop do) and keeps every sample.</summary>
+    /// <param name="created">Receives the sources, whose counters say what was rejected and why.</param>
     public static async Task<List<Sample>> ReadAllAsync(PipelineOptions options, ILoggerFactory loggers, IProgress<long>? progress = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default, List<SampleSource>? created = null)
     {
         var sources = SensorPipelineFactory.CreateSources(options, loggers);
+        created?.AddRange(sources);
         var channel = Channel.CreateBounded<Sample>(new BoundedChannelOptions(4096) { SingleReader = true });
         var run = Task.WhenAll(sources.Select(s => Task.Run(() => s.RunAsync(channel.Writer, cancellationToken), cancellationToken)))
             .ContinueWith(t => channel.Writer.TryComplete(t.Exception?.InnerException), TaskScheduler.Default);

@@ -16,6 +16,8 @@ public sealed partial class CameraPipeline
     private long _runs;
     private long _runTicks;
     private long _modelErrors;
+    private string? _lastModelError;
+    private long _lastModelErrorTicks;
     private long _nonFinite;
 
     /// <summary>Model runs (scored frames plus runs that threw), whichever model it was.</summary>
@@ -24,15 +26,21 @@ public sealed partial class CameraPipeline
     /// <summary>Total time in the model's Run, in <see cref="Stopwatch"/> ticks (mean latency = this / <see cref="ModelRuns"/>).</summary>
     public long RunTicks => Volatile.Read(ref _runTicks);
 
-    /// <summary>Model runs that threw while <see cref="TolerateModelErrors"/> was set (those frames are not published).</summary>
+    /// <summary>Model runs that threw (those frames are not published).</summary>
     public long ModelErrors => Volatile.Read(ref _modelErrors);
+
+    /// <summary>The last failed run's message, or null.</summary>
+    public string? LastModelError => Volatile.Read(ref _lastModelError);
+
+    /// <summary>When the last run failed (<see cref="Stopwatch"/> ticks); 0 if none has.</summary>
+    public long LastModelErrorTicks => Volatile.Read(ref _lastModelErrorTicks);
 
     /// <summary>Frames whose score was NaN or infinite.</summary>
     public long NonFiniteScores => Volatile.Read(ref _nonFinite);
 
     /// <summary>
-    /// While set (the health watch after a swap), a model run that throws is counted instead of ending the loop,
-    /// so the watcher can roll back; otherwise a failing model fails the pipeline as before.
+    /// Set by the health watch after a swap. A run that throws is always counted instead of ending the loop (the
+    /// sensors' policy: one model's failure must not stop the agent); the watch reads the count to roll back.
     /// </summary>
     public bool TolerateModelErrors
     {
@@ -121,9 +129,12 @@ public sealed partial class CameraPipeline
         {
             _model.Run();
         }
-        catch (Exception) when (_tolerateModelErrors)
+        catch (Exception ex)
         {
-            _modelErrors++;
+            // Counted, logged at a limited rate by the service and reported as Degraded; never rethrown.
+            Volatile.Write(ref _lastModelError, ex.Message);
+            Volatile.Write(ref _lastModelErrorTicks, Stopwatch.GetTimestamp());
+            Interlocked.Increment(ref _modelErrors);
             return false;
         }
 

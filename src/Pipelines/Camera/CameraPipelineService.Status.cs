@@ -32,7 +32,23 @@ public sealed partial class CameraPipelineService : IHealthSource
         }
     }
 
-    public HealthReport Check(long nowTicks) => _build.Built is null ? _build.NotRunning : new(_capture.Check(nowTicks).State, Status.Describe());
+    // As for a sensor pipeline: a model that failed within this long makes the pipeline Degraded.
+    private const int ModelErrorMemory = 60;
+
+    public HealthReport Check(long nowTicks)
+    {
+        if (_build.Built is not { } pipeline)
+        {
+            return _build.NotRunning;
+        }
+
+        if (pipeline.ModelErrors > 0 && nowTicks - pipeline.LastModelErrorTicks < ModelErrorMemory * Stopwatch.Frequency)
+        {
+            return HealthReport.Degraded($"{Status.Describe()}; model failing: {pipeline.ModelErrors} failed run(s) so far, the last within {ModelErrorMemory} s ({pipeline.LastModelError})");
+        }
+
+        return new(_capture.Check(nowTicks).State, Status.Describe());
+    }
 
     /// <summary>Frames in (from ffmpeg) and out (scored) per second since the previous call; called once a second.</summary>
     private void SampleRates(CameraPipeline pipeline)

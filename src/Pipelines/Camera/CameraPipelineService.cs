@@ -184,9 +184,16 @@ public sealed partial class CameraPipelineService : BackgroundService
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
+            var reportedErrors = 0L;
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 SampleRates(pipeline);
+                var errors = pipeline.ModelErrors;
+                if (errors != reportedErrors && _errorLimiter.TryAcquire(System.Diagnostics.Stopwatch.GetTimestamp(), out _))
+                {
+                    LogModelFailed(_logger, PipelineName, errors, pipeline.LastModelError ?? string.Empty);
+                    reportedErrors = errors;
+                }
                 if (_waiting)
                 {
                     _heartbeat.Beat();
@@ -206,6 +213,9 @@ public sealed partial class CameraPipelineService : BackgroundService
 
     [LoggerMessage(EventId = 2203, Level = LogLevel.Information, Message = "Camera pipeline {Pipeline}: snapshot {Path} ({Bytes} bytes) published")]
     private static partial void LogSnapshot(ILogger logger, string pipeline, string path, int bytes);
+
+    [LoggerMessage(EventId = 2205, Level = LogLevel.Error, Message = "Camera pipeline {Pipeline}: the model's run failed ({Failures} so far; frames are skipped, the pipeline goes on): {Reason}")]
+    private static partial void LogModelFailed(ILogger logger, string pipeline, long failures, string reason);
 
     [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "Camera pipeline {Pipeline}: snapshot failed ({Failures} so far): {Reason}")]
     private static partial void LogSnapshotFailed(ILogger logger, string pipeline, long failures, string reason);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using EdgeAgent.Pipelines.Scoring;
@@ -8,6 +9,8 @@ namespace EdgeAgent.Pipelines.Events;
 /// <summary>
 /// Writes a pipeline's event JSON into one reused buffer with one reused <see cref="Utf8JsonWriter"/>: no
 /// allocation per event. Each method returns the payload, valid until the next call.
+/// Every message gets its own <c>id</c> (a random prefix drawn once per writer, then a counter: unique across
+/// restarts without a per-message allocation); start, update and end of one alert share its <c>alertId</c>.
 /// </summary>
 public sealed class AnomalyEventWriter
 {
@@ -16,9 +19,12 @@ public sealed class AnomalyEventWriter
     private readonly JsonEncodedText _device;
     private readonly JsonEncodedText _pipeline;
     private readonly JsonEncodedText[] _severities;
+    private readonly byte[] _idPrefix;
+    private long _sequence;
 
     public AnomalyEventWriter(string deviceId, string pipeline, IReadOnlyList<string> severityNames)
     {
+        _idPrefix = Encoding.ASCII.GetBytes($"{(ulong)Random.Shared.NextInt64():x16}-");
         _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = false });
         _device = JsonEncodedText.Encode(deviceId);
         _pipeline = JsonEncodedText.Encode(pipeline);
@@ -98,22 +104,65 @@ public sealed class AnomalyEventWriter
         _writer.Reset(_buffer);
         _writer.WriteStartObject();
         _writer.WriteString("type"u8, "score"u8);
+        WriteId();
         _writer.WriteString("ts"u8, Utc(windowEndTicks));
         _writer.WriteString("device"u8, _device);
         _writer.WriteString("pipeline"u8, _pipeline);
         Number("score"u8, score);
         Number("threshold"u8, alert.RaiseThreshold);
         _writer.WriteBoolean("active"u8, alert.Active);
+        if (alert.Active)
+        {
+            _writer.WriteString("alertId"u8, alert.AlertId);
+        }
+
         return End();
     }
 
-    private void Begin(ReadOnlySpan<byte> type, Guid id, long ticks, AlertStateMachine alert)
+    /// <summary>
+    /// The retained attributes of the pipeline's alert state (<c>alerts/&lt;pipeline&gt;/attributes</c>), beside the
+    /// retained <c>ON</c>/<c>OFF</c> that Home Assistant's binary sensor reads.
+    /// </summary>
+    public ReadOnlySpan<byte> AlertAttributes(AlertStateMachine alert, double score, long ticks)
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        _writer.WriteStartObject();
+        _writer.WriteString("type"u8, "alert_state"u8);
+        WriteId();
+        _writer.WriteString("ts"u8, Utc(ticks));
+        _writer.WriteString("device"u8, _device);
+        _writer.WriteString("pipeline"u8, _pipeline);
+        _writer.WriteBoolean("active"u8, alert.Active);
+        if (alert.AlertId != Guid.Empty)
+        {
+            _writer.WriteString("alertId"u8, alert.AlertId);
+            _writer.WriteString("started"u8, Utc(alert.StartTicks));
+            Number("peakScore"u8, alert.PeakScore);
+            if ((uint)alert.Severity < (uint)_severities.Length)
+            {
+                _writer.WriteString("severity"u8, _severities[alert.Severity]);
+            }
+        }
+
+        if (!alert.Active && alert.AlertId != Guid.Empty)
+        {
+            _writer.WriteString("ended"u8, Utc(alert.EndTicks));
+        }
+
+        Number("score"u8, score);
+        Number("threshold"u8, alert.RaiseThreshold);
+        return End();
+    }
+
+    private void Begin(ReadOnlySpan<byte> type, Guid alertId, long ticks, AlertStateMachine alert)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
         _writer.WriteStartObject();
         _writer.WriteString("type"u8, type);
-        _writer.WriteString("id"u8, id);
+        WriteId();
+        _writer.WriteString("alertId"u8, alertId);
         _writer.WriteString("ts"u8, Utc(ticks));
         _writer.WriteString("device"u8, _device);
         _writer.WriteString("pipeline"u8, _pipeline);
@@ -121,6 +170,15 @@ public sealed class AnomalyEventWriter
         {
             _writer.WriteString("severity"u8, _severities[alert.Severity]);
         }
+    }
+
+    /// <summary>This message's own id: the writer's prefix and the next number, formatted on the stack.</summary>
+    private void WriteId()
+    {
+        Span<byte> id = stackalloc byte[48];
+        _idPrefix.CopyTo(id);
+        Utf8Formatter.TryFormat(++_sequence, id[_idPrefix.Length..], out var written);
+        _writer.WriteString("id"u8, id[..(_idPrefix.Length + written)]);
     }
 
     private ReadOnlySpan<byte> End()
@@ -146,4 +204,9 @@ public sealed class AnomalyEventWriter
     private static DateTime Utc(long ticks) => new(Math.Clamp(ticks, 0, DateTime.MaxValue.Ticks), DateTimeKind.Utc);
 
     internal static byte[] Topic(string pipeline) => Encoding.UTF8.GetBytes("events/" + pipeline);
+
+    /// <summary>The retained alert state, <c>ON</c> or <c>OFF</c> (what Home Assistant's binary sensor reads).</summary>
+    internal static byte[] AlertTopic(string pipeline) => Encoding.UTF8.GetBytes("alerts/" + pipeline);
+
+    internal static byte[] AlertAttributesTopic(string pipeline) => Encoding.UTF8.GetBytes("alerts/" + pipeline + "/attributes");
 }

@@ -53,7 +53,8 @@ public static class SensorPipelineFactory
             var source = all[i];
             var channels = source.EffectiveChannels();
             var name = $"{options.Name}/{source.EffectiveName(i)}";
-            var context = new SourceContext(name, channelBase, channels, loggers.CreateLogger("EdgeAgent.Pipelines.Sources." + source.Type));
+            var context = new SourceContext(name, channelBase, channels, loggers.CreateLogger("EdgeAgent.Pipelines.Sources." + source.Type),
+                TimeSpan.FromSeconds(source.TimestampToleranceSeconds));
             sources.Add(CreateSource(source, context, subscriptions));
             channelBase += channels.Count;
         }

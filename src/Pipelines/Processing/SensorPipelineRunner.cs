@@ -29,6 +29,7 @@ public sealed class SensorPipelineRunner : IHealthSource
 
     /// <summary>Seconds a failed model run keeps the pipeline Degraded.</summary>
     private const int ModelErrorMemory = 60;
+    private const int RejectedMemory = 30;
 
     public string Name { get; }
 
@@ -89,6 +90,16 @@ public sealed class SensorPipelineRunner : IHealthSource
             if (source.Counters.DeviceLost > source.Counters.DeviceBack)
             {
                 return HealthReport.Degraded($"{source.Name}: device unavailable, retrying");
+            }
+
+            // Input keeps coming but none of it is usable (a sensor's clock far ahead, a changed payload): the
+            // pipeline is silent although nothing failed, which must not look healthy.
+            var memory = RejectedMemory * System.Diagnostics.Stopwatch.Frequency;
+            var counters = source.Counters;
+            if (counters.LastBadStamp != 0 && nowTicks - counters.LastBadStamp < memory && nowTicks - counters.LastSampleStamp >= memory)
+            {
+                return HealthReport.Degraded(
+                    $"{source.Name}: every input rejected for {RejectedMemory} s or more, the last as {EdgeAgent.Configuration.ConfigPath.CamelCase(counters.LastBadKind.ToString() ?? string.Empty)} ({counters.TotalBad} rejected in all)");
             }
         }
 

@@ -8,6 +8,9 @@ public enum BadInput
     MissingField,
     NonFinite,
     TimestampBackwards,
+
+    /// <summary>A record's own timestamp is beyond the device's clock plus the source's tolerance.</summary>
+    TimestampInFuture,
     DuplicateTimestamp,
     BadTimestamp,
     Garbage,

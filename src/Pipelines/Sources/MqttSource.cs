@@ -17,7 +17,7 @@ public sealed class MqttSource : SampleSource
     private readonly double[] _values;
     private readonly long[] _ticks;
     private readonly Lock _lock = new();
-    private readonly TimeProvider _time;
+    private readonly ArrivalClock _clock;
     private readonly int _fields;
     private ChannelWriter<Sample>? _writer;
 
@@ -26,7 +26,7 @@ public sealed class MqttSource : SampleSource
     {
         _options = options;
         _subscriptions = subscriptions;
-        _time = time ?? TimeProvider.System;
+        _clock = new ArrivalClock(time);
         _fields = context.Channels.Count;
         var paths = context.Channels.Select(c => c.EffectiveField).ToList();
         if (options.TimestampField.Length > 0)
@@ -75,7 +75,7 @@ public sealed class MqttSource : SampleSource
                 return;
             }
 
-            var ticks = _time.GetUtcNow().UtcTicks;
+            var ticks = _clock.UtcTicks();
             if (_options.TimestampField.Length > 0)
             {
                 var bit = 1UL << _fields;
@@ -83,6 +83,11 @@ public sealed class MqttSource : SampleSource
                 if (ticks == 0)
                 {
                     Context.Reject((found & bit) == 0 && (nonNumeric & bit) == 0 ? BadInput.MissingField : BadInput.BadTimestamp, $"no usable '{_options.TimestampField}' on {topic}");
+                    return;
+                }
+
+                if (!Context.IsPlausible(ticks))
+                {
                     return;
                 }
             }

@@ -13,6 +13,7 @@ public sealed class PolledSource : SampleSource
     private readonly TimeSpan _interval;
     private readonly TimeSpan _maxRetry;
     private readonly TimeProvider _time;
+    private readonly ArrivalClock _clock;
 
     public PolledSource(SourceContext context, IReadOnlyList<PolledChannel> channels, TimeSpan interval, TimeSpan maxRetry, TimeProvider? time = null)
         : base(context)
@@ -21,6 +22,7 @@ public sealed class PolledSource : SampleSource
         _interval = interval;
         _maxRetry = maxRetry;
         _time = time ?? TimeProvider.System;
+        _clock = new ArrivalClock(_time);
     }
 
     public bool Connected { get; private set; }
@@ -64,7 +66,7 @@ public sealed class PolledSource : SampleSource
                     backoff.Reset();
                 }
 
-                var ticks = _time.GetUtcNow().UtcTicks;
+                var ticks = _clock.UtcTicks();
                 for (var c = 0; c < _channels.Length; c++)
                 {
                     bool ok;

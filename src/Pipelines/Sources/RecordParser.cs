@@ -133,6 +133,11 @@ public sealed class RecordParser
                     return false;
                 }
 
+                if (!context.IsPlausible(ticks))
+                {
+                    return false;
+                }
+
                 sawTimestamp = true;
             }
             else if (channel >= 0)
@@ -204,6 +209,11 @@ public sealed class RecordParser
             if (ticks <= 0)
             {
                 context.Reject(BadInput.BadTimestamp, $"'{_timestampField}' is out of range");
+                return false;
+            }
+
+            if (!context.IsPlausible(ticks))
+            {
                 return false;
             }
         }

@@ -14,14 +14,14 @@ public sealed class SerialSource : SampleSource
     private readonly SerialSourceOptions _options;
     private readonly TimeSpan _maxRetry;
     private readonly RecordParser _parser;
-    private readonly TimeProvider _time;
+    private readonly ArrivalClock _clock;
 
     public SerialSource(SourceContext context, SerialSourceOptions options, TimeSpan maxRetry, TimeProvider? time = null)
         : base(context)
     {
         _options = options;
         _maxRetry = maxRetry;
-        _time = time ?? TimeProvider.System;
+        _clock = new ArrivalClock(time);
         _parser = new RecordParser(options.Format, [.. context.Channels.Select(c => c.EffectiveField)], string.Empty);
     }
 
@@ -188,7 +188,7 @@ public sealed class SerialSource : SampleSource
             return;
         }
 
-        var ticks = _time.GetUtcNow().UtcTicks;
+        var ticks = _clock.UtcTicks();
         for (var c = 0; c < values.Length; c++)
         {
             if (valid[c] && Context.TryAccept(c, ticks, values[c], out var sample))

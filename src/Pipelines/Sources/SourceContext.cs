@@ -14,8 +14,16 @@ public sealed class SourceContext
     private readonly long[] _lastTimestamp;
     private long _lastLog = long.MinValue / 2; // "long ago", without overflowing the subtraction in WillLog
 
-    public SourceContext(string name, int channelBase, IReadOnlyList<SourceChannelOptions> channels, ILogger logger)
+    private readonly TimeProvider _time;
+    private readonly long _futureToleranceTicks;
+
+    /// <param name="futureTolerance">How far ahead of the clock a record's own timestamp may be (default 1 h).</param>
+    /// <param name="time">The clock timestamps are checked against; tests pass their own.</param>
+    public SourceContext(string name, int channelBase, IReadOnlyList<SourceChannelOptions> channels, ILogger logger,
+        TimeSpan? futureTolerance = null, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
+        _futureToleranceTicks = (futureTolerance ?? TimeSpan.FromHours(1)).Ticks;
         Name = name;
         ChannelBase = channelBase;
         Channels = channels;
@@ -64,6 +72,22 @@ public sealed class SourceContext
         Counters.AddSample();
         sample = new Sample(timestampTicks, ChannelBase + channel, value);
         return true;
+    }
+
+    /// <summary>
+    /// For sources whose records carry their own time: a timestamp beyond the clock plus the tolerance is bad input,
+    /// rejected and counted, not adopted as the channel's "now" (after which every true sample would be "backwards").
+    /// </summary>
+    public bool IsPlausible(long timestampTicks)
+    {
+        var limit = _time.GetUtcNow().UtcTicks + _futureToleranceTicks;
+        if (timestampTicks <= limit)
+        {
+            return true;
+        }
+
+        Reject(BadInput.TimestampInFuture, $"timestamp {new DateTime(Math.Clamp(timestampTicks, 0, DateTime.MaxValue.Ticks), DateTimeKind.Utc):yyyy-MM-ddTHH:mm:ssZ} is more than {TimeSpan.FromTicks(_futureToleranceTicks).TotalSeconds:0} s ahead of this device's clock");
+        return false;
     }
 
     /// <summary>Counts a rejected input and logs it unless another was logged in the last 10 s.</summary>

@@ -8,6 +8,18 @@ public sealed class SourceCounters
     private long _deviceLost;
     private long _deviceBack;
     private long _readErrors;
+    private long _lastSampleStamp;
+    private long _lastBadStamp;
+    private int _lastBadKind = -1;
+
+    /// <summary>Stopwatch time of the last accepted sample; 0 before the first.</summary>
+    public long LastSampleStamp => Volatile.Read(ref _lastSampleStamp);
+
+    /// <summary>Stopwatch time of the last rejected input; 0 before the first.</summary>
+    public long LastBadStamp => Volatile.Read(ref _lastBadStamp);
+
+    /// <summary>Why the last input was rejected, or null when none was.</summary>
+    public BadInput? LastBadKind => Volatile.Read(ref _lastBadKind) is var kind and >= 0 ? (BadInput)kind : null;
 
     public long Samples => Interlocked.Read(ref _samples);
 
@@ -40,9 +52,18 @@ public sealed class SourceCounters
         .Where(kind => this[kind] > 0)
         .Select(kind => $"{this[kind]} {System.Text.RegularExpressions.Regex.Replace(kind.ToString(), "(?<=[a-z])([A-Z])", " $1").ToLowerInvariant()}"));
 
-    internal void AddSample() => Interlocked.Increment(ref _samples);
+    internal void AddSample()
+    {
+        Interlocked.Increment(ref _samples);
+        Volatile.Write(ref _lastSampleStamp, System.Diagnostics.Stopwatch.GetTimestamp());
+    }
 
-    internal long AddBad(BadInput kind) => Interlocked.Increment(ref _bad[(int)kind]);
+    internal long AddBad(BadInput kind)
+    {
+        Volatile.Write(ref _lastBadKind, (int)kind);
+        Volatile.Write(ref _lastBadStamp, System.Diagnostics.Stopwatch.GetTimestamp());
+        return Interlocked.Increment(ref _bad[(int)kind]);
+    }
 
     internal void AddDeviceLost() => Interlocked.Increment(ref _deviceLost);
 

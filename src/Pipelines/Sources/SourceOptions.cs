@@ -24,6 +24,10 @@ public sealed class SourceOptions : IValidatedOptions
     [Range(1, 3600)]
     public int MaxRetrySeconds { get; set; } = 30;
 
+    [Description("Sources whose records carry their own time (mqtt timestampField, replay, serial): how far ahead of this device's clock a timestamp may be. A later one (a sensor's bad clock, 9999-12-31) is rejected and counted as timestampInFuture, never taken as the new 'now'.")]
+    [Range(0, 31_536_000)]
+    public int TimestampToleranceSeconds { get; set; } = 3600;
+
     [Description("type simulated: signals and injected anomalies.")]
     public SimulatedSourceOptions Simulated { get; set; } = new();
 

@@ -211,6 +211,57 @@ public sealed class CameraPipelineTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_model_that_throws_at_run_time_is_counted_and_reported_and_the_agent_and_its_other_pipelines_go_on()
+    {
+        // A white scene: every pixel indexes past the model's one-element table, so each Run fails in ONNX Runtime
+        // (indices out of bounds) although the model loads and fits.
+        var video = FfmpegTool.Generate(_dir.Combine("white.mkv"), "color=c=white:size=160x120:rate=10:duration=4");
+        var throwing = new OnnxModelBuilder("throws")
+            .Input("image", TensorElementType.Float, 1, 3, 48, 64)
+            .Output("score", TensorElementType.Float, 1, 1, 1, 1)
+            .Initializer("scale", TensorElementType.Float, [], new[] { 1000f })
+            .Initializer("table", TensorElementType.Float, [1], new[] { 0f })
+            .Node("Mul", ["image", "scale"], ["scaled"])
+            .Node("Cast", ["scaled"], ["index"], OnnxAttribute.Int("to", (long)TensorElementType.Int64))
+            .Node("Gather", ["table", "index"], ["gathered"])
+            .Node("ReduceMean", ["gathered"], ["score"], OnnxAttribute.Int("keepdims", 1))
+            .Save(_dir.Combine("throws.onnx"));
+        var config = JsonNode.Parse(File.ReadAllText(WriteConfig(video, raiseThreshold: 0.1, modelPath: throwing, camera: c => c["loop"] = true)))!;
+        var demo = JsonNode.Parse(File.ReadAllText(RepositoryPaths.File("config", "edgeagent.json")))!["pipelines"]![0]!;
+        demo["model"]!["path"] = RepositoryPaths.File("models", "demo", "model.onnx");
+        demo["sources"]![0]!["simulated"]!["anomalies"]![0]!["atSeconds"] = 5;
+        demo["sources"]![0]!["simulated"]!["anomalies"]![0]!["durationSeconds"] = 8;
+        config["pipelines"]!.AsArray().Add(demo.DeepClone());
+        config["telemetry"] = new JsonObject { ["intervalSeconds"] = 1 };
+        var path = _dir.Combine("two.json");
+        File.WriteAllText(path, config.ToJsonString());
+
+        using var events = new MqttSubscriber(_broker.Port, "edgeagent/test-device/events/#");
+        using var telemetry = new MqttSubscriber(_broker.Port, "edgeagent/test-device/telemetry");
+        using var listener = new NotifySocketListener(_dir.Combine("notify.sock"));
+        using var agent = AgentProcess.Start(["run", "--config", path], new Dictionary<string, string?> { ["NOTIFY_SOCKET"] = listener.Address });
+        try
+        {
+            await listener.WaitForReadyThenAsync(l => l.Contains("model failing", StringComparison.Ordinal) && l.Contains("out of", StringComparison.OrdinalIgnoreCase),
+                "STATUS saying the camera's model fails", TimeSpan.FromSeconds(40));
+            var report = await TelemetryReports.WaitForPipelineAsync(telemetry, "cam", p => p.TryGetProperty("modelErrors", out var e) && e.GetInt64() > 10, TimeSpan.FromSeconds(30));
+            report.GetProperty("framesScored").GetInt64().Should().Be(0);
+
+            // The sensor pipeline serves on: its injected anomaly reaches the broker.
+            await events.WaitForAsync(m => m.Any(e => e.Topic.EndsWith("/demo", StringComparison.Ordinal) && e.Payload.Contains("\"anomaly_start\"", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(60), "anomaly_start from the sensor pipeline");
+        }
+        catch (TimeoutException ex)
+        {
+            throw agent.WithStandardError(ex);
+        }
+
+        agent.StandardError.Should().Contain("Camera pipeline cam: the model's run failed");
+        agent.Signal(AgentProcess.SIGTERM);
+        (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);
+    }
+
     private string WriteConfig(string video, double raiseThreshold, string? modelPath = null, Action<JsonObject>? camera = null, int grace = 30)
     {
         modelPath ??= BrightnessModel(_dir.Combine("brightness.onnx"));

@@ -39,12 +39,18 @@ public sealed class AnomalyEventPublisherTests
         Window(5, 3.5f);    // 30 s: capped
         Window(6, 0.1f);    // end
 
-        queue.Messages.Should().OnlyContain(m => m.Topic == "events/boiler" && m.Options == MessageOptions.Event);
+        queue.Messages.Where(m => m.Topic == "events/boiler").Should().OnlyContain(m => m.Options == MessageOptions.Event);
         var events = queue.Events();
         events.Select(e => e.GetProperty("type").GetString()).Should().Equal("anomaly_start", "anomaly_update", "anomaly_end");
+        events.Select(e => e.GetProperty("id").GetString()).Should().OnlyHaveUniqueItems("every message has its own id");
+
+        // The retained state Home Assistant reads: OFF at the first window, ON at start, OFF at end.
+        queue.Messages.Where(m => m.Topic == "alerts/boiler").Should().OnlyContain(m => m.Options == MessageOptions.RetainedState)
+            .And.Subject.Select(m => System.Text.Encoding.UTF8.GetString(m.Payload)).Should().Equal("OFF", "ON", "OFF");
+        queue.Messages.Where(m => m.Topic == "alerts/boiler/attributes").Should().HaveCount(4, "with each state and the update");
 
         var start = events[0];
-        var id = start.GetProperty("id").GetGuid();
+        var id = start.GetProperty("alertId").GetGuid();
         start.GetProperty("ts").GetString().Should().Be("2024-06-01T12:00:20Z");
         start.GetProperty("device").GetString().Should().Be("dev-1");
         start.GetProperty("pipeline").GetString().Should().Be("boiler");
@@ -57,12 +63,12 @@ public sealed class AnomalyEventPublisherTests
         features.Select(f => f.GetProperty("name").GetString()).Should().Equal("temp.mean", "temp.std");
         features[0].GetProperty("contribution").GetDouble().Should().BeApproximately(9 / 9.5625, 1e-6);
 
-        events[1].GetProperty("id").GetGuid().Should().Be(id);
+        events[1].GetProperty("alertId").GetGuid().Should().Be(id);
         events[1].GetProperty("ts").GetString().Should().Be("2024-06-01T12:00:40Z");
         events[1].GetProperty("peakScore").GetDouble().Should().BeGreaterThan(5);
 
         var end = events[2];
-        end.GetProperty("id").GetGuid().Should().Be(id);
+        end.GetProperty("alertId").GetGuid().Should().Be(id);
         end.GetProperty("ts").GetString().Should().Be("2024-06-01T12:01:00Z");
         end.GetProperty("started").GetString().Should().Be("2024-06-01T11:59:50Z");
         end.GetProperty("durationSeconds").GetDouble().Should().Be(70);

@@ -227,6 +227,12 @@ public sealed class SensorPipelineTests
 
         public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
         {
+            if (relativeTopic.SequenceEqual("alerts/demo"u8) || relativeTopic.SequenceEqual("alerts/demo/attributes"u8))
+            {
+                Count++;
+                return;
+            }
+
             if (!relativeTopic.SequenceEqual("events/demo"u8) || payload.Length < 20)
             {
                 throw new InvalidOperationException(Encoding.UTF8.GetString(payload));

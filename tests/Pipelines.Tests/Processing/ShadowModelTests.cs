@@ -223,7 +223,7 @@ public sealed class ShadowModelTests
             if (Record)
             {
                 // Alert ids are random: everything else must be identical.
-                Payloads.Add(System.Text.RegularExpressions.Regex.Replace(System.Text.Encoding.UTF8.GetString(payload), "\"id\":\"[0-9a-f-]+\"", "\"id\":\"…\""));
+                Payloads.Add(System.Text.RegularExpressions.Regex.Replace(System.Text.Encoding.UTF8.GetString(payload), "\"(id|alertId)\":\"[0-9a-f-]+\"", "\"$1\":\"…\""));
             }
         }
     }

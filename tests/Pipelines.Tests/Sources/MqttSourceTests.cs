@@ -71,6 +71,29 @@ public sealed class MqttSourceTests
     }
 
     [Fact]
+    public async Task A_timestamp_beyond_now_plus_the_tolerance_is_rejected_not_adopted_as_now()
+    {
+        var link = new InMemorySubscriptions();
+        var context = new SourceContext("mqtt", 0, [new SourceChannelOptions { Name = "t", Field = "temperature" }],
+            Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeSpan.FromMinutes(5));
+        var source = new MqttSource(context, new MqttSourceOptions { Topic = "t", TimestampField = "ts" }, link);
+        await using var runner = new SourceRunner(source);
+        await SourceRunner.Until(() => link.Active.Count == 1, "the subscription");
+
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        link.Deliver("t", $$"""{"ts":{{now - 2}},"temperature":1}""");
+        link.Deliver("t", """{"ts":253402300798,"temperature":2}""");
+        link.Deliver("t", $$"""{"ts":{{now + 600}},"temperature":3}""");
+        link.Deliver("t", $$"""{"ts":{{now + 60}},"temperature":4}""");
+        link.Deliver("t", $$"""{"ts":{{now - 1}},"temperature":5}""");
+        await SourceRunner.Until(() => source.Counters.TotalBad >= 3 && runner.Samples.Count >= 2, "three rejections and two samples");
+
+        runner.Samples.Select(s => s.Value).Should().Equal(1, 4);
+        source.Counters[BadInput.TimestampInFuture].Should().Be(2, "9999-12-31 and 10 minutes ahead are beyond the 5-minute tolerance");
+        source.Counters[BadInput.TimestampBackwards].Should().Be(1, "a minute ahead is within it, and is the channel's time from then on");
+    }
+
+    [Fact]
     public async Task Stopping_the_source_unsubscribes()
     {
         var link = new InMemorySubscriptions();

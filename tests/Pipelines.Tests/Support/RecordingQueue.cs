@@ -28,10 +28,10 @@ public sealed class RecordingQueue : IOutboundQueue
         }
     }
 
-    /// <summary>The payloads parsed as JSON, optionally only those of one event type.</summary>
+    /// <summary>The events' payloads (topics <c>events/...</c>) parsed as JSON, optionally only those of one event type.</summary>
     public IReadOnlyList<JsonElement> Events(string? type = null) =>
     [
-        .. Messages.Select(m => JsonDocument.Parse(m.Payload).RootElement)
+        .. Messages.Where(m => m.Topic.StartsWith("events/", StringComparison.Ordinal)).Select(m => JsonDocument.Parse(m.Payload).RootElement)
             .Where(e => type is null || e.GetProperty("type").GetString() == type),
     ];
 }
