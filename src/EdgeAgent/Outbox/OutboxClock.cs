@@ -63,7 +63,7 @@ internal sealed class OutboxClock
     /// <summary>/proc/uptime's first field: seconds since boot, suspend included (CLOCK_BOOTTIME).</summary>
     private static long? ReadUptimeMs(string path) =>
         Read(path)?.Split(' ')[0] is { } first && double.TryParse(first, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            ? (long)(seconds * 1000)
+            ? (long)Math.Round(seconds * 1000)
             : null;
 }
 
