@@ -118,7 +118,8 @@ public sealed class CrashBreaker
         var array = new JsonArray();
         foreach (var trip in _tripped.TakeLast(100))
         {
-            array.Add(new JsonObject { ["pipeline"] = trip.Pipeline, ["name"] = trip.Name, ["version"] = trip.Version });
+            // The JsonNode overload: the generic Add<T> would serialise by reflection (not trim- or AOT-safe).
+            array.Add((JsonNode)new JsonObject { ["pipeline"] = trip.Pipeline, ["name"] = trip.Name, ["version"] = trip.Version });
         }
 
         AtomicFile.Write(_trippedPath, BundleSignature.Utf8(array.ToJsonString()));
