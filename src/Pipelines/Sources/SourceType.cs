@@ -11,4 +11,5 @@ public enum SourceType
     W1,
     Serial,
     I2c,
+    Device,
 }

@@ -1,0 +1,96 @@
+using System.Device.Spi;
+using System.Numerics;
+using Iot.Device.Imu;
+
+namespace EdgeAgent.Pipelines.Sources.Devices;
+
+/// <summary>Accelerometers and IMUs. Acceleration is in g throughout, angular rate in °/s, magnetic field in µT.</summary>
+internal static partial class DeviceCatalog
+{
+    private const double StandardGravity = 9.80665;
+
+    private static IEnumerable<DeviceDriverInfo> Motion() =>
+    [
+        new("mpu6050", "InvenSense MPU-6050 accelerometer/gyroscope", DeviceBusKind.I2c, [0x68, 0x69],
+            [.. Axes("accel", "g", 16), .. Axes("gyro", "°/s", 2000), Temperature(-40, 85)],
+            c => With(c.I2c(), bus =>
+            {
+                var chip = new Mpu6050(bus);
+                return new DeviceDriver((w, v) =>
+                {
+                    Put(v, 0, chip.GetAccelerometer(), 1 / StandardGravity);
+                    Put(v, 3, chip.GetGyroscopeReading(), 1);
+                    v[6] = w[6] ? chip.GetTemperature().DegreesCelsius : double.NaN;
+                }, chip, bus);
+            })),
+        new("mpu9250", "InvenSense MPU-9250 accelerometer/gyroscope/magnetometer (AK8963 at 0x0c)", DeviceBusKind.I2c, [0x68, 0x69],
+            [.. Axes("accel", "g", 16), .. Axes("gyro", "°/s", 2000), .. Axes("mag", "µT", 4912), Temperature(-40, 85)],
+            c => With(c.I2c(), bus => With(c.I2c(0x0c), magnetometer =>
+            {
+                var chip = new Mpu9250(bus, false, magnetometer);
+                return new DeviceDriver((w, v) =>
+                {
+                    Put(v, 0, chip.GetAccelerometer(), 1 / StandardGravity);
+                    Put(v, 3, chip.GetGyroscopeReading(), 1);
+                    if (w[6] || w[7] || w[8])
+                    {
+                        Put(v, 6, chip.ReadMagnetometer(true), 1);
+                    }
+
+                    v[9] = w[9] ? chip.GetTemperature().DegreesCelsius : double.NaN;
+                }, chip, magnetometer, bus);
+            }))),
+        new("adxl345", "Analog Devices ADXL345 accelerometer over SPI (±16 g)", DeviceBusKind.Spi, [],
+            [.. Axes("accel", "g", 16)],
+            c => With(c.Spi(5_000_000, SpiMode.Mode3), bus =>
+            {
+                var chip = new Iot.Device.Adxl345.Adxl345(bus, Iot.Device.Adxl345.GravityRange.Range16);
+                return new DeviceDriver((_, v) => Put(v, 0, chip.Acceleration, 1), chip, bus);
+            })),
+        new("lsm9ds1", "ST LSM9DS1 accelerometer/gyroscope (0x6a/0x6b) and magnetometer (0x1c/0x1e)", DeviceBusKind.I2c, [0x6b, 0x6a],
+            [.. Axes("accel", "g", 16), .. Axes("gyro", "°/s", 2000), .. Axes("mag", "µT", 1600)],
+            c => With(c.I2c(), bus => With(c.I2c(c.Address == 0x6a ? 0x1c : 0x1e), magBus =>
+            {
+                var chip = new Iot.Device.Lsm9Ds1.Lsm9Ds1AccelerometerAndGyroscope(bus, Iot.Device.Lsm9Ds1.AccelerationScale.Scale16G, Iot.Device.Lsm9Ds1.AngularRateScale.Scale2000Dps);
+                var magnetometer = new Iot.Device.Lsm9Ds1.Lsm9Ds1Magnetometer(magBus, Iot.Device.Lsm9Ds1.MagneticInductionScale.Scale16G);
+                return new DeviceDriver((w, v) =>
+                {
+                    Put(v, 0, chip.Acceleration, 1);
+                    Put(v, 3, chip.AngularRate, 1);
+                    if (w[6] || w[7] || w[8])
+                    {
+                        Put(v, 6, magnetometer.MagneticInduction, 100); // gauss -> µT
+                    }
+                }, chip, magnetometer, magBus, bus);
+            }))),
+        new("bno055", "Bosch BNO055 9-axis IMU with sensor fusion", DeviceBusKind.I2c, [0x28, 0x29],
+            [.. Axes("accel", "g", 16), .. Axes("gyro", "°/s", 2000), .. Axes("mag", "µT", 2500),
+             new("heading", "°", 0, 360), new("roll", "°", -180, 180), new("pitch", "°", -180, 180), Temperature(-40, 85)],
+            c => With(c.I2c(), bus =>
+            {
+                var chip = new Iot.Device.Bno055.Bno055Sensor(bus);
+                return new DeviceDriver((w, v) =>
+                {
+                    Put(v, 0, chip.Accelerometer, 1 / StandardGravity);
+                    Put(v, 3, chip.Gyroscope, 1);
+                    Put(v, 6, chip.Magnetometer, 1);
+                    if (w[9] || w[10] || w[11])
+                    {
+                        var euler = chip.Orientation;
+                        v[9] = euler.X;
+                        v[10] = euler.Y;
+                        v[11] = euler.Z;
+                    }
+
+                    v[12] = w[12] ? chip.Temperature.DegreesCelsius : double.NaN;
+                }, chip, bus);
+            })),
+    ];
+
+    private static void Put(Span<double> values, int first, Vector3 vector, double scale)
+    {
+        values[first] = vector.X * scale;
+        values[first + 1] = vector.Y * scale;
+        values[first + 2] = vector.Z * scale;
+    }
+}
