@@ -53,6 +53,8 @@ public sealed class SensorPipelineTelemetry : ITelemetryContributor
             writer.WriteNumber("badInput", source.Counters.TotalBad);
             writer.WriteNumber("readErrors", source.Counters.ReadErrors);
             writer.WriteNumber("deviceLost", source.Counters.DeviceLost);
+            // Down while an outage (a missing bus, a chip that stopped answering) has not ended; the source is retrying.
+            writer.WriteBoolean("down", source.Counters.DeviceLost > source.Counters.DeviceBack);
             writer.WriteEndObject();
         }
 
