@@ -20,7 +20,7 @@ internal static partial class DeviceCatalog
                 {
                     Put(v, 0, chip.GetAccelerometer(), 1 / StandardGravity);
                     Put(v, 3, chip.GetGyroscopeReading(), 1);
-                    v[6] = w[6] ? chip.GetTemperature().DegreesCelsius : double.NaN;
+                    v[6] = w[6] ? Mpu6050Temperature(bus) : double.NaN;
                 }, chip, bus);
             })),
         new("mpu9250", "InvenSense MPU-9250 accelerometer/gyroscope/magnetometer (AK8963 at 0x0c)", DeviceBusKind.I2c, [0x68, 0x69],
@@ -86,6 +86,17 @@ internal static partial class DeviceCatalog
                 }, chip, bus);
             })),
     ];
+
+    /// <summary>
+    /// The MPU-6050's own formula (register map rev 4.2, 4.18: TEMP_OUT / 340 + 36.53). The binding's
+    /// GetTemperature applies the MPU-9250's (offset 21 °C, 333.87 LSB/°C), which reads 15.6 °C low at TEMP_OUT = 0.
+    /// </summary>
+    private static double Mpu6050Temperature(System.Device.I2c.I2cDevice bus)
+    {
+        Span<byte> raw = stackalloc byte[2];
+        bus.WriteRead([0x41], raw);
+        return (System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(raw) / 340.0) + 36.53;
+    }
 
     private static void Put(Span<double> values, int first, Vector3 vector, double scale)
     {
