@@ -12,4 +12,5 @@ public enum SourceType
     Serial,
     I2c,
     Device,
+    Gpio,
 }

@@ -13,6 +13,8 @@ internal sealed class EmulatedBus
 
     public SpiDevice? Spi { get; set; }
 
+    public EmulatedGpioDriver? Gpio { get; set; }
+
     public bool Missing { get; set; }
 
     public int Opens { get; private set; }
@@ -24,7 +26,13 @@ internal sealed class EmulatedBus
         return chip;
     }
 
-    public DeviceBuses Buses => new(OpenI2c, OpenSpi, _ => throw new IOException("no GPIO in this test"));
+    public DeviceBuses Buses => new(OpenI2c, OpenSpi, OpenGpio);
+
+    private GpioController OpenGpio(int chip)
+    {
+        Opens++;
+        return Missing || Gpio is null ? throw new IOException($"/dev/gpiochip{chip} does not exist: emulated chip removed") : new GpioController(Gpio);
+    }
 
     private I2cDevice OpenI2c(int bus, int address)
     {
