@@ -9,6 +9,14 @@ internal static partial class DeviceCatalog
 {
     private const double StandardGravity = 9.80665;
 
+    // The LSM9DS1 binding divides by 32,768 / full scale; the datasheet's sensitivities (table 3) at the ranges used
+    // here are larger (±16 g: 0.732 mg/LSB, not 0.488; ±16 gauss: 0.58 mgauss/LSB, not 0.488), so the binding reads
+    // 33% and 16% low; these factors restore the datasheet's values. Its angular rate at ±2000 °/s is scaled by yet
+    // another divisor, so that one is read from the registers (OUT_X_G, 0x18) at the datasheet's 70 mdps/LSB.
+    private const double Lsm9Ds1AccelCorrection = 0.732e-3 * 32768 / 16;
+    private const double Lsm9Ds1MagCorrection = 0.58e-3 * 32768 / 16;
+    private const double Lsm9Ds1DegreesPerSecondPerCount = 70e-3;
+
     private static IEnumerable<DeviceDriverInfo> Motion() =>
     [
         new("mpu6050", "InvenSense MPU-6050 accelerometer/gyroscope", DeviceBusKind.I2c, [0x68, 0x69],
@@ -55,11 +63,14 @@ internal static partial class DeviceCatalog
                 var magnetometer = new Iot.Device.Lsm9Ds1.Lsm9Ds1Magnetometer(magBus, Iot.Device.Lsm9Ds1.MagneticInductionScale.Scale16G);
                 return new DeviceDriver((w, v) =>
                 {
-                    Put(v, 0, chip.Acceleration, 1);
-                    Put(v, 3, chip.AngularRate, 1);
+                    Put(v, 0, chip.Acceleration, Lsm9Ds1AccelCorrection);
+                    if (w[3] || w[4] || w[5])
+                    {
+                        Lsm9Ds1AngularRate(bus, v[3..]);
+                    }
                     if (w[6] || w[7] || w[8])
                     {
-                        Put(v, 6, magnetometer.MagneticInduction, 100); // gauss -> µT
+                        Put(v, 6, magnetometer.MagneticInduction, 100 * Lsm9Ds1MagCorrection); // gauss -> µT
                     }
                 }, chip, magnetometer, magBus, bus);
             }))),
@@ -96,6 +107,16 @@ internal static partial class DeviceCatalog
         Span<byte> raw = stackalloc byte[2];
         bus.WriteRead([0x41], raw);
         return (System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(raw) / 340.0) + 36.53;
+    }
+
+    private static void Lsm9Ds1AngularRate(System.Device.I2c.I2cDevice bus, Span<double> xyz)
+    {
+        Span<byte> raw = stackalloc byte[6];
+        bus.WriteRead([0x18 | 0x80], raw);
+        for (var axis = 0; axis < 3; axis++)
+        {
+            xyz[axis] = System.Buffers.Binary.BinaryPrimitives.ReadInt16LittleEndian(raw[(axis * 2)..]) * Lsm9Ds1DegreesPerSecondPerCount;
+        }
     }
 
     private static void Put(Span<double> values, int first, Vector3 vector, double scale)
