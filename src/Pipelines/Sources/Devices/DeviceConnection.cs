@@ -1,4 +1,3 @@
-using System.Device.Gpio;
 using System.Device.I2c;
 using System.Device.Spi;
 
@@ -32,6 +31,4 @@ internal sealed class DeviceConnection
             ClockFrequency = Options.SpiClockHertz > 0 ? Options.SpiClockHertz : defaultClockHertz,
             Mode = mode,
         });
-
-    public GpioController Gpio() => _buses.OpenGpio(Options.GpioChip);
 }

@@ -40,7 +40,7 @@ internal sealed class DeviceSession
         {
             DeviceBusKind.I2c => string.Create(CultureInfo.InvariantCulture, $"{info.Name} on /dev/i2c-{options.Bus} @0x{address:x2}"),
             DeviceBusKind.Spi => string.Create(CultureInfo.InvariantCulture, $"{info.Name} on /dev/spidev{options.Bus}.{options.ChipSelect}"),
-            _ => string.Create(CultureInfo.InvariantCulture, $"{info.Name} on /dev/gpiochip{options.GpioChip}"),
+            _ => info.Name,
         };
     }
 

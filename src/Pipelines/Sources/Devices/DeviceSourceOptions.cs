@@ -24,21 +24,6 @@ public sealed class DeviceSourceOptions
     [Range(0, 100_000_000)]
     public int SpiClockHertz { get; set; }
 
-    [Description("GPIO chip (/dev/gpiochipN) for drivers wired to GPIO pins (hx711).")]
-    [Range(0, 63)]
-    public int GpioChip { get; set; }
-
-    [Description("hx711: the data (DOUT) pin, as a line offset on gpioChip.")]
-    [Range(0, 1023)]
-    public int DataPin { get; set; } = 5;
-
-    [Description("hx711: the clock (PD_SCK) pin, as a line offset on gpioChip.")]
-    [Range(0, 1023)]
-    public int ClockPin { get; set; } = 6;
-
-    [Description("hx711: raw counts per unit of weight (from a calibration with a known mass); the weight channel is raw counts / this, after taring at start.")]
-    public double CountsPerGram { get; set; } = 1;
-
     [Description("ina219: the shunt resistor in ohms.")]
     [Range(0.0001, 100)]
     public double ShuntOhms { get; set; } = 0.1;

@@ -64,11 +64,6 @@ internal static class DeviceSources
             errors.Add(new ConfigError(ConfigPath.Child(path, "stuckReadings"), "must be 0 (off) or at least 2: one reading cannot repeat"));
         }
 
-        if (driver.Name == "hx711" && options.DataPin == options.ClockPin)
-        {
-            errors.Add(new ConfigError(ConfigPath.Child(path, "clockPin"), $"must differ from dataPin ({options.DataPin})"));
-        }
-
         for (var i = 0; i < channels.Count; i++)
         {
             var field = channels[i].EffectiveField;
