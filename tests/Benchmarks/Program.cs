@@ -19,6 +19,7 @@ return args.FirstOrDefault() switch
     "camera-pipeline" => await CameraPipelineProbe.RunAsync(args[1], Arg(args, 2, 3), Arg(args, 3, 5)),
     "ota-shadow" => EdgeAgent.Benchmarks.Ota.OtaShadowProbe.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200),
     "sensor-overhead" => EdgeAgent.Benchmarks.Pipelines.SensorOverheadProbe.Run(args.Length > 1 ? args[1] : "config/edgeagent.json", args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 9, args.Contains("--metrics")),
+    "vibration" => EdgeAgent.Benchmarks.Pipelines.VibrationProbe.Run(Arg(args, 1, 9), args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10),
     "ota-swap" => await EdgeAgent.Benchmarks.Ota.OtaSwapProbe.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100, args.Contains("--baseline")),
     _ => Run(args),
 };

@@ -67,6 +67,9 @@ public sealed class SensorPipelineTelemetry : ITelemetryContributor
 
                 writer.WriteEndObject();
             }
+
+            // Down while an outage (a missing bus, a chip that stopped answering) has not ended; the source is retrying.
+            writer.WriteBoolean("down", source.Counters.DeviceLost > source.Counters.DeviceBack);
             writer.WriteEndObject();
         }
 

@@ -2,6 +2,8 @@ using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Preprocessing;
 using EdgeAgent.Pipelines.Scoring;
 using EdgeAgent.Pipelines.Sources;
+using EdgeAgent.Pipelines.Sources.Devices;
+using EdgeAgent.Pipelines.Sources.Devices.Gpio;
 using EdgeAgent.Pipelines.Sources.Sysfs;
 using EdgeAgent.Pipelines.Windowing;
 using EdgeAgent.Configuration;
@@ -73,6 +75,8 @@ public static class SensorPipelineFactory
                 new PolledSource(context, SysfsChannels.Create(source.Type, source.Sysfs, context.Channels), Interval(source), maxRetry),
             SourceType.Serial => new SerialSource(context, source.Serial, maxRetry),
             SourceType.I2c => new PolledSource(context, [.. source.I2c.Registers.Select(r => new I2cChannel(source.I2c.Device, source.I2c.Address, r))], Interval(source), maxRetry),
+            SourceType.Device => DeviceSources.Create(source, context, Interval(source), maxRetry),
+            SourceType.Gpio => GpioSources.Create(source, context, Interval(source), maxRetry),
             SourceType.Mqtt => new MqttSource(context, source.Mqtt, subscriptions
                 ?? throw new AgentStartupException($"source '{context.Name}' reads MQTT, but the MQTT link is not enabled: set mqtt.enabled and mqtt.host, or use another source type", 78)),
             _ => throw new NotSupportedException($"source type '{source.Type}' is not available in this build"),

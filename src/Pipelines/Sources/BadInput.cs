@@ -17,4 +17,13 @@ public enum BadInput
     PartialLine,
     OversizedPayload,
     QueueFull,
+
+    /// <summary>A chip reported a value it cannot physically produce (outside its datasheet range).</summary>
+    Implausible,
+
+    /// <summary>A chip returned the same reading bit for bit too many times in a row.</summary>
+    Stuck,
+
+    /// <summary>A chip delivered no value this time (measurement skipped, conversion not ready).</summary>
+    NoReading,
 }

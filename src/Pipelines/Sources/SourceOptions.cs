@@ -1,13 +1,15 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Sources.Devices;
+using EdgeAgent.Pipelines.Sources.Devices.Gpio;
 
 namespace EdgeAgent.Pipelines.Sources;
 
 /// <summary>One source of samples; <see cref="Type"/> selects which nested section applies.</summary>
 public sealed class SourceOptions : IValidatedOptions
 {
-    [Description("simulated, replay, mqtt, iio, hwmon, thermal, w1, serial or i2c.")]
+    [Description("simulated, replay, mqtt, iio, hwmon, thermal, w1, serial, i2c, device or gpio.")]
     public SourceType Type { get; set; } = SourceType.Simulated;
 
     [Description("Name in counters and logs. Default: the type and its position, e.g. replay0.")]
@@ -46,7 +48,14 @@ public sealed class SourceOptions : IValidatedOptions
     [Description("type i2c: a bus device and its register map (channels[i] reads registers[i]).")]
     public I2cSourceOptions I2c { get; set; } = new();
 
-    public IReadOnlyList<SourceChannelOptions> EffectiveChannels() => Channels.Count > 0 ? Channels : [new SourceChannelOptions()];
+    [Description("type device: a chip by driver name (bme280, mpu6050, ...) and where it is attached; channels name the quantities to read (default: all of them).")]
+    public DeviceSourceOptions Device { get; set; } = new();
+
+    [Description("type gpio: input lines through libgpiod; channel fields are level:N, count:N or frequency:N.")]
+    public GpioSourceOptions Gpio { get; set; } = new();
+
+    public IReadOnlyList<SourceChannelOptions> EffectiveChannels() =>
+        Type == SourceType.Device ? DeviceSources.Channels(Device, Channels) : Channels.Count > 0 ? Channels : [new SourceChannelOptions()];
 
     public string EffectiveName(int index) => Name.Length > 0 ? Name : $"{ConfigPath.CamelCase(Type.ToString())}{index}";
 
@@ -69,6 +78,12 @@ public sealed class SourceOptions : IValidatedOptions
             case SourceType.I2c when I2c.Registers.Count != EffectiveChannels().Count:
                 errors.Add(new ConfigError(ConfigPath.Child(path, "i2c.registers"),
                     $"needs one register per channel: {EffectiveChannels().Count} channel(s), {I2c.Registers.Count} register(s)"));
+                break;
+            case SourceType.Device:
+                DeviceSources.Validate(Device, EffectiveChannels(), path, errors);
+                break;
+            case SourceType.Gpio:
+                GpioSources.Validate(EffectiveChannels(), path, errors);
                 break;
             case SourceType.Simulated when Simulated.Signals.Count > 0 && Simulated.Signals.Count != EffectiveChannels().Count:
                 errors.Add(new ConfigError(ConfigPath.Child(path, "simulated.signals"),

@@ -11,4 +11,6 @@ public enum SourceType
     W1,
     Serial,
     I2c,
+    Device,
+    Gpio,
 }

@@ -1,0 +1,87 @@
+using EdgeAgent.Configuration;
+
+namespace EdgeAgent.Pipelines.Sources.Devices;
+
+/// <summary>The <c>device</c> source kind: its channels, its validation and its construction.</summary>
+internal static class DeviceSources
+{
+    /// <summary>The configured channels with the driver's units filled in, or every quantity the driver offers
+    /// when the config lists none.</summary>
+    public static IReadOnlyList<SourceChannelOptions> Channels(DeviceSourceOptions options, List<SourceChannelOptions> configured)
+    {
+        var driver = DeviceCatalog.Find(options.Driver);
+        if (driver is null)
+        {
+            return configured.Count > 0 ? configured : [new SourceChannelOptions()];
+        }
+
+        if (configured.Count == 0)
+        {
+            return [.. driver.Quantities.Select(q => new SourceChannelOptions { Name = q.Name, Unit = q.Unit })];
+        }
+
+        return [.. configured.Select(c => c.Unit.Length > 0 || driver.IndexOf(c.EffectiveField) < 0 ? c : new SourceChannelOptions
+        {
+            Name = c.Name,
+            Unit = driver.Quantities[driver.IndexOf(c.EffectiveField)].Unit,
+            Field = c.Field,
+            Min = c.Min,
+            Max = c.Max,
+        })];
+    }
+
+    public static void Validate(DeviceSourceOptions options, IReadOnlyList<SourceChannelOptions> channels, string sourcePath, ICollection<ConfigError> errors)
+    {
+        var path = ConfigPath.Child(sourcePath, "device");
+        var driver = DeviceCatalog.Find(options.Driver);
+        if (driver is null)
+        {
+            errors.Add(new ConfigError(ConfigPath.Child(path, "driver"), options.Driver.Length == 0
+                ? $"is required for a device source; known drivers: {DeviceCatalog.Names}"
+                : $"'{options.Driver}' is not a known driver; known drivers: {DeviceCatalog.Names}"));
+            return;
+        }
+
+        if (options.Address.Length > 0)
+        {
+            if (driver.Bus != DeviceBusKind.I2c)
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "address"), $"does not apply to {driver.Name}, which is on {driver.Bus} (use bus and chipSelect for SPI)"));
+            }
+            else if (!DeviceAddress.TryParse(options.Address, out var address) || address is < 0x03 or > 0x77)
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "address"), $"must be a 7-bit I2C address 0x03..0x77 (e.g. \"0x{driver.DefaultAddress:x2}\"), got '{options.Address}'"));
+            }
+            else if (Array.IndexOf(driver.Addresses, address) < 0)
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "address"),
+                    $"0x{address:x2} is not an address {driver.Name} can have; it answers at {string.Join(", ", driver.Addresses.Select(a => $"0x{a:x2}"))}"));
+            }
+        }
+
+        if (options.StuckReadings == 1)
+        {
+            errors.Add(new ConfigError(ConfigPath.Child(path, "stuckReadings"), "must be 0 (off) or at least 2: one reading cannot repeat"));
+        }
+
+        for (var i = 0; i < channels.Count; i++)
+        {
+            var field = channels[i].EffectiveField;
+            if (driver.IndexOf(field) < 0)
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(ConfigPath.Index(ConfigPath.Child(sourcePath, "channels"), i), channels[i].Field.Length > 0 ? "field" : "name"),
+                    $"'{field}' is not a quantity of {driver.Name}; it offers {string.Join(", ", driver.Quantities.Select(q => q.Name))}"));
+            }
+        }
+    }
+
+    public static PolledSource Create(SourceOptions source, SourceContext context, TimeSpan interval, TimeSpan maxRetry, DeviceBuses? buses = null, TimeProvider? time = null)
+    {
+        var options = source.Device;
+        var driver = DeviceCatalog.Find(options.Driver) ?? throw new InvalidOperationException($"unknown driver '{options.Driver}' passed validation");
+        var quantities = context.Channels.Select(c => driver.IndexOf(c.EffectiveField)).ToArray();
+        var session = new DeviceSession(driver, options, DeviceAddress.Resolve(options, driver), quantities, buses ?? DeviceBuses.Kernel);
+        var channels = quantities.Select((q, i) => (PolledChannel)new DeviceChannel(session, q, reads: i == 0)).ToList();
+        return new PolledSource(context, channels, interval, maxRetry, time);
+    }
+}
