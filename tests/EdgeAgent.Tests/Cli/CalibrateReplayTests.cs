@@ -24,7 +24,9 @@ public sealed class CalibrateReplayTests : IDisposable
         var calibrated = await AgentProcess.RunAsync(["calibrate", "--config", DemoConfig, "--pipeline", "demo", "--input", normal,
             "--out", _dir.Combine("demo"), "--name", "demo", "--version", "1.0.0"]);
         calibrated.ExitCode.Should().Be(0, calibrated.Stderr);
-        calibrated.Stdout.Should().Contain("same decision on 100.00 % of the windows");
+        // 7-bit weights (BaselineOnnxExporter): integer results no longer depend on the CPU (no saturation without VNNI),
+        // so this agreement is what every machine computes.
+        calibrated.Stdout.Should().Contain("same decision on 99.93 % of the windows");
         foreach (var file in new[] { "model.onnx", "model.float.onnx", "model.json" })
         {
             Hash(_dir.Combine("demo", file)).Should().Be(Hash(RepositoryPaths.File("models", "demo", file)),
