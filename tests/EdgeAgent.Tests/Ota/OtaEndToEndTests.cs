@@ -98,12 +98,18 @@ public sealed partial class OtaEndToEndTests : IDisposable
         ];
         Publish("edgeagent/test-device/models/desired", Desired("demo", "2.0.0", bundle, BundleSignature.Sha256Hex(bundle), new FileInfo(bundle).Length));
 
-        using (var reported = new MqttSubscriber(_broker.Port, "edgeagent/test-device/models/reported"))
-        using (var first = AgentProcess.Start(run))
+        // Held at "verifying" by the test hook, then killed there: a kill once the candidate is being loaded is the
+        // crash-loop breaker's case (OtaEndToEndTests.Breaker), where the model is refused for good, so a kill "as soon
+        // as the update has begun" without the hook raced with the update's progress.
+        using (var first = AgentProcess.Start(run, new Dictionary<string, string?> { [OtaTestHook.Variable] = "verifying" }))
         {
-            // Killed as soon as the update has begun (downloading, verifying, validating or in its health watch).
-            await WaitForAsync(reported, r => r.GetProperty("update").GetProperty("state").GetString() is "downloading" or "verifying" or "validating"
-                || r.GetProperty("active").GetProperty("version").GetString() == "2.0.0", "the update to begin");
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!first.StandardError.Contains("OTA test hook: paused at verifying", StringComparison.Ordinal))
+            {
+                DateTime.UtcNow.Should().BeBefore(deadline, $"the update should reach verifying; stderr: {first.StandardError}");
+                await Task.Delay(20);
+            }
+
             first.Signal(AgentProcess.SIGKILL);
             await first.WaitForExitAsync(TimeSpan.FromSeconds(30));
         }
