@@ -55,7 +55,7 @@ public sealed class SegmentRing
         if (_options.Codec != "copy")
         {
             // A keyframe at every segment boundary, so each segment stands alone.
-            args.AddRange(["-force_key_frames", string.Create(CultureInfo.InvariantCulture, $"expr:gte(t,n_forced*{_options.SegmentSeconds})")]);
+            args.AddRange(["-pix_fmt", "yuv420p", "-force_key_frames", string.Create(CultureInfo.InvariantCulture, $"expr:gte(t,n_forced*{_options.SegmentSeconds})")]);
         }
 
         args.AddRange([
