@@ -44,6 +44,15 @@ public sealed class CameraPipelineTelemetry : ITelemetryContributor
         writer.WriteNumber("startFailures", capture.StartFailures);
         writer.WriteNumber("snapshots", _service.SnapshotsPublished);
         writer.WriteNumber("snapshotFailures", _service.SnapshotFailures);
+        if (_service.Recording is { } recording)
+        {
+            // Present only with camera.recording on: a full disk shows here (suspended, dropped), never as a stopped camera.
+            writer.WriteNumber("recordingSuspended", recording.Ring.Suspended);
+            writer.WriteNumber("segmentsDeleted", recording.Ring.Deleted);
+            writer.WriteNumber("clips", recording.Clips?.Written ?? 0);
+            writer.WriteNumber("clipsDropped", recording.Clips?.Dropped ?? 0);
+            writer.WriteNumber("clipsDeleted", recording.Clips?.Deleted ?? 0);
+        }
         writer.WriteBoolean("alertActive", pipeline.Alert.Active);
         if (double.IsFinite(pipeline.LastScore))
         {

@@ -13,7 +13,9 @@ public sealed partial class CameraCapture
 
     private Process StartFfmpeg()
     {
-        var process = new Process { StartInfo = FfmpegStartInfo.Create(_options.FfmpegPath, _arguments, redirectInput: false) };
+        // The recording output is decided at each start: a disk that filled up drops it, and the model frames go on.
+        var arguments = Ring is null ? _arguments : [.. _arguments, .. Ring.OutputArguments()];
+        var process = new Process { StartInfo = FfmpegStartInfo.Create(_options.FfmpegPath, arguments, redirectInput: false) };
         process.Start();
         return process;
     }

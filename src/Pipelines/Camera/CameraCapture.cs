@@ -35,6 +35,13 @@ public sealed partial class CameraCapture : IHealthSource
     {
     }
 
+    /// <param name="ring">The recording ring whose segment output each ffmpeg start also writes (one process, two roles); null: model frames only.</param>
+    public CameraCapture(string name, CameraOptions options, ILogger logger, Recording.SegmentRing? ring)
+        : this(name, options, logger, Random.Shared)
+    {
+        Ring = ring;
+    }
+
     internal CameraCapture(string name, CameraOptions options, ILogger logger, Random random)
     {
         Name = name;
@@ -61,6 +68,9 @@ public sealed partial class CameraCapture : IHealthSource
     public event Action<CameraState>? StateChanged;
 
     public IReadOnlyList<string> Arguments => _arguments;
+
+    /// <summary>The recording ring fed by the same ffmpeg, or null.</summary>
+    public Recording.SegmentRing? Ring { get; }
 
     /// <summary>The last ffmpeg run ended in a stall and no frame has arrived since.</summary>
     public bool Stalled => _stalled;

@@ -13,6 +13,7 @@ public sealed class CameraModel : IDisposable
     private readonly ModelSession _session;
     private readonly TensorBuffer _input;
     private readonly TensorBuffer _output;
+    private readonly TensorBuffer? _patches;
 
     /// <param name="inputName">Empty: the model's first input.</param>
     /// <param name="outputName">Empty: the model's first output.</param>
@@ -27,6 +28,8 @@ public sealed class CameraModel : IDisposable
             throw new InvalidDataException($"{session.Path}: output {_output} must be float32 for a camera pipeline");
         }
 
+        // The scene model's per-patch scores ([1, 1, rows, columns]), read only at anomaly_start to mark the snapshot.
+        _patches = session.Outputs.FirstOrDefault(t => t.Name == PatchesOutput && t.ElementType == TensorElementType.Float && t.Shape.Length == 4 && t != _output);
         var shape = _input.Shape;
         var channelFirst = shape.Length == 4 && shape[1] is 1 or 3 && shape[3] is not (1 or 3);
         var channelLast = shape.Length == 4 && shape[3] is 1 or 3;
@@ -48,7 +51,17 @@ public sealed class CameraModel : IDisposable
         }
     }
 
+    /// <summary>The output name under which a scene model reports each patch's score.</summary>
+    public const string PatchesOutput = "patches";
+
     public ModelSession Session => _session;
+
+    /// <summary>Per-patch scores of the last frame (scene models), or null.</summary>
+    public TensorBuffer? Patches => _patches;
+
+    public int PatchesX => _patches is null ? 0 : (int)_patches.Shape[3];
+
+    public int PatchesY => _patches is null ? 0 : (int)_patches.Shape[2];
 
     public TensorLayout Layout { get; }
 

@@ -80,6 +80,12 @@ public sealed class CameraOptions : IValidatedOptions
     [Description("JPEG snapshots of anomalies.")]
     public SnapshotOptions Snapshots { get; set; } = new();
 
+    [Description("The camera's own stream kept in a ring of short segments (full-resolution snapshots and clips come from it).")]
+    public Recording.RecordingOptions Recording { get; set; } = new();
+
+    [Description("One MP4 clip per event, cut from the recording ring.")]
+    public Recording.ClipOptions Clips { get; set; } = new();
+
     /// <summary>Bytes per raw frame: width × height × channels, no padding.</summary>
     public int FrameBytes => Width * Height * Channels;
 
@@ -147,6 +153,12 @@ public sealed class CameraOptions : IValidatedOptions
         if (InputStd.Any(s => s <= 0))
         {
             errors.Add(new ConfigError(ConfigPath.Child(path, "inputStd"), "every value must be greater than 0"));
+        }
+
+        if (Recording.Enabled && Clips.Enabled && Recording.MaxAgeSeconds < Clips.PreSeconds + Clips.MaxSeconds + Clips.PostSeconds + (2 * Recording.SegmentSeconds))
+        {
+            errors.Add(new ConfigError(ConfigPath.Child(path, "recording.maxAgeSeconds"),
+                $"must cover clips.preSeconds + clips.maxSeconds + clips.postSeconds plus two segments ({Clips.PreSeconds + Clips.MaxSeconds + Clips.PostSeconds + (2 * Recording.SegmentSeconds)}), got {Recording.MaxAgeSeconds}"));
         }
 
         if (Motion.Enabled && (Width / Motion.Downscale < 4 || Height / Motion.Downscale < 4))

@@ -50,6 +50,12 @@ public sealed partial class CameraPipeline : IDisposable
 
     public double LastScore { get; private set; } = double.NaN;
 
+    /// <summary>Where the frame lies in the model input (maps model coordinates back to the frame for snapshots).</summary>
+    public LetterboxGeometry Geometry => _preprocessor.Geometry;
+
+    /// <summary>The scorer's class names (detection and classification models), for snapshot labels.</summary>
+    public IReadOnlyList<byte[]> ClassNames => _scorer.ContributorNames;
+
     /// <summary>The boxes of the last scored frame (detection models).</summary>
     public ReadOnlySpan<Detection> Detections => _scorer.Detections;
 

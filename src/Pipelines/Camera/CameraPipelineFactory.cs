@@ -65,6 +65,35 @@ public static class CameraPipelineFactory
         return new SnapshotWriter(directory, camera.Snapshots.Keep, camera.FfmpegPath, camera.Snapshots.Quality);
     }
 
+    /// <summary>The recording ring of a camera, or null when recording is off.</summary>
+    public static Recording.SegmentRing? CreateRing(PipelineOptions options, string stateDirectory)
+    {
+        var recording = CameraOf(options).Recording;
+        if (!recording.Enabled)
+        {
+            return null;
+        }
+
+        var directory = recording.Directory.Length > 0 ? recording.Directory : Path.Combine(stateDirectory, "recording", options.Name);
+        return new Recording.SegmentRing(directory, recording);
+    }
+
+    /// <summary>Full-resolution snapshots and clips from the ring, or null without a ring.</summary>
+    public static Recording.EventRecording? CreateRecording(PipelineOptions options, Recording.SegmentRing? ring, string stateDirectory, string deviceId, IOutboundQueue queue)
+    {
+        if (ring is null)
+        {
+            return null;
+        }
+
+        var camera = CameraOf(options);
+        var clips = camera.Clips.Enabled
+            ? new Recording.ClipRecorder(camera.Clips.Directory.Length > 0 ? camera.Clips.Directory : Path.Combine(stateDirectory, "clips", options.Name),
+                ring, camera.Clips, camera.FfmpegPath, queue, deviceId, options.Name)
+            : null;
+        return new Recording.EventRecording(ring, new Snapshots.FullFrameSnapshots(ring, camera.FfmpegPath, camera.Snapshots.MaxWidth, camera.Snapshots.Quality), clips);
+    }
+
     private static double? ReadThreshold(PipelineOptions options, string modelPath)
     {
         var manifestPath = Path.Combine(Path.GetDirectoryName(modelPath)!, ModelManifest.FileName);

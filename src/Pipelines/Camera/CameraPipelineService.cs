@@ -21,6 +21,7 @@ public sealed partial class CameraPipelineService : BackgroundService
     private readonly CameraCapture _capture;
     private readonly RetriedPipelineBuild<CameraPipeline> _build;
     private readonly SnapshotWriter? _snapshots;
+    private readonly Recording.EventRecording? _recording;
     private readonly IOutboundQueue _queue;
     private readonly HealthMonitor _health;
     private readonly Heartbeat _heartbeat;
@@ -40,9 +41,11 @@ public sealed partial class CameraPipelineService : BackgroundService
     /// <param name="build">Builds the pipeline (loads its model); throws <see cref="AgentStartupException"/> (65 for model problems).</param>
     /// <param name="maxRetry">The longest wait between two attempts to build a failed pipeline.</param>
     public CameraPipelineService(string name, CameraCapture capture, Func<CameraPipeline> build, SnapshotWriter? snapshots, IOutboundQueue queue,
-        HealthMonitor health, ReadinessGate readiness, Heartbeat heartbeat, ILogger<CameraPipelineService> logger, TimeSpan? maxRetry = null)
+        HealthMonitor health, ReadinessGate readiness, Heartbeat heartbeat, ILogger<CameraPipelineService> logger, TimeSpan? maxRetry = null,
+        Recording.EventRecording? recording = null)
     {
         PipelineName = name;
+        _recording = recording;
         _capture = capture;
         _snapshots = snapshots;
         _queue = queue;
@@ -79,6 +82,9 @@ public sealed partial class CameraPipelineService : BackgroundService
 
     public long SnapshotFailures => Interlocked.Read(ref _snapshotFailures);
 
+    /// <summary>The recording ring, snapshots from it and event clips; null when camera.recording is off.</summary>
+    public Recording.EventRecording? Recording => _recording;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _health.Register(this);
@@ -99,6 +105,7 @@ public sealed partial class CameraPipelineService : BackgroundService
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var capture = Task.Run(() => _capture.RunAsync(stop.Token), CancellationToken.None);
         var idleBeats = BeatWhileIdleAsync(pipeline, stop.Token);
+        var maintenance = _recording?.MaintainAsync(stop.Token) ?? Task.CompletedTask;
         var pending = new List<Task>();
         try
         {
@@ -110,6 +117,7 @@ public sealed partial class CameraPipelineService : BackgroundService
             await stop.CancelAsync().ConfigureAwait(false);
             await capture.ConfigureAwait(false);
             await idleBeats.ConfigureAwait(false);
+            await maintenance.ConfigureAwait(false);
             await Task.WhenAll(pending).ConfigureAwait(false);
             _health.Unregister(_heartbeat);
         }
@@ -138,11 +146,20 @@ public sealed partial class CameraPipelineService : BackgroundService
                 }
 
                 var now = DateTime.UtcNow.Ticks;
-                if (pipeline.OnFrame(frame.Pixels, frame.Timestamp, now) == AlertTransition.Started && _snapshots is not null)
+                var transition = pipeline.OnFrame(frame.Pixels, frame.Timestamp, now);
+                if (transition == AlertTransition.Started && _snapshots is not null)
                 {
-                    // WriteAsync copies the frame before it returns, so the buffer goes back to the capture at once.
+                    // WriteAsync copies the frame before it returns, so the buffer goes back to the capture at once; with
+                    // recording on, the snapshot is cut at full resolution from the ring instead (no copy on the loop).
                     pending.RemoveAll(t => t.IsCompleted);
-                    pending.Add(PublishSnapshotAsync(_snapshots.WriteAsync(frame, pipeline.Detections, new DateTimeOffset(now, TimeSpan.Zero), cancellationToken)));
+                    pending.Add(PublishSnapshotAsync(_recording is not null
+                        ? _recording.Snapshot(_snapshots, pipeline, new DateTime(now, DateTimeKind.Utc), cancellationToken)
+                        : _snapshots.WriteAsync(frame, pipeline.Detections, new DateTimeOffset(now, TimeSpan.Zero), pipeline.Alert.AlertId, cancellationToken)));
+                }
+
+                if (transition != AlertTransition.None && _recording?.OnTransition(transition, pipeline.Alert, new DateTime(now, DateTimeKind.Utc), cancellationToken) is { } clip)
+                {
+                    pending.Add(LogClipAsync(clip));
                 }
             }
             finally
@@ -174,6 +191,24 @@ public sealed partial class CameraPipelineService : BackgroundService
             {
                 LogSnapshotFailed(_logger, PipelineName, failures, ex.Message);
             }
+        }
+    }
+
+    private async Task LogClipAsync(Task<Recording.Clip?> writing)
+    {
+        try
+        {
+            if (await writing.ConfigureAwait(false) is { } clip)
+            {
+                LogClip(_logger, PipelineName, clip.Path, clip.Bytes, (clip.End - clip.Start).TotalSeconds);
+            }
+            else if (_errorLimiter.TryAcquire(System.Diagnostics.Stopwatch.GetTimestamp(), out _))
+            {
+                LogClipDropped(_logger, PipelineName, _recording!.Clips!.Dropped, _recording.Clips.LastError);
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
@@ -219,4 +254,10 @@ public sealed partial class CameraPipelineService : BackgroundService
 
     [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "Camera pipeline {Pipeline}: snapshot failed ({Failures} so far): {Reason}")]
     private static partial void LogSnapshotFailed(ILogger logger, string pipeline, long failures, string reason);
+
+    [LoggerMessage(EventId = 2205, Level = LogLevel.Information, Message = "Camera pipeline {Pipeline}: clip {Path} ({Bytes} bytes, {Seconds:0.0} s) written")]
+    private static partial void LogClip(ILogger logger, string pipeline, string path, long bytes, double seconds);
+
+    [LoggerMessage(EventId = 2206, Level = LogLevel.Warning, Message = "Camera pipeline {Pipeline}: clip dropped ({Dropped} so far): {Reason}")]
+    private static partial void LogClipDropped(ILogger logger, string pipeline, long dropped, string reason);
 }

@@ -29,11 +29,13 @@ public static class CameraPipelineServiceCollectionExtensions
                     path => CameraPipelineFactory.Create(options, deviceId, provider.GetRequiredService<InferenceRuntimeProvider>().Runtime, path, queue, alerts));
 
                 var loggers = provider.GetRequiredService<ILoggerFactory>();
-                var capture = new CameraCapture("camera " + options.Name, camera, loggers.CreateLogger("EdgeAgent.Pipelines.Camera." + options.Name));
+                var ring = CameraPipelineFactory.CreateRing(options, stateDirectory);
+                var capture = new CameraCapture("camera " + options.Name, camera, loggers.CreateLogger("EdgeAgent.Pipelines.Camera." + options.Name), ring);
                 var heartbeat = new Heartbeat("camera " + options.Name + " loop", TimeSpan.FromSeconds(30));
                 return new CameraPipelineService(options.Name, capture, Build, CameraPipelineFactory.CreateSnapshots(options, stateDirectory), queue,
                     provider.GetRequiredService<HealthMonitor>(), provider.GetRequiredService<ReadinessGate>(), heartbeat,
-                    provider.GetRequiredService<ILogger<CameraPipelineService>>());
+                    provider.GetRequiredService<ILogger<CameraPipelineService>>(),
+                    recording: CameraPipelineFactory.CreateRecording(options, ring, stateDirectory, deviceId, queue));
             });
         }
 

@@ -110,7 +110,7 @@ public sealed class SceneModel
         return max;
     }
 
-    /// <summary>The graph: input <c>image</c> [1, 1, H, W] (float 0..1, or uint8 0..255), output <c>score</c> [1, 1, 1, 1].</summary>
+    /// <summary>The graph: input <c>image</c> [1, 1, H, W] (float 0..1, or uint8 0..255), output <c>score</c> [1, 1, 1, 1] and each patch's score as <c>patches</c> [1, 1, rows, columns] (snapshots outline them).</summary>
     public OnnxModelBuilder ToOnnx(bool byteInput)
     {
         const TensorElementType F32 = TensorElementType.Float;
@@ -119,6 +119,7 @@ public sealed class SceneModel
         var builder = new OnnxModelBuilder("scene_patch_statistics") { DocString = "EdgeAgent scene-anomaly model: per-patch mean/std against a learned normal background" }
             .Input("image", byteInput ? TensorElementType.UInt8 : F32, 1, 1, Height, Width)
             .Output("score", F32, 1, 1, 1, 1)
+            .Output(CameraModel.PatchesOutput, F32, 1, 1, PatchesY, PatchesX)
             .Initializer("mean_mu", F32, grid, MeanMu)
             .Initializer("mean_sd", F32, grid, MeanSd)
             .Initializer("std_mu", F32, grid, StdMu)
@@ -150,7 +151,8 @@ public sealed class SceneModel
             .Node("Div", ["ds", "std_sd"], ["zs"])
             .Node("Mul", ["zs", "zs"], ["zs2"])
             .Node("Add", ["zm2", "zs2"], ["z"])
-            .Node("ReduceMax", ["z"], ["score"], OnnxAttribute.Int("keepdims", 1));
+            .Node("ReduceMax", ["z"], ["score"], OnnxAttribute.Int("keepdims", 1))
+            .Node("Identity", ["z"], [CameraModel.PatchesOutput]);
     }
 
     /// <summary>Per-patch mean and standard deviation of a grey frame in 0..1 units (the graph's first stage).</summary>

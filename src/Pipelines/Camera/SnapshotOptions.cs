@@ -18,4 +18,8 @@ public sealed class SnapshotOptions
     [Description("JPEG quality as ffmpeg's -q:v (2 best .. 31 smallest).")]
     [Range(2, 31)]
     public int Quality { get; set; } = 5;
+
+    [Description("With recording on, snapshots are cut from the camera's own stream at its resolution, scaled down to at most this width.")]
+    [Range(64, 8192)]
+    public int MaxWidth { get; set; } = 1920;
 }

@@ -32,6 +32,13 @@ public sealed class SnapshotWriter
     public Task<Snapshot> WriteAsync(CameraFrame frame, ReadOnlySpan<Detection> boxes, DateTimeOffset time, CancellationToken cancellationToken = default) =>
         WriteAsync(frame.Pixels, frame.Width, frame.Height, frame.Format, boxes, time, cancellationToken);
 
+    /// <summary>As <see cref="WriteAsync(CameraFrame, ReadOnlySpan{Detection}, DateTimeOffset, CancellationToken)"/>, the file named after the event.</summary>
+    public Task<Snapshot> WriteAsync(CameraFrame frame, ReadOnlySpan<Detection> boxes, DateTimeOffset time, Guid eventId, CancellationToken cancellationToken)
+    {
+        var arguments = FfmpegArguments.Snapshot(frame.Width, frame.Height, frame.Format, boxes, _quality, "pipe:1");
+        return EncodeAsync(frame.Pixels.ToArray(), arguments, time, eventId, cancellationToken);
+    }
+
     public Task<Snapshot> WriteAsync(
         ReadOnlySpan<byte> pixels, int width, int height, CameraPixelFormat format, ReadOnlySpan<Detection> boxes, DateTimeOffset time,
         CancellationToken cancellationToken = default)
@@ -43,10 +50,10 @@ public sealed class SnapshotWriter
         }
 
         var arguments = FfmpegArguments.Snapshot(width, height, format, boxes, _quality, "pipe:1");
-        return EncodeAsync(pixels.ToArray(), arguments, time, cancellationToken);
+        return EncodeAsync(pixels.ToArray(), arguments, time, null, cancellationToken);
     }
 
-    private async Task<Snapshot> EncodeAsync(byte[] pixels, IReadOnlyList<string> arguments, DateTimeOffset time, CancellationToken cancellationToken)
+    private async Task<Snapshot> EncodeAsync(byte[] pixels, IReadOnlyList<string> arguments, DateTimeOffset time, Guid? eventId, CancellationToken cancellationToken)
     {
         using var process = new Process { StartInfo = FfmpegStartInfo.Create(_ffmpegPath, arguments, redirectInput: true) };
         process.Start();
@@ -83,25 +90,25 @@ public sealed class SnapshotWriter
         }
 
         var bytes = jpeg.ToArray();
-        var path = await SaveAsync(bytes, time, cancellationToken).ConfigureAwait(false);
-        return new Snapshot(path, bytes);
+        return await SaveAsync(bytes, time, eventId, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<string> SaveAsync(byte[] jpeg, DateTimeOffset time, CancellationToken cancellationToken)
+    /// <summary>Keeps an encoded JPEG (named by time, then the event id when known) and prunes the directory to <c>keep</c> files.</summary>
+    public async Task<Snapshot> SaveAsync(byte[] jpeg, DateTimeOffset time, Guid? eventId, CancellationToken cancellationToken)
     {
         await _fileLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
             // Sortable names: the oldest sorts first, so pruning needs no file times.
-            var name = string.Create(CultureInfo.InvariantCulture,
-                $"{time.UtcDateTime:yyyyMMdd'T'HHmmss'.'fff'Z'}-{Interlocked.Increment(ref _sequence):D6}.jpg");
+            var suffix = eventId is { } id ? id.ToString("D", CultureInfo.InvariantCulture) : Interlocked.Increment(ref _sequence).ToString("D6", CultureInfo.InvariantCulture);
+            var name = string.Create(CultureInfo.InvariantCulture, $"{time.UtcDateTime:yyyyMMdd'T'HHmmss'.'fff'Z'}-{suffix}.jpg");
             var path = Path.Combine(Directory, name);
             var temporary = path + ".tmp";
             await File.WriteAllBytesAsync(temporary, jpeg, cancellationToken).ConfigureAwait(false);
             File.Move(temporary, path, overwrite: true);
             Prune();
-            return path;
+            return new Snapshot(path, jpeg);
         }
         finally
         {

@@ -49,6 +49,23 @@ public sealed class CameraOptionsTests
         new CameraOptions { Width = 10, Height = 4, PixelFormat = CameraPixelFormat.Gray }.FrameBytes.Should().Be(40);
     }
 
+    [Fact]
+    public void A_recording_ring_too_short_for_the_longest_clip_is_an_error_naming_what_it_must_cover()
+    {
+        var options = new CameraOptions { Input = "rtsp://cam/x" };
+        options.Recording.Enabled = true;
+        options.Recording.MaxAgeSeconds = 30;
+        options.Clips.MaxSeconds = 60;
+
+        Validate(options).Should().ContainSingle(e => e.Path == "pipelines[0].camera.recording.maxAgeSeconds" && e.Message.Contains("74"));
+
+        options.Recording.MaxAgeSeconds = 74;
+        Validate(options).Should().BeEmpty();
+        options.Recording.Enabled = false;
+        options.Recording.MaxAgeSeconds = 30;
+        Validate(options).Should().BeEmpty("without recording there are no clips to cover");
+    }
+
     private static List<ConfigError> Validate(CameraOptions options)
     {
         var errors = new List<ConfigError>();

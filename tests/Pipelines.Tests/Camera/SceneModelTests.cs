@@ -58,6 +58,17 @@ public sealed class SceneModelTests : IDisposable
 
         normal.Max(f => model.Score(f)).Should().BeLessThan(4);
         model.Score(withBox[0]).Should().BeGreaterThan(100);
+
+        // The per-patch scores (snapshots outline the high ones): their maximum is the score, found where the box is
+        // (x 20..36, y 16..28 of the 64x48 input: patch columns 2..4, rows 2..3).
+        var score = Run(withBox[0]);
+        var patches = session.Outputs.Single(o => o.Name == CameraModel.PatchesOutput);
+        patches.Shape.ToArray().Should().Equal(1, 1, Height / 8, Width / 8);
+        var values = patches.AsSpan<float>().ToArray();
+        values.Max().Should().BeApproximately((float)score, 1e-3f);
+        var best = Array.IndexOf(values, values.Max());
+        (best % (Width / 8)).Should().BeInRange(2, 4);
+        (best / (Width / 8)).Should().BeInRange(2, 3);
     }
 
     public void Dispose() => _directory.Dispose();

@@ -1,0 +1,158 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeAgent.Pipelines.Tests.Camera;
+using EdgeAgent.Pipelines.Tests.Support;
+using EdgeAgent.Tests.Support;
+using FluentAssertions;
+using Xunit;
+
+namespace EdgeAgent.Tests.Pipelines;
+
+/// <summary>
+/// Recording in the real executable: one ffmpeg decodes a 640x480 H.264 colour video for a scene model learnt by
+/// calibrate-camera and copies it into the segment ring; the anomaly_start's snapshot is cut from the ring at full
+/// resolution with the anomalous patches outlined, and the event's clip is joined from the ring with pre- and post-roll.
+/// </summary>
+public sealed class CameraRecordingTests : IDisposable
+{
+    private const double Pre = 2;
+    private const double Post = 2;
+    private const int SegmentSeconds = 2;
+
+    // A white object on a blue scene, where no yellow occurs: yellow pixels in the snapshot are the outline.
+    private const int ObjectX = 240;
+    private const int ObjectY = 180;
+    private const int ObjectW = 120;
+    private const int ObjectH = 100;
+
+    private readonly TempDirectory _dir = new();
+    private readonly MosquittoBroker _broker = new();
+
+    [Fact]
+    public async Task The_anomaly_start_has_a_full_resolution_colour_snapshot_with_the_anomaly_marked_and_the_event_a_clip_with_pre_and_post_roll()
+    {
+        const string scene = "color=c=0x2050b0:size=640x480:rate=10:duration={0},noise=alls=6:allf=t:all_seed=3";
+        FfmpegTool.Run("-f", "lavfi", "-i", string.Format(CultureInfo.InvariantCulture, scene, 30), "-c:v", "ffv1", _dir.Combine("normal.mkv"));
+        // One keyframe a second, so the 2 s segments are cut where asked (copy cuts only at keyframes).
+        FfmpegTool.Run("-f", "lavfi", "-i",
+            string.Format(CultureInfo.InvariantCulture, scene, 14) + $",drawbox=x={ObjectX}:y={ObjectY}:w={ObjectW}:h={ObjectH}:color=white:t=fill:enable='between(t,5,8)'",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "10", "-pix_fmt", "yuv420p", _dir.Combine("yard.mkv"));
+        var config = WriteConfig(_dir.Combine("yard.mkv"));
+        var (code, _, stderr) = await AgentProcess.RunAsync(["calibrate-camera", "--config", config, "--pipeline", "cam", "--input", _dir.Combine("normal.mkv"),
+            "--out", _dir.Combine("model"), "--name", "yard", "--version", "1.0.0"]);
+        code.Should().Be(0, stderr);
+
+        _broker.Start();
+        using var subscriber = new MqttSubscriber(_broker.Port, "edgeagent/test-device/+/cam");
+        using var agent = AgentProcess.Start(["run", "--config", config]);
+        IReadOnlyList<MqttSubscriber.Received> messages;
+        try
+        {
+            messages = await subscriber.WaitForAsync(m => m.Any(e => e.Payload.Contains("\"clip\"", StringComparison.Ordinal)) &&
+                                                          m.Any(e => e.Topic.EndsWith("/snapshots/cam", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(90), "a snapshot and a clip");
+        }
+        catch (TimeoutException ex)
+        {
+            throw agent.WithStandardError(ex);
+        }
+
+        var events = messages.Where(m => m.Topic == "edgeagent/test-device/events/cam").Select(m => JsonDocument.Parse(m.Payload).RootElement).ToList();
+        events.Select(e => e.GetProperty("type").GetString()).Should().Equal(["anomaly_start", "anomaly_end", "clip"], agent.StandardError);
+        var id = events[0].GetProperty("alertId").GetString()!;
+        var started = events[0].GetProperty("ts").GetDateTime();
+        var ended = events[1].GetProperty("ts").GetDateTime();
+
+        // The snapshot: kept under the event's id, 640x480, in colour, with the object's patches outlined.
+        var snapshot = Directory.GetFiles(_dir.Combine("state", "snapshots", "cam"), $"*-{id}.jpg").Should().ContainSingle().Subject;
+        FfmpegTool.Probe("-show_entries", "stream=width,height", "-of", "csv=p=0", snapshot).Trim().Should().Be("640,480");
+        FfmpegTool.Run("-i", snapshot, "-f", "rawvideo", "-pix_fmt", "rgb24", _dir.Combine("snapshot.rgb"));
+        var rgb = File.ReadAllBytes(_dir.Combine("snapshot.rgb"));
+        rgb.Length.Should().Be(640 * 480 * 3);
+        var coloured = 0;
+        int yellowLeft = int.MaxValue, yellowTop = int.MaxValue, yellowRight = -1, yellowBottom = -1;
+        for (var i = 0; i < 640 * 480; i++)
+        {
+            int r = rgb[3 * i], g = rgb[(3 * i) + 1], b = rgb[(3 * i) + 2];
+            if (Math.Max(r, Math.Max(g, b)) - Math.Min(r, Math.Min(g, b)) > 60)
+            {
+                coloured++;
+            }
+
+            if (r > 170 && g > 170 && b < 110)
+            {
+                int x = i % 640, y = i / 640;
+                (yellowLeft, yellowTop, yellowRight, yellowBottom) = (Math.Min(yellowLeft, x), Math.Min(yellowTop, y), Math.Max(yellowRight, x), Math.Max(yellowBottom, y));
+            }
+        }
+
+        coloured.Should().BeGreaterThan(640 * 480 / 2, "the snapshot is the camera's colour picture, not the model's grey input");
+        yellowRight.Should().BeGreaterThan(0, "the anomalous patches are outlined in yellow");
+        // The outline encloses the object (patches are 80x80 pixels of the full frame, so it may reach one patch beyond).
+        yellowLeft.Should().BeInRange(ObjectX - 85, ObjectX + 5);
+        yellowTop.Should().BeInRange(ObjectY - 85, ObjectY + 5);
+        yellowRight.Should().BeInRange(ObjectX + ObjectW - 5, ObjectX + ObjectW + 85);
+        yellowBottom.Should().BeInRange(ObjectY + ObjectH - 5, ObjectY + ObjectH + 85);
+        messages.Count(m => m.Topic == "edgeagent/test-device/snapshots/cam").Should().Be(1);
+
+        // The clip: named after the event, playable, and spanning pre seconds before the start to post after the end,
+        // within one segment (segments are cut at keyframes, 2 s here).
+        var clip = events[2];
+        clip.GetProperty("alertId").GetString().Should().Be(id);
+        var path = clip.GetProperty("path").GetString()!;
+        Path.GetFileName(path).Should().Be(id + ".mp4");
+        clip.GetProperty("url").GetString().Should().Be("http://nas.local/clips/" + id + ".mp4");
+        FfmpegTool.Probe("-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", path).Trim().Should().Be("h264,640,480");
+        var seconds = double.Parse(FfmpegTool.Probe("-show_entries", "format=duration", "-of", "csv=p=0", path).Trim(), CultureInfo.InvariantCulture);
+        var clipStart = clip.GetProperty("start").GetDateTime();
+        var clipEnd = clip.GetProperty("end").GetDateTime();
+        seconds.Should().BeApproximately((clipEnd - clipStart).TotalSeconds, 0.6, "the announced span is the clip's content");
+        (started.AddSeconds(-Pre) - clipStart).TotalSeconds.Should().BeInRange(-0.3, SegmentSeconds + 0.3, "the clip starts pre seconds before anomaly_start");
+        (clipEnd - ended.AddSeconds(Post)).TotalSeconds.Should().BeInRange(-0.3, SegmentSeconds + 0.3, "the clip ends post seconds after anomaly_end");
+        seconds.Should().BeGreaterThanOrEqualTo((ended - started).TotalSeconds + Pre + Post - 0.6);
+
+        agent.Signal(AgentProcess.SIGTERM);
+        (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);
+        Directory.GetFiles(_dir.Combine("state", "recording", "cam"), "*.ts").Should().NotBeEmpty("the ring keeps the last segments");
+    }
+
+    private string WriteConfig(string video)
+    {
+        var config = new JsonObject
+        {
+            ["deviceId"] = "test-device",
+            ["startupGraceSeconds"] = 30,
+            ["stateDirectory"] = _dir.Combine("state"),
+            ["mqtt"] = new JsonObject { ["host"] = "127.0.0.1", ["port"] = _broker.Port },
+            ["pipelines"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "cam",
+                ["kind"] = "camera",
+                ["camera"] = new JsonObject
+                {
+                    ["input"] = video,
+                    ["width"] = 64,
+                    ["height"] = 48,
+                    ["pixelFormat"] = "gray",
+                    ["maxFps"] = 10,
+                    ["motion"] = new JsonObject { ["enabled"] = false },
+                    ["recording"] = new JsonObject { ["enabled"] = true, ["segmentSeconds"] = SegmentSeconds, ["maxAgeSeconds"] = 120 },
+                    ["clips"] = new JsonObject { ["preSeconds"] = Pre, ["postSeconds"] = Post, ["maxSeconds"] = 30, ["urlPrefix"] = "http://nas.local/clips/" },
+                },
+                ["model"] = new JsonObject { ["path"] = _dir.Combine("model", "model.onnx") },
+                ["scorer"] = new JsonObject { ["kind"] = "output" },
+                ["alert"] = new JsonObject { ["raiseWindows"] = 2, ["clearWindows"] = 5 },
+            }),
+        };
+        var path = _dir.Combine("camera.json");
+        File.WriteAllText(path, config.ToJsonString());
+        return path;
+    }
+
+    public void Dispose()
+    {
+        _broker.Dispose();
+        _dir.Dispose();
+    }
+}
