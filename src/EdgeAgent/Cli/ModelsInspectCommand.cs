@@ -112,18 +112,7 @@ public static class ModelsInspectCommand
         w.WriteStartArray(name);
         foreach (var t in tensors)
         {
-            w.WriteStartObject();
-            w.WriteString("name", t.Name);
-            w.WriteString("type", TensorElementTypes.Name(t.ElementType));
-            w.WriteString("declared_shape", t.DeclaredShape);
-            w.WriteStartArray("shape");
-            foreach (var d in t.Shape)
-            {
-                w.WriteNumberValue(d);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
+            WriteTensor(w, t.Name, t.ElementType, t.DeclaredShape, t.Shape);
         }
 
         w.WriteEndArray();
@@ -134,21 +123,27 @@ public static class ModelsInspectCommand
         w.WriteStartArray(name);
         foreach (var t in tensors)
         {
-            w.WriteStartObject();
-            w.WriteString("name", t.Name);
-            w.WriteString("type", TensorElementTypes.Name(t.ElementType));
-            w.WriteString("declared_shape", t.DeclaredShape);
-            w.WriteStartArray("shape");
-            foreach (var d in t.Dimensions)
-            {
-                w.WriteNumberValue(d);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
+            WriteTensor(w, t.Name, t.ElementType, t.DeclaredShape, [.. t.Dimensions]);
         }
 
         w.WriteEndArray();
+    }
+
+    // One tensor's entry, whether it comes from a loaded session (bench) or from the graph alone (inspect).
+    private static void WriteTensor(Utf8JsonWriter w, string name, TensorElementType type, string declaredShape, ReadOnlySpan<long> shape)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", name);
+        w.WriteString("type", TensorElementTypes.Name(type));
+        w.WriteString("declared_shape", declaredShape);
+        w.WriteStartArray("shape");
+        foreach (var d in shape)
+        {
+            w.WriteNumberValue(d);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
     }
 
     internal static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> values)
