@@ -21,6 +21,13 @@ public sealed class DetectorOptions : IValidatedOptions
     [Range(0, 1_000_000)]
     public int EarlyLearningSamples { get; set; } = 180;
 
+    [Description("resonance: the ensemble, one track per entry, each with its own learning period and range margin; the score is the sum of the members' recent novelty confidences over their number, so one member's chance novelty counts little and what several see counts much. Empty: one track of learningSamples and rangeMargin.")]
+    public List<ResonanceTrackOptions> Tracks { get; set; } = [];
+
+    [Description("resonance: windows for which a member's novelty confidence keeps counting in the ensemble score after it was found.")]
+    [Range(1, 100_000)]
+    public int SpanWindows { get; set; } = 30;
+
     [Description("Time scales, in windows: each scale averages this many consecutive feature values into one point before comparing shapes.")]
     public List<int> Scales { get; set; } = [];
 
@@ -74,11 +81,20 @@ public sealed class DetectorOptions : IValidatedOptions
 
     public IReadOnlyList<int> EffectiveScales() => Scales.Count > 0 ? Scales : [1, 4, 16];
 
+    public IReadOnlyList<ResonanceTrackOptions> EffectiveTracks() => Tracks.Count > 0
+        ? Tracks
+        : [new ResonanceTrackOptions { LearningSamples = LearningSamples, RangeMargin = RangeMargin }];
+
     public void Validate(string path, ICollection<ConfigError> errors)
     {
         foreach (var scale in Scales.Where(s => s < 1 || s > 100_000))
         {
             errors.Add(new ConfigError(ConfigPath.Child(path, "scales"), $"each scale must be 1..100000 windows, got {scale}"));
+        }
+
+        if (Tracks.Count > 64)
+        {
+            errors.Add(new ConfigError(ConfigPath.Child(path, "tracks"), $"at most 64 tracks (each costs a track's time per window), got {Tracks.Count}"));
         }
     }
 }

@@ -35,6 +35,9 @@ public sealed class AlertOptions : IValidatedOptions
     [Description("Judge each score against the long-run distribution of this pipeline's own scores (anomaly likelihood) instead of a fixed level, so alerts end after drift. Thresholds are then in standard deviations.")]
     public AdaptiveOptions Adaptive { get; set; } = new();
 
+    [Description("The alert gate: a would-be alert starts only if its peak score is high among this pipeline's recent would-be alerts.")]
+    public AlertGateOptions Gate { get; set; } = new();
+
     [Description("Severity levels by peak score; the highest reached applies. Default: warning at 1x, critical at 2x the raise threshold.")]
     public List<SeverityOptions> Severities { get; set; } = [];
 

@@ -19,6 +19,7 @@ public sealed class AlertStateMachine
     private readonly int _cooldownWindows;
     private readonly long _maxDurationTicks;
     private readonly ScoreLikelihood? _likelihood;
+    private readonly AlertGate? _gate;
     private long _windows;
     private long _lastEndWindow = long.MinValue;
     private bool _armed = true;
@@ -30,6 +31,7 @@ public sealed class AlertStateMachine
     {
         _options = options;
         _likelihood = options.Adaptive.Enabled ? new ScoreLikelihood(options.Adaptive) : null;
+        _gate = options.Gate.Enabled ? new AlertGate(options.Gate) : null;
         _cooldownWindows = options.CooldownWindows;
         _maxDurationTicks = (long)(options.MaxDurationSeconds * TimeSpan.TicksPerSecond);
 
@@ -92,6 +94,9 @@ public sealed class AlertStateMachine
     /// <summary>Windows whose score was NaN (a model output that does not fit); they change nothing.</summary>
     public long InvalidScores { get; private set; }
 
+    /// <summary>Would-be alerts the gate held back (alert.gate).</summary>
+    public long GatedAlerts => _gate?.Held ?? 0;
+
     /// <summary>Alerts ended because they reached alert.maxDurationSeconds.</summary>
     public long ExpiredAlerts { get; private set; }
 
@@ -138,6 +143,14 @@ public sealed class AlertStateMachine
             _streakPeak = Math.Max(_streakPeak, score);
             if (_above < _raiseWindows || (_lastEnd != long.MinValue && windowEndTicks - _lastEnd < _cooldownTicks))
             {
+                return AlertTransition.None;
+            }
+
+            if (_gate is not null && !_gate.Admit(_streakPeak))
+            {
+                // Held back: this crossing is not news for this stream. The next would-be alert needs a normal window first.
+                _above = 0;
+                _armed = false;
                 return AlertTransition.None;
             }
 

@@ -59,6 +59,7 @@ public static class EvaluateCommand
     private static int Run(LoadedConfig loaded, PipelineOptions pipeline, string[] files, string outFolder, string? labelsPath, string? reportPath,
         CancellationToken cancellationToken)
     {
+        // Read first: a wrong labels path is a one-line error before any series runs, not a stack trace after.
         var labels = labelsPath is null ? null : LabelledWindows.Load(labelsPath);
         Directory.CreateDirectory(outFolder);
         using var runtime = pipeline.Model.Path.Length > 0 ? InferenceRuntime.Create(loaded.Options.Inference) : null;
