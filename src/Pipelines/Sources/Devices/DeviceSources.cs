@@ -17,18 +17,21 @@ internal static class DeviceSources
 
         if (configured.Count == 0)
         {
-            return [.. driver.Quantities.Select(q => new SourceChannelOptions { Name = q.Name, Unit = q.Unit })];
+            return [.. driver.Quantities.Select(q => new SourceChannelOptions { Name = q.Name, Unit = UnitOf(q, options) })];
         }
 
         return [.. configured.Select(c => c.Unit.Length > 0 || driver.IndexOf(c.EffectiveField) < 0 ? c : new SourceChannelOptions
         {
             Name = c.Name,
-            Unit = driver.Quantities[driver.IndexOf(c.EffectiveField)].Unit,
+            Unit = UnitOf(driver.Quantities[driver.IndexOf(c.EffectiveField)], options),
             Field = c.Field,
             Min = c.Min,
             Max = c.Max,
         })];
     }
+
+    /// <summary>A quantity's unit: the catalog's, or the configured one where the calibration decides it (hx711 load).</summary>
+    private static string UnitOf(DeviceQuantity quantity, DeviceSourceOptions options) => quantity.Unit.Length > 0 ? quantity.Unit : options.LoadUnit;
 
     public static void Validate(DeviceSourceOptions options, IReadOnlyList<SourceChannelOptions> channels, string sourcePath, ICollection<ConfigError> errors)
     {
@@ -46,7 +49,9 @@ internal static class DeviceSources
         {
             if (driver.Bus != DeviceBusKind.I2c)
             {
-                errors.Add(new ConfigError(ConfigPath.Child(path, "address"), $"does not apply to {driver.Name}, which is on {driver.Bus} (use bus and chipSelect for SPI)"));
+                errors.Add(new ConfigError(ConfigPath.Child(path, "address"), driver.Bus == DeviceBusKind.Spi
+                    ? $"does not apply to {driver.Name}, which is on Spi (use bus and chipSelect for SPI)"
+                    : $"does not apply to {driver.Name}, which is on Gpio (use gpioChip, dataPin and clockPin)"));
             }
             else if (!DeviceAddress.TryParse(options.Address, out var address) || address is < 0x03 or > 0x77)
             {
@@ -62,6 +67,29 @@ internal static class DeviceSources
         if (options.StuckReadings == 1)
         {
             errors.Add(new ConfigError(ConfigPath.Child(path, "stuckReadings"), "must be 0 (off) or at least 2: one reading cannot repeat"));
+        }
+
+        if (driver.Bus == DeviceBusKind.Gpio)
+        {
+            if (options.DataPin == options.ClockPin)
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "clockPin"), $"must differ from dataPin ({options.DataPin}): the HX711 needs two lines"));
+            }
+
+            if (!double.IsFinite(options.CountsPerUnit) || options.CountsPerUnit == 0)
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "countsPerUnit"), $"must be a finite number other than 0 (counts per {options.LoadUnit}), got {options.CountsPerUnit}"));
+            }
+
+            if (!double.IsFinite(options.OffsetCounts))
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "offsetCounts"), "must be a finite number of counts"));
+            }
+
+            if (options.LoadUnit.Trim().Length == 0)
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "loadUnit"), "must name the unit countsPerUnit was calibrated in (e.g. g, kg, N)"));
+            }
         }
 
         for (var i = 0; i < channels.Count; i++)
