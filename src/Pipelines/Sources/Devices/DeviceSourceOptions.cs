@@ -25,6 +25,10 @@ public sealed class DeviceSourceOptions
     [Range(0, 100_000_000)]
     public int SpiClockHertz { get; set; }
 
+    [Description("adxl345: stream through the chip's FIFO at this output data rate (3200, 1600, 800, 400, 200, 100, 50 or 25 Hz), every sample stamped by the sample clock: the vibration path. 0: polled at pollIntervalMilliseconds.")]
+    [Range(0, 3200)]
+    public int SampleRateHertz { get; set; }
+
     [Description("hx711: the GPIO chip (/dev/gpiochipN) its two lines are on.")]
     [Range(0, 63)]
     public int GpioChip { get; set; }
