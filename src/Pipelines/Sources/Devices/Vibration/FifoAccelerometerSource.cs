@@ -29,6 +29,7 @@ public sealed class FifoAccelerometerSource : SampleSource
     private readonly int _wantedAxes;
     private readonly byte[] _fifo = new byte[Adxl345Fifo.Capacity * FifoBurstDecoder.FrameBytes];
     private readonly Sample[] _samples = new Sample[Adxl345Fifo.Capacity * 3];
+    private readonly Sample[] _accepted = new Sample[Adxl345Fifo.Capacity * 3];
     private readonly FifoBurstDecoder _decoder;
     private readonly long _ticksPerSample;
     private Adxl345Fifo? _chip;
@@ -107,10 +108,10 @@ public sealed class FifoAccelerometerSource : SampleSource
                     backoff.Reset();
                 }
 
-                int count;
+                int accepted;
                 try
                 {
-                    count = ReadBurst();
+                    accepted = Poll().Length;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -122,13 +123,11 @@ public sealed class FifoAccelerometerSource : SampleSource
                     continue;
                 }
 
-                for (var i = 0; i < count; i++)
+                for (var i = 0; i < accepted; i++)
                 {
-                    var axis = _samples[i].Channel;
-                    var channel = _channelOfAxis[axis];
-                    if (channel >= 0 && Context.TryAccept(channel, _samples[i].TimestampTicks, _samples[i].Value, out var sample) && !writer.TryWrite(sample))
+                    if (!writer.TryWrite(_accepted[i]))
                     {
-                        await writer.WriteAsync(sample, cancellationToken).ConfigureAwait(false);
+                        await writer.WriteAsync(_accepted[i], cancellationToken).ConfigureAwait(false);
                     }
                 }
 
@@ -139,6 +138,24 @@ public sealed class FifoAccelerometerSource : SampleSource
         {
             Close();
         }
+    }
+
+    /// <summary>One burst, as the run loop does it between timer ticks: the FIFO's entries decoded, checked by the
+    /// context (finite, forward in time) and returned for the configured channels. Internal for the benchmark.</summary>
+    internal ReadOnlySpan<Sample> Poll()
+    {
+        var count = ReadBurst();
+        var accepted = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var channel = _channelOfAxis[_samples[i].Channel];
+            if (channel >= 0 && Context.TryAccept(channel, _samples[i].TimestampTicks, _samples[i].Value, out var sample))
+            {
+                _accepted[accepted++] = sample;
+            }
+        }
+
+        return _accepted.AsSpan(0, accepted);
     }
 
     /// <summary>One burst: the FIFO's entries decoded into <see cref="_samples"/>; returns how many samples.</summary>
@@ -191,7 +208,8 @@ public sealed class FifoAccelerometerSource : SampleSource
         return _decoder.Decode(_fifo.AsSpan(0, frames * FifoBurstDecoder.FrameBytes), _samples);
     }
 
-    private string? TryOpen()
+    /// <summary>Opens and configures the chip; the reason when it cannot. Internal for the benchmark.</summary>
+    internal string? TryOpen()
     {
         SpiDevice? spi = null;
         try
