@@ -35,6 +35,7 @@ public sealed class FifoAccelerometerSource : SampleSource
     private Adxl345Fifo? _chip;
     private long _lastBurstTicks;
     private long _lastDataTicks;
+    private long _droppedFrames;
 
     internal FifoAccelerometerSource(SourceContext context, Func<SpiDevice> open, string device, int sampleRateHz, IReadOnlyList<int> axisOfChannel,
         TimeSpan maxRetry, TimeProvider? time = null)
@@ -67,7 +68,7 @@ public sealed class FifoAccelerometerSource : SampleSource
     public bool Connected => _chip is not null;
 
     /// <summary>Samples per axis lost to FIFO overruns (estimated; see the class remarks).</summary>
-    public long DroppedFrames { get; private set; }
+    public long DroppedFrames => Interlocked.Read(ref _droppedFrames);
 
     public override async Task RunAsync(ChannelWriter<Sample> writer, CancellationToken cancellationToken)
     {
@@ -185,7 +186,7 @@ public sealed class FifoAccelerometerSource : SampleSource
             dropped = overrun ? Math.Max(1, dropped) : Math.Max(0, dropped);
             if (dropped > 0)
             {
-                DroppedFrames += dropped;
+                Interlocked.Add(ref _droppedFrames, dropped);
                 for (var i = 1; i < dropped * _wantedAxes; i++)
                 {
                     Context.Counters.AddBad(BadInput.QueueFull);
