@@ -20,7 +20,7 @@ namespace EdgeAgent.Benchmarks.Pipelines;
 /// alert state machine. Reports the thread's CPU time per second of signal (the share of one core the path needs),
 /// its inverse (how much faster than real time), and managed bytes allocated per window in steady state.
 /// </summary>
-public static class VibrationProbe
+public static partial class VibrationProbe
 {
     private const double SampleRateHz = 25_600;
     private const int BurstFrames = 512;
@@ -118,6 +118,7 @@ public static class VibrationProbe
         Console.WriteLine(string.Create(c, $"through the bounded channel median {Median(viaChannel) * 100:0.00}% of one core  (rounds: {string.Join(", ", viaChannel.Select(v => (v * 100).ToString("0.00", c)))}); {channelAllocated} B allocated over these rounds"));
         Console.WriteLine(string.Create(c, $"  of which FIFO decoding   median {Median(decodeOnly) * 100:0.00}% of one core"));
         Console.WriteLine(string.Create(c, $"managed bytes allocated over the timed rounds: {allocated} ({(double)allocated / windows:0.##} B per window); per round: {string.Join(", ", allocatedPerRound)}"));
+        RunThroughFifoSource(rounds, secondsPerRound, runtime, modelPath);
         return 0;
     }
 
@@ -157,7 +158,7 @@ public static class VibrationProbe
 
     /// <summary>A machine running at 24.7 Hz (1,480 rpm) with a bearing tone at 3.1 kHz and noise, as the raw FIFO
     /// bytes a ±2 g accelerometer would deliver. A whole number of bursts, so the stream wraps cleanly.</summary>
-    private static byte[] Stream(int seconds)
+    private static byte[] Stream(int seconds, double countsPerG = CountsPerG)
     {
         var frames = (int)(seconds * SampleRateHz) / BurstFrames * BurstFrames;
         var bytes = new byte[frames * FifoBurstDecoder.FrameBytes];
@@ -170,7 +171,7 @@ public static class VibrationProbe
             Span<double> g = [(0.3 * run) + (0.05 * tone), (0.2 * run) + (0.03 * tone), 1.0 + (0.1 * run)];
             for (var axis = 0; axis < 3; axis++)
             {
-                var value = (g[axis] + (0.01 * ((random.NextDouble() * 2) - 1))) * CountsPerG;
+                var value = (g[axis] + (0.01 * ((random.NextDouble() * 2) - 1))) * countsPerG;
                 BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan((i * FifoBurstDecoder.FrameBytes) + (axis * 2)), (short)Math.Clamp(value, short.MinValue, short.MaxValue));
             }
         }

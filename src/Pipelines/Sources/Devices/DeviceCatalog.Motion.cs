@@ -28,14 +28,23 @@ internal static partial class DeviceCatalog
                 {
                     Put(v, 0, chip.GetAccelerometer(), 1 / StandardGravity);
                     Put(v, 3, chip.GetGyroscopeReading(), 1);
-                    v[6] = w[6] ? Mpu6050Temperature(bus) : double.NaN;
+                    v[6] = w[6] ? MpuTemperature(bus, 340, 36.53) : double.NaN;
                 }, chip, bus);
             })),
-        new("mpu9250", "InvenSense MPU-9250 accelerometer/gyroscope/magnetometer (AK8963 at 0x0c)", DeviceBusKind.I2c, [0x68, 0x69],
+        new("mpu9250", "InvenSense MPU-9250 accelerometer/gyroscope/magnetometer (AK8963 through the MPU's I2C master)", DeviceBusKind.I2c, [0x68, 0x69],
             [.. Axes("accel", "g", 16), .. Axes("gyro", "°/s", 2000), .. Axes("mag", "µT", 4912), Temperature(-40, 85)],
-            c => With(c.I2c(), bus => With(c.I2c(0x0c), magnetometer =>
+            c => With(c.I2c(), bus =>
             {
-                var chip = new Mpu9250(bus, false, magnetometer);
+                // The AK8963 sits on the MPU's auxiliary bus: after the reset the binding does, it is reachable only
+                // through the MPU's I2C master (bypass is off), which is what the binding uses without a second device.
+                var chip = new Mpu9250(bus, shouldDispose: false);
+
+                // The binding leaves the AK8963 in single-measurement mode, which powers down after one measurement:
+                // every read after the first would wait for data that never comes. Continuous 100 Hz mode keeps a fresh
+                // measurement ready. CalibrateMagnetometer(0) reads the fuse ROM sensitivity adjustment (ASA, datasheet
+                // 8.3.11) with no bias sampling; without it the field is read unadjusted (ASA is ±50 % per axis).
+                chip.MagnetometerOutputBitMode = Iot.Device.Magnetometer.OutputBitMode.Output16bit;
+                chip.CalibrateMagnetometer(0);
                 return new DeviceDriver((w, v) =>
                 {
                     Put(v, 0, chip.GetAccelerometer(), 1 / StandardGravity);
@@ -45,9 +54,9 @@ internal static partial class DeviceCatalog
                         Put(v, 6, chip.ReadMagnetometer(true), 1);
                     }
 
-                    v[9] = w[9] ? chip.GetTemperature().DegreesCelsius : double.NaN;
-                }, chip, magnetometer, bus);
-            }))),
+                    v[9] = w[9] ? MpuTemperature(bus, 333.87, 21) : double.NaN;
+                }, chip, bus);
+            })),
         new("adxl345", "Analog Devices ADXL345 accelerometer over SPI (±16 g)", DeviceBusKind.Spi, [],
             [.. Axes("accel", "g", 16)],
             c => With(c.Spi(5_000_000, SpiMode.Mode3), bus =>
@@ -99,14 +108,16 @@ internal static partial class DeviceCatalog
     ];
 
     /// <summary>
-    /// The MPU-6050's own formula (register map rev 4.2, 4.18: TEMP_OUT / 340 + 36.53). The binding's
-    /// GetTemperature applies the MPU-9250's (offset 21 °C, 333.87 LSB/°C), which reads 15.6 °C low at TEMP_OUT = 0.
+    /// TEMP_OUT (0x41) by each part's own formula: MPU-6050 register map rev 4.2, 4.18: TEMP_OUT / 340 + 36.53;
+    /// MPU-9250 register map, TEMP_OUT (registers 65-66), with the product specification's 333.87 LSB/°C and 21 °C at TEMP_OUT = 0.
+    /// The binding's GetTemperature applies the MPU-9250's formula to both, and subtracts 21 counts, not 21 °C, from
+    /// TEMP_OUT: 15.6 °C low on an MPU-6050, 0.063 °C low on an MPU-9250.
     /// </summary>
-    private static double Mpu6050Temperature(System.Device.I2c.I2cDevice bus)
+    private static double MpuTemperature(System.Device.I2c.I2cDevice bus, double countsPerDegree, double degreesAtZero)
     {
         Span<byte> raw = stackalloc byte[2];
         bus.WriteRead([0x41], raw);
-        return (System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(raw) / 340.0) + 36.53;
+        return (System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(raw) / countsPerDegree) + degreesAtZero;
     }
 
     private static void Lsm9Ds1AngularRate(System.Device.I2c.I2cDevice bus, Span<double> xyz)

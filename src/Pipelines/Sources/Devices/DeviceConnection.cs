@@ -1,3 +1,4 @@
+using System.Device.Gpio;
 using System.Device.I2c;
 using System.Device.Spi;
 
@@ -31,4 +32,7 @@ internal sealed class DeviceConnection
             ClockFrequency = Options.SpiClockHertz > 0 ? Options.SpiClockHertz : defaultClockHertz,
             Mode = mode,
         });
+
+    /// <summary>The GPIO chip a bit-banged chip's lines are on (the HX711's).</summary>
+    public GpioController Gpio() => _buses.OpenGpio(Options.GpioChip);
 }

@@ -40,7 +40,7 @@ internal sealed class DeviceSession
         {
             DeviceBusKind.I2c => string.Create(CultureInfo.InvariantCulture, $"{info.Name} on /dev/i2c-{options.Bus} @0x{address:x2}"),
             DeviceBusKind.Spi => string.Create(CultureInfo.InvariantCulture, $"{info.Name} on /dev/spidev{options.Bus}.{options.ChipSelect}"),
-            _ => info.Name,
+            _ => string.Create(CultureInfo.InvariantCulture, $"{info.Name} on /dev/gpiochip{options.GpioChip} (lines {options.DataPin}, {options.ClockPin})"),
         };
     }
 
@@ -79,7 +79,7 @@ internal sealed class DeviceSession
         Array.Fill(_values, double.NaN);
         try
         {
-            driver.Read(_wanted, _values);
+            driver.Read(context, _wanted, _values);
         }
         catch (Exception e) when (e is not (IOException or UnauthorizedAccessException or OutOfMemoryException))
         {

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using EdgeAgent.Pipelines.Sources.Devices.LoadCell;
 
 namespace EdgeAgent.Pipelines.Sources.Devices;
 
@@ -23,6 +24,34 @@ public sealed class DeviceSourceOptions
     [Description("SPI clock in Hz. 0: the driver's default.")]
     [Range(0, 100_000_000)]
     public int SpiClockHertz { get; set; }
+
+    [Description("adxl345: stream through the chip's FIFO at this output data rate (3200, 1600, 800, 400, 200, 100, 50 or 25 Hz), every sample stamped by the sample clock: the vibration path. 0: polled at pollIntervalMilliseconds.")]
+    [Range(0, 3200)]
+    public int SampleRateHertz { get; set; }
+
+    [Description("hx711: the GPIO chip (/dev/gpiochipN) its two lines are on.")]
+    [Range(0, 63)]
+    public int GpioChip { get; set; }
+
+    [Description("hx711: the DOUT line (offset on gpioChip; the BCM number on a Raspberry Pi).")]
+    [Range(0, 1023)]
+    public int DataPin { get; set; } = 5;
+
+    [Description("hx711: the PD_SCK line (offset on gpioChip).")]
+    [Range(0, 1023)]
+    public int ClockPin { get; set; } = 6;
+
+    [Description("hx711: input and gain: channelA128 (±20 mV, a load cell), channelA64 (±40 mV) or channelB32 (±80 mV).")]
+    public Hx711Input Hx711Input { get; set; } = Hx711Input.ChannelA128;
+
+    [Description("hx711: raw counts with no load (tare), subtracted before scaling; the load channel is (counts - offsetCounts) / countsPerUnit.")]
+    public double OffsetCounts { get; set; }
+
+    [Description("hx711: counts per unit of load (from a calibration with a known weight: (counts with it - offsetCounts) / its weight). 1: the load channel is in counts.")]
+    public double CountsPerUnit { get; set; } = 1;
+
+    [Description("hx711: the load channel's unit, e.g. g, kg or N (what countsPerUnit was calibrated in).")]
+    public string LoadUnit { get; set; } = "counts";
 
     [Description("ina219: the shunt resistor in ohms.")]
     [Range(0.0001, 100)]

@@ -1,4 +1,6 @@
+using System.Device.Spi;
 using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Sources.Devices.Vibration;
 
 namespace EdgeAgent.Pipelines.Sources.Devices;
 
@@ -17,18 +19,24 @@ internal static class DeviceSources
 
         if (configured.Count == 0)
         {
-            return [.. driver.Quantities.Select(q => new SourceChannelOptions { Name = q.Name, Unit = q.Unit })];
+            return [.. driver.Quantities.Select(q => new SourceChannelOptions { Name = q.Name, Unit = UnitOf(q, options) })];
         }
 
         return [.. configured.Select(c => c.Unit.Length > 0 || driver.IndexOf(c.EffectiveField) < 0 ? c : new SourceChannelOptions
         {
             Name = c.Name,
-            Unit = driver.Quantities[driver.IndexOf(c.EffectiveField)].Unit,
+            Unit = UnitOf(driver.Quantities[driver.IndexOf(c.EffectiveField)], options),
             Field = c.Field,
             Min = c.Min,
             Max = c.Max,
         })];
     }
+
+    /// <summary>The driver whose chip can stream through its FIFO (sampleRateHertz).</summary>
+    private const string FifoDriver = "adxl345";
+
+    /// <summary>A quantity's unit: the catalog's, or the configured one where the calibration decides it (hx711 load).</summary>
+    private static string UnitOf(DeviceQuantity quantity, DeviceSourceOptions options) => quantity.Unit.Length > 0 ? quantity.Unit : options.LoadUnit;
 
     public static void Validate(DeviceSourceOptions options, IReadOnlyList<SourceChannelOptions> channels, string sourcePath, ICollection<ConfigError> errors)
     {
@@ -46,7 +54,9 @@ internal static class DeviceSources
         {
             if (driver.Bus != DeviceBusKind.I2c)
             {
-                errors.Add(new ConfigError(ConfigPath.Child(path, "address"), $"does not apply to {driver.Name}, which is on {driver.Bus} (use bus and chipSelect for SPI)"));
+                errors.Add(new ConfigError(ConfigPath.Child(path, "address"), driver.Bus == DeviceBusKind.Spi
+                    ? $"does not apply to {driver.Name}, which is on Spi (use bus and chipSelect for SPI)"
+                    : $"does not apply to {driver.Name}, which is on Gpio (use gpioChip, dataPin and clockPin)"));
             }
             else if (!DeviceAddress.TryParse(options.Address, out var address) || address is < 0x03 or > 0x77)
             {
@@ -64,6 +74,41 @@ internal static class DeviceSources
             errors.Add(new ConfigError(ConfigPath.Child(path, "stuckReadings"), "must be 0 (off) or at least 2: one reading cannot repeat"));
         }
 
+        if (options.SampleRateHertz != 0)
+        {
+            if (driver.Name != FifoDriver)
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "sampleRateHertz"), $"FIFO streaming is available for {FifoDriver} only; {driver.Name} is polled (leave sampleRateHertz 0)"));
+            }
+            else if (!Adxl345Fifo.IsRate(options.SampleRateHertz))
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "sampleRateHertz"), $"must be an ADXL345 output data rate: 3200, 1600, 800, 400, 200, 100, 50 or 25 (Hz), got {options.SampleRateHertz}"));
+            }
+        }
+
+        if (driver.Bus == DeviceBusKind.Gpio)
+        {
+            if (options.DataPin == options.ClockPin)
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "clockPin"), $"must differ from dataPin ({options.DataPin}): the HX711 needs two lines"));
+            }
+
+            if (!double.IsFinite(options.CountsPerUnit) || options.CountsPerUnit == 0)
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "countsPerUnit"), $"must be a finite number other than 0 (counts per {options.LoadUnit}), got {options.CountsPerUnit}"));
+            }
+
+            if (!double.IsFinite(options.OffsetCounts))
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "offsetCounts"), "must be a finite number of counts"));
+            }
+
+            if (options.LoadUnit.Trim().Length == 0)
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "loadUnit"), "must name the unit countsPerUnit was calibrated in (e.g. g, kg, N)"));
+            }
+        }
+
         for (var i = 0; i < channels.Count; i++)
         {
             var field = channels[i].EffectiveField;
@@ -75,11 +120,25 @@ internal static class DeviceSources
         }
     }
 
-    public static PolledSource Create(SourceOptions source, SourceContext context, TimeSpan interval, TimeSpan maxRetry, DeviceBuses? buses = null, TimeProvider? time = null)
+    /// <summary>A polled source over the driver, or for adxl345 with sampleRateHertz set, the FIFO-streaming
+    /// source of the vibration path.</summary>
+    public static SampleSource Create(SourceOptions source, SourceContext context, TimeSpan interval, TimeSpan maxRetry, DeviceBuses? buses = null, TimeProvider? time = null)
     {
         var options = source.Device;
         var driver = DeviceCatalog.Find(options.Driver) ?? throw new InvalidOperationException($"unknown driver '{options.Driver}' passed validation");
         var quantities = context.Channels.Select(c => driver.IndexOf(c.EffectiveField)).ToArray();
+        if (options.SampleRateHertz > 0 && driver.Name == FifoDriver)
+        {
+            var bus = buses ?? DeviceBuses.Kernel;
+            var settings = new SpiConnectionSettings(options.Bus, options.ChipSelect)
+            {
+                ClockFrequency = options.SpiClockHertz > 0 ? options.SpiClockHertz : 5_000_000,
+                Mode = SpiMode.Mode3,
+            };
+            return new FifoAccelerometerSource(context, () => bus.OpenSpi(settings), $"{driver.Name} FIFO on /dev/spidev{options.Bus}.{options.ChipSelect}",
+                options.SampleRateHertz, quantities, maxRetry, time);
+        }
+
         var session = new DeviceSession(driver, options, DeviceAddress.Resolve(options, driver), quantities, buses ?? DeviceBuses.Kernel);
         var channels = quantities.Select((q, i) => (PolledChannel)new DeviceChannel(session, q, reads: i == 0)).ToList();
         return new PolledSource(context, channels, interval, maxRetry, time);

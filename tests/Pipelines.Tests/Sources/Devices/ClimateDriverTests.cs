@@ -35,6 +35,43 @@ public sealed class ClimateDriverTests
     }
 
     [Fact]
+    public void Bme680_gives_the_datasheet_compensation_of_its_adc_values_and_heats_its_plate_as_the_datasheet_says()
+    {
+        const int adcT = 500_000, adcP = 380_000, adcH = 22_000, gasAdc = 420, gasRange = 5;
+        var chip = _bus.Add(Bme680Chip.Create(adcT, adcP, adcH, gasAdc, gasRange));
+        var values = new DeviceReading(_bus, "bme680").Open().Read();
+        var celsius = Bme680Datasheet.Celsius(adcT);
+        celsius.Should().BeInRange(20, 30, "the raw values are those of a room, so every formula works in its usual range");
+        values["temperature"].Should().BeApproximately(celsius, 1e-9);
+        values["pressure"].Should().BeApproximately(Bme680Datasheet.Pascals(adcP, Bme680Datasheet.TFine(adcT)) / 100, 1e-9);
+        var humidity = Bme680Datasheet.Percent(adcH, celsius);
+        humidity.Should().BeInRange(1, 99, "the example must exercise the formula, not its clamp");
+        values["humidity"].Should().BeApproximately(humidity, 1e-9);
+
+        // The datasheet's integer gas formula truncates to whole ohms; the driver's floating-point one does not.
+        values["gasResistance"].Should().BeApproximately(Bme680Datasheet.GasOhms(gasAdc, gasRange), 1.5);
+
+        // The heater profile the driver programs: 320 °C for 150 ms, from the ambient temperature it read first.
+        chip.Registers[0x5a].Should().Be(Bme680Datasheet.HeaterResistance(320, celsius), "res_heat_0 by the datasheet's formula");
+        chip.Registers[0x64].Should().Be(0x65, "gas_wait_0: 37 x 4 ms (factor bits 01), the nearest encodable wait to 150 ms");
+        (chip.Registers[0x71] & 0x10).Should().Be(0x10, "run_gas");
+        (chip.Registers[0x70] & 0x08).Should().Be(0, "heat_off clear");
+    }
+
+    [Fact]
+    public void Bme680_gas_resistance_is_missing_not_invented_when_the_heater_did_not_reach_its_temperature()
+    {
+        var chip = _bus.Add(Bme680Chip.Create(500_000, 380_000, 22_000, 420, 5));
+        var reading = new DeviceReading(_bus, "bme680").Open();
+        chip.Written = null; // the measurement completes but gas_valid_r and heat_stab_r stay clear
+        chip.Registers[0x2b] &= 0xcf;
+        var values = reading.Read();
+        values["gasResistance"].Should().Be(double.NaN);
+        values["temperature"].Should().BeApproximately(Bme680Datasheet.Celsius(500_000), 1e-9);
+        reading.Context.Counters[BadInput.NoReading].Should().Be(1);
+    }
+
+    [Fact]
     public void A_chip_id_that_is_not_the_drivers_fails_the_open_as_an_io_error()
     {
         _bus.Add(BoschChips.Bmp280()); // 0x58, not a BME280's 0x60

@@ -27,7 +27,7 @@ public sealed class DeviceSourceTests
     private PolledSource Build(SourceOptions options)
     {
         var context = new SourceContext("p/" + options.Device.Driver, 0, options.EffectiveChannels(), NullLogger.Instance);
-        return DeviceSources.Create(options, context, TimeSpan.FromMilliseconds(options.PollIntervalMilliseconds), TimeSpan.FromSeconds(options.MaxRetrySeconds), _bus.Buses);
+        return (PolledSource)DeviceSources.Create(options, context, TimeSpan.FromMilliseconds(options.PollIntervalMilliseconds), TimeSpan.FromSeconds(options.MaxRetrySeconds), _bus.Buses);
     }
 
     [Fact]

@@ -57,4 +57,39 @@ public sealed class ImuDriverTests
         values["gyroX"].Should().BeApproximately(-70, 1e-4);
         values["magX"].Should().BeApproximately(58, 1e-4);
     }
+
+    [Fact]
+    public void Mpu9250_reads_its_magnetometer_through_the_i2c_master_adjusted_by_the_fuse_rom_on_every_poll()
+    {
+        // Register map: ±2 g = 16,384 LSB/g, ±250 °/s = 131 LSB/(°/s); product specification: 333.87 LSB/°C, 21 °C at
+        // TEMP_OUT = 0. AK8963 datasheet: 16-bit output 0.15 µT/LSB; Hadj = H x ((ASA - 128) x 0.5 / 128 + 1).
+        var chip = new Mpu9250Chip();
+        _bus.Add(chip.Mpu);
+        chip.Mpu.Set(0x3b, 0x00, 0x00, 0xc0, 0x00, 0x40, 0x00); // 0, -1 g, +1 g
+        chip.Mpu.Set(0x41, 0x0d, 0x0b);                         // TEMP_OUT 3339: 31.0 °C
+        chip.Mpu.Set(0x43, 0x00, 0x83, 0x00, 0x00, 0xff, 0x7d); // +131, 0, -131
+        chip.Magnetometer[0x10] = 0xb0;                          // ASAX 176: x 1.1875
+        chip.Magnetometer[0x11] = 0x80;                          // ASAY 128: x 1
+        chip.Magnetometer[0x12] = 0x40;                          // ASAZ 64: x 0.75
+        chip.SetField(1000, -2000, 400);
+        var reading = new DeviceReading(_bus, "mpu9250").Open();
+        var values = reading.Read();
+        values["accelY"].Should().BeApproximately(-1, 1e-4);
+        values["accelZ"].Should().BeApproximately(1, 1e-4);
+        values["gyroX"].Should().BeApproximately(1, 1e-3);
+        values["gyroZ"].Should().BeApproximately(-1, 1e-3);
+        values["temperature"].Should().BeApproximately((3339 / 333.87) + 21, 1e-9);
+
+        // The magnetometer's axes are the accelerometer's Y, X, -Z (register map, figure of the axes): the driver
+        // turns them into the accelerometer's frame. 0.15 µT is the datasheet's; the driver's 4912 / 32760 is 0.04 % less.
+        values["magX"].Should().BeApproximately(-2000 * 0.15 * 1.0, 0.2);
+        values["magY"].Should().BeApproximately(1000 * 0.15 * 1.1875, 0.1);
+        values["magZ"].Should().BeApproximately(-400 * 0.15 * 0.75, 0.05);
+        chip.MagnetometerMode.Should().Be(0b0110, "continuous 100 Hz, so a measurement is ready at every poll");
+        (chip.Magnetometer[0x0a] & 0x10).Should().Be(0x10, "16-bit output");
+
+        chip.SetField(0, 500, 0);
+        reading.Read()["magX"].Should().BeApproximately(500 * 0.15, 0.05, "the second poll reads a new measurement, not a timeout");
+        chip.Measurements.Should().BeGreaterThanOrEqualTo(2);
+    }
 }

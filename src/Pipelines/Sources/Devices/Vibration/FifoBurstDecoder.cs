@@ -28,6 +28,9 @@ public sealed class FifoBurstDecoder
         _startTicks = startTicks;
     }
 
+    /// <summary>The timestamp the next decoded frame will get.</summary>
+    public long NextTicks => _startTicks + (long)(_sampleIndex * _ticksPerSample);
+
     /// <summary>Samples decoded so far (frames, each one sample per axis).</summary>
     public long Frames => _sampleIndex;
 

@@ -15,6 +15,9 @@ internal sealed class EmulatedBus
 
     public EmulatedGpioDriver? Gpio { get; set; }
 
+    /// <summary>A chip on GPIO lines with a protocol of its own (the HX711), used when <see cref="Gpio"/> is not set.</summary>
+    public GpioDriver? GpioChip { get; set; }
+
     public bool Missing { get; set; }
 
     public int Opens { get; private set; }
@@ -31,7 +34,8 @@ internal sealed class EmulatedBus
     private GpioController OpenGpio(int chip)
     {
         Opens++;
-        return Missing || Gpio is null ? throw new IOException($"/dev/gpiochip{chip} does not exist: emulated chip removed") : new GpioController(Gpio);
+        GpioDriver? driver = Gpio is not null ? Gpio : GpioChip;
+        return Missing || driver is null ? throw new IOException($"/dev/gpiochip{chip} does not exist: emulated chip removed") : new GpioController(driver);
     }
 
     private I2cDevice OpenI2c(int bus, int address)
