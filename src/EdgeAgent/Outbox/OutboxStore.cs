@@ -28,6 +28,8 @@ internal sealed partial class OutboxStore : IDisposable
     private readonly sqlite3_stmt _sumOlderThan;
     private readonly sqlite3_stmt _setDropped;
     private readonly sqlite3_stmt _restartLog;
+    private readonly sqlite3_stmt _raiseSequence;
+    private readonly sqlite3_stmt _seedSequence;
     private bool _inTransaction;
 
     private OutboxStore(SqliteConnection connection, string epoch)
@@ -38,7 +40,7 @@ internal sealed partial class OutboxStore : IDisposable
         _begin = Prepare("BEGIN IMMEDIATE"u8);
         _commit = Prepare("COMMIT"u8);
         _rollback = Prepare("ROLLBACK"u8);
-        _insert = Prepare("INSERT INTO messages(ts, qos, retain, size, topic, payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"u8);
+        _insert = Prepare("INSERT INTO messages(seq, ts, qos, retain, size, topic, payload) VALUES(?7, ?1, ?2, ?3, ?4, ?5, ?6)"u8);
         _selectAfter = Prepare("SELECT seq, ts, qos, retain, topic, payload FROM messages WHERE seq > ?1 ORDER BY seq LIMIT ?2"u8);
         _sumThrough = Prepare("SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE seq <= ?1"u8);
         _deleteThrough = Prepare("DELETE FROM messages WHERE seq <= ?1"u8);
@@ -46,6 +48,8 @@ internal sealed partial class OutboxStore : IDisposable
         _sumOlderThan = Prepare("SELECT count(*), coalesce(sum(size), 0), coalesce(max(seq), 0) FROM messages WHERE ts < ?1"u8);
         _setDropped = Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('dropped', ?1)"u8);
         _restartLog = Prepare("PRAGMA wal_checkpoint(RESTART)"u8);
+        _raiseSequence = Prepare("UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'messages' AND seq < ?1"u8);
+        _seedSequence = Prepare("INSERT INTO sqlite_sequence(name, seq) SELECT 'messages', ?1 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'messages')"u8);
     }
 
     public string Path => _connection.DataSource;
@@ -66,6 +70,12 @@ internal sealed partial class OutboxStore : IDisposable
         try
         {
             return OpenOrThrow(path, synchronous);
+        }
+        catch (SqliteException ex) when (IsOutOfSpace(ex))
+        {
+            // A full disk says nothing about the file: moving it aside would only lose its messages.
+            throw new EdgeAgent.Configuration.AgentStartupException(
+                $"the outbox {path} cannot be opened because its disk is full ({ex.Message}); its messages are kept. Fix: free space in stateDirectory", 73, ex);
         }
         catch (Exception ex) when ((ex is SqliteException or InvalidDataException) && File.Exists(path))
         {
