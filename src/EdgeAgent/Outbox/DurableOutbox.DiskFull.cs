@@ -15,6 +15,12 @@ public sealed partial class DurableOutbox
 {
     private static readonly long OverflowLogEvery = Stopwatch.Frequency * 10;
 
+    // A disk with a page or two free lets a probe through and fails the next batch: the state may flip quickly, the
+    // log says so at most once a minute (health, telemetry and metrics always show the current state).
+    private static readonly long StateLogEvery = Stopwatch.Frequency * 60;
+    private long _lastStateLog;
+    private bool _episodeLogged;
+
     private readonly HeldMessages _held;
     private volatile bool _diskFull;
     private volatile string? _diskFullReason;
@@ -108,7 +114,11 @@ public sealed partial class DurableOutbox
         {
             Interlocked.Increment(ref _diskFullEpisodes);
             _diskFull = true;
-            LogDiskFull(_logger, Path, error.Message, _options.DiskFull.MemoryMessages, _options.DiskFull.MemoryMegabytes, _probeSeconds);
+            _episodeLogged = StateLogDue();
+            if (_episodeLogged)
+            {
+                LogDiskFull(_logger, Path, error.Message, _options.DiskFull.MemoryMessages, _options.DiskFull.MemoryMegabytes, _probeSeconds);
+            }
         }
     }
 
@@ -116,7 +126,23 @@ public sealed partial class DurableOutbox
     {
         _diskFull = false;
         _diskFullReason = null;
-        LogResumed(_logger, Path, Volatile.Read(ref _deliveredUnpersisted), Volatile.Read(ref _heldDropped));
+        if (_episodeLogged)
+        {
+            LogResumed(_logger, Path, Volatile.Read(ref _deliveredUnpersisted), Volatile.Read(ref _heldDropped));
+        }
+    }
+
+    /// <summary>Whether entering the disk-full state is logged: the first time, and then at most once a minute.</summary>
+    private bool StateLogDue()
+    {
+        var now = Stopwatch.GetTimestamp();
+        if (_lastStateLog != 0 && now - _lastStateLog < StateLogEvery)
+        {
+            return false;
+        }
+
+        _lastStateLog = now;
+        return true;
     }
 
     /// <summary>After acknowledgements: held messages the broker has acknowledged need no file any more.</summary>

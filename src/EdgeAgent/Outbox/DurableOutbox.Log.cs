@@ -39,4 +39,7 @@ public sealed partial class DurableOutbox
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox {Path} could not store this boot's time anchor ({Reason}); message ages are measured from this process's start until a later start stores it")]
     private static partial void LogNoClockAnchor(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The outbox {Path} was opened on a full disk: its shared-memory index is kept in memory (exclusive locking) until the agent restarts; 'edgeagent outbox stats' cannot read the file meanwhile")]
+    private static partial void LogExclusive(ILogger logger, string path);
 }

@@ -30,7 +30,11 @@ public sealed partial class DurableOutbox
 
         _pumpThread = new Thread(RunPump) { Name = "outbox-pump", IsBackground = true };
         _pumpThread.Start();
-        _checkpointer.Start();
+        _checkpointer.Start(); // none when opened on a full disk: the writer's own RESTARTs and SQLite's backstop bound the log
+        if (_store.Exclusive)
+        {
+            LogExclusive(_logger, Path);
+        }
     }
 
     private void RunPump()
@@ -168,7 +172,8 @@ public sealed partial class DurableOutbox
                 LogDroppedFull(_logger, count, _options.MaxMegabytes);
             }
 
-            if (dropped > 0)
+            // While probing, always: the probe must really write a page, or an empty round would "succeed" on a full disk.
+            if (dropped > 0 || probing)
             {
                 _store.SetDropped(_dropped + dropped);
             }

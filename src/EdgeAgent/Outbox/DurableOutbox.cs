@@ -53,7 +53,7 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
 
         try
         {
-            _checkpointer = new WalCheckpointer(path, options.Synchronous, logger);
+            _checkpointer = new WalCheckpointer(path, options.Synchronous, logger, ownConnection: !_store.Exclusive);
         }
         catch
         {

@@ -54,6 +54,12 @@ internal sealed partial class OutboxStore : IDisposable
 
     public string Path => _connection.DataSource;
 
+    /// <summary>
+    /// Opened on a full disk in exclusive locking mode (no shared-memory index): no other connection can read the file,
+    /// so the background checkpointer is not used and <c>outbox stats</c> waits for the agent to stop.
+    /// </summary>
+    public bool Exclusive { get; private init; }
+
     /// <summary>Random per database file: ids are <c>&lt;epoch&gt;-&lt;seq&gt;</c>, unique even when a damaged file is replaced and seq restarts.</summary>
     public string Epoch { get; }
 
@@ -69,13 +75,24 @@ internal sealed partial class OutboxStore : IDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         try
         {
-            return OpenOrThrow(path, synchronous);
+            return OpenOrThrow(path, synchronous, exclusive: false);
         }
-        catch (SqliteException ex) when (IsOutOfSpace(ex))
+        catch (SqliteException ex) when (IsOutOfSpace(ex) && File.Exists(path))
         {
-            // A full disk says nothing about the file: moving it aside would only lose its messages.
-            throw new EdgeAgent.Configuration.AgentStartupException(
-                $"the outbox {path} cannot be opened because its disk is full ({ex.Message}); its messages are kept. Fix: free space in stateDirectory", 73, ex);
+            // A full disk says nothing about the file: moving it aside would only lose its messages. What failed is the
+            // shared-memory index beside it (outbox.db-shm cannot be given its pages). In exclusive locking mode SQLite
+            // keeps that index in the process's memory instead, so the file opens, its messages are sent, and new ones
+            // are held in memory until the disk has room (see DurableOutbox.DiskFull). The mode lasts until the next start.
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                return OpenOrThrow(path, synchronous, exclusive: true);
+            }
+            catch (SqliteException again) when (IsOutOfSpace(again))
+            {
+                throw new EdgeAgent.Configuration.AgentStartupException(
+                    $"the outbox {path} cannot be opened because its disk is full ({again.Message}); its messages are kept. Fix: free space in stateDirectory", 73, again);
+            }
         }
         catch (Exception ex) when ((ex is SqliteException or InvalidDataException) && File.Exists(path))
         {
@@ -91,7 +108,7 @@ internal sealed partial class OutboxStore : IDisposable
             }
 
             onMovedAside?.Invoke(path, aside, ex.Message);
-            return OpenOrThrow(path, synchronous);
+            return OpenOrThrow(path, synchronous, exclusive: false);
         }
         catch (SqliteException ex)
         {
@@ -113,12 +130,17 @@ internal sealed partial class OutboxStore : IDisposable
         return connection;
     }
 
-    private static OutboxStore OpenOrThrow(string path, OutboxSynchronous synchronous)
+    private static OutboxStore OpenOrThrow(string path, OutboxSynchronous synchronous, bool exclusive)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         try
         {
             connection.Open();
+            if (exclusive)
+            {
+                Execute(connection, "PRAGMA locking_mode=EXCLUSIVE"); // before the first read: no -shm file at all
+            }
+
             var applicationId = Convert.ToInt32(Scalar(connection, "PRAGMA application_id"), CultureInfo.InvariantCulture);
             var tables = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema"), CultureInfo.InvariantCulture);
             if (applicationId != ApplicationId && tables > 0)
@@ -169,7 +191,7 @@ internal sealed partial class OutboxStore : IDisposable
 
             var epoch = Scalar(connection, "SELECT value FROM meta WHERE key = 'epoch'") as string
                         ?? throw new InvalidDataException("its id epoch is missing");
-            return new OutboxStore(connection, epoch);
+            return new OutboxStore(connection, epoch) { Exclusive = exclusive };
         }
         catch
         {

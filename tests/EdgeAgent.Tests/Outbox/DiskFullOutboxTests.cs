@@ -133,7 +133,7 @@ public sealed class DiskFullOutboxTests : IDisposable
     }
 
     [TmpfsFact]
-    public void An_outbox_on_a_full_disk_is_not_moved_aside_at_start_and_the_error_says_the_disk_is_full()
+    public async Task A_start_on_a_full_disk_opens_the_outbox_sends_what_it_holds_and_resumes_persisting_when_space_returns()
     {
         _disk = new SmallTmpfs(_dir.Combine("state"), "1m");
         using (var outbox = new DurableOutbox(new OutboxOptions(), DbPath, NullLogger<DurableOutbox>.Instance))
@@ -142,14 +142,24 @@ public sealed class DiskFullOutboxTests : IDisposable
             Enqueue(outbox, 1, 20);
         }
 
+        // A clean stop removed outbox.db-shm; a new one cannot be given its pages on the full disk.
         _disk.Fill();
-        var open = () => new DurableOutbox(new OutboxOptions(), DbPath, NullLogger<DurableOutbox>.Instance).Dispose();
-        open.Should().Throw<EdgeAgent.Configuration.AgentStartupException>().Which.Message.Should().Contain("disk is full").And.Contain("kept");
-        Directory.GetFiles(_dir.Combine("state"), "outbox.db.unreadable-*").Should().BeEmpty();
+        using var reopened = new DurableOutbox(Options(), DbPath, NullLogger<DurableOutbox>.Instance);
+        Directory.GetFiles(_dir.Combine("state"), "outbox.db.unreadable-*").Should().BeEmpty("a full disk is no reason to move the file aside");
+        reopened.Statistics.Depth.Should().Be(20);
+        reopened.Start();
+        Enqueue(reopened, 21, 30);
+        reopened.DiskFull.Should().BeTrue();
+        var sink = new AcknowledgingSink(reopened);
+        reopened.AttachSink(sink);
+        await Poll.UntilAsync(() => sink.Sent.Count >= 30, TimeSpan.FromSeconds(20), "the file's 20 and the 10 held");
+        sink.Payloads().Should().Equal(Enumerable.Range(1, 30).Select(Payload));
 
         _disk.Free();
-        using var reopened = new DurableOutbox(new OutboxOptions(), DbPath, NullLogger<DurableOutbox>.Instance);
-        reopened.Statistics.Depth.Should().Be(20);
+        await Poll.UntilAsync(() => !reopened.DiskFull, TimeSpan.FromSeconds(20), "persistence resuming");
+        Enqueue(reopened, 31, 40);
+        await Poll.UntilAsync(() => sink.Sent.Count >= 40 && reopened.Statistics.Depth == 0, TimeSpan.FromSeconds(20), "delivered and deleted from the file");
+        sink.Seqs().Should().Equal(Enumerable.Range(1, 40).Select(i => (long)i));
     }
 
     private static string Payload(int i) => $"{{\"n\":{i}}}";
