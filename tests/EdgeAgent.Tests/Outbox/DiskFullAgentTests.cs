@@ -125,12 +125,73 @@ public sealed class DiskFullAgentTests : IDisposable
     }
 
     /// <summary>
-    /// The other big writer of the state directory: a model update whose download and install meet a full disk ends as
-    /// a rejection with its reason in models/reported (itself delivered from memory), the previous model serves, the
-    /// agent runs on, and the same update applies once there is room.
+    /// The restart half of the defect: started on a state disk that is already full (it died in 0.37 s, every restart),
+    /// the agent opens its outbox, runs its pipeline, delivers through the broker and says disk_full; it persists again
+    /// once there is room.
     /// </summary>
     [TmpfsFact]
-    public async Task A_model_update_on_a_full_state_disk_is_rejected_with_its_reason_the_previous_model_serves_and_it_applies_after_space_returns()
+    public async Task Started_on_a_full_state_disk_the_agent_runs_delivers_and_persists_again_when_space_returns()
+    {
+        _disk = new SmallTmpfs(_dir.Combine("state"), "8m");
+        string[] config =
+        [
+            "--config", RepositoryPaths.File("config", "edgeagent.json"),
+            "--set", $"mqtt.port={_broker.Port}",
+            "--set", "deviceId=dfdev",
+            "--set", $"stateDirectory={_disk.Path}",
+            "--set", "outbox.diskFull.probeSeconds=1",
+            "--set", "outbox.diskFull.probeMaxSeconds=2",
+            "--set", "pipelines[0].sources[0].simulated.sampleRateHz=100",
+            "--set", "pipelines[0].alert.scoreIntervalSeconds=0.2",
+        ];
+        using var all = new MqttSubscriber(_broker.Port, $"{Base}/#", persistentClientId: "diskfull-restart-sub");
+        using (var first = AgentProcess.Start(["run", .. config]))
+        {
+            await all.WaitForAsync(m => Events(m).Count >= 3, TimeSpan.FromSeconds(60), "events from the first run; stderr: " + first.StandardError);
+            first.Signal(AgentProcess.SIGTERM);
+            (await first.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, first.StandardError);
+        }
+
+        _disk.Fill();
+        var before = Events(all.Messages).Count;
+        using var agent = AgentProcess.Start(["run", .. config]);
+        try
+        {
+            await all.WaitForAsync(m => Events(m).Count >= before + 10, TimeSpan.FromSeconds(60), "events from the agent started on the full disk");
+            var status = await StatusAsync(config);
+            status.GetProperty("outbox").GetProperty("persistence").GetString().Should().Be("disk_full");
+            status.GetProperty("health").GetProperty("overall").GetString().Should().Be("degraded");
+            agent.StandardError.Should().Contain("opened on a full disk");
+
+            _disk.Free();
+            await Poll.UntilAsync(async () => (await OutboxAsync(config)).GetProperty("persistence").GetString() == "ok", TimeSpan.FromSeconds(30), "persistence ok again");
+            var accepted = (await OutboxAsync(config)).GetProperty("accepted").GetInt64();
+            await Poll.UntilAsync(async () => (await OutboxAsync(config)).GetProperty("accepted").GetInt64() > accepted + 5, TimeSpan.FromSeconds(30), "events accepted into the file again");
+            agent.Signal(AgentProcess.SIGTERM);
+            (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);
+        }
+        catch (TimeoutException ex)
+        {
+            throw agent.WithStandardError(ex);
+        }
+
+        long lastSeq;
+        using (var connection = OutboxStore.OpenReadOnly(_dir.Combine("state", "outbox.db"))!)
+        {
+            lastSeq = OutboxStore.ReadTotals(connection).LastSeq;
+        }
+
+        var received = await all.WaitForAsync(m => Seqs(m).Count >= lastSeq, TimeSpan.FromSeconds(30), $"all {lastSeq} accepted messages");
+        Seqs(received).Should().Equal(Enumerable.Range(1, (int)lastSeq).Select(i => (long)i), "nothing accepted is lost, and the order holds");
+    }
+
+    /// <summary>
+    /// The other big writer of the state directory: a model update whose download meets a full disk is reported with
+    /// its reason in models/reported (itself delivered from memory) and retried, the previous model serves, the agent
+    /// runs on, and the update applies by itself once there is room.
+    /// </summary>
+    [TmpfsFact]
+    public async Task A_model_update_on_a_full_state_disk_is_retried_with_its_reason_the_previous_model_serves_and_it_applies_after_space_returns()
     {
         _disk = new SmallTmpfs(_dir.Combine("state"), "8m");
         var bundle = EdgeAgent.Tests.Ota.HostileInput.Tar(_dir, EdgeAgent.Tests.Ota.HostileInput.DemoFolder(_dir, "2.0.0"));
@@ -165,25 +226,17 @@ public sealed class DiskFullAgentTests : IDisposable
                 },
             }.ToJsonString();
             MosquittoBroker.Run("mosquitto_pub", "-h", "127.0.0.1", "-p", _broker.Port.ToString(CultureInfo.InvariantCulture), "-q", "1", "-t", $"{Base}/models/desired", "-m", desired);
-            var rejected = await reported.WaitForAsync(m => m.Any(x => Demo(x) is var d &&
-                    d.GetProperty("update").GetProperty("state").GetString() == "rejected" &&
-                    d.GetProperty("update").GetProperty("candidate").GetProperty("version").GetString() == "2.0.0"),
-                TimeSpan.FromSeconds(60), "2.0.0 rejected on the full disk");
-            var update = Demo(rejected.Last(x => Demo(x).GetProperty("update").GetProperty("state").GetString() == "rejected"));
+            var messages = await reported.WaitForAsync(m => m.Any(NoSpace), TimeSpan.FromSeconds(60), "the update reported as held up by the full disk");
+            var update = Demo(messages.First(NoSpace));
             update.GetProperty("active").GetProperty("version").GetString().Should().Be("1.0.0", "the previous model serves");
-            update.GetProperty("update").GetProperty("message").GetString().Should().MatchRegex("(?i)space|disk|full");
+            update.GetProperty("update").GetProperty("state").GetString().Should().NotBe("rejected", "a full disk passes; the update is retried, not refused for good");
             agent.HasExited.Should().BeFalse();
-            var status = await StatusAsync(config);
-            status.GetProperty("models").GetProperty("demo").GetProperty("version").GetString().Should().Be("1.0.0");
+            (await StatusAsync(config)).GetProperty("models").GetProperty("demo").GetProperty("version").GetString().Should().Be("1.0.0");
 
-            // Room again: the same bytes, asked again (from another URL: a rejected request itself is not retried), apply.
+            // Room again: the retry applies the update without anyone asking again.
             _disk.Free();
-            var again = _dir.Combine("again.tar");
-            File.Copy(bundle, again);
-            MosquittoBroker.Run("mosquitto_pub", "-h", "127.0.0.1", "-p", _broker.Port.ToString(CultureInfo.InvariantCulture), "-q", "1", "-t", $"{Base}/models/desired", "-m",
-                desired.Replace(new Uri(bundle).AbsoluteUri, new Uri(again).AbsoluteUri, StringComparison.Ordinal));
             await reported.WaitForAsync(m => m.Any(x => Demo(x).GetProperty("active").GetProperty("version").GetString() == "2.0.0"),
-                TimeSpan.FromSeconds(90), "2.0.0 active once there is room");
+                TimeSpan.FromSeconds(120), "2.0.0 active once there is room");
 
             agent.Signal(AgentProcess.SIGTERM);
             (await agent.WaitForExitAsync(TimeSpan.FromSeconds(30))).Should().Be(0, agent.StandardError);
@@ -192,6 +245,10 @@ public sealed class DiskFullAgentTests : IDisposable
         {
             throw agent.WithStandardError(ex);
         }
+
+        static bool NoSpace(MqttSubscriber.Received message) =>
+            Demo(message).GetProperty("update") is var u && u.TryGetProperty("message", out var text) &&
+            text.GetString()!.Contains("no space", StringComparison.OrdinalIgnoreCase);
     }
 
     private static JsonElement Demo(MqttSubscriber.Received message) =>
