@@ -162,6 +162,9 @@ public sealed class DiskFullAgentTests : IDisposable
             status.GetProperty("outbox").GetProperty("persistence").GetString().Should().Be("disk_full");
             status.GetProperty("health").GetProperty("overall").GetString().Should().Be("degraded");
             agent.StandardError.Should().Contain("opened on a full disk");
+            var (statsCode, _, statsErr) = await AgentProcess.RunAsync(["outbox", "stats", .. config]);
+            statsCode.Should().Be(69, "the agent holds the file alone until it restarts");
+            statsErr.Should().Contain("edgeagent status");
 
             _disk.Free();
             await Poll.UntilAsync(async () => (await OutboxAsync(config)).GetProperty("persistence").GetString() == "ok", TimeSpan.FromSeconds(30), "persistence ok again");
