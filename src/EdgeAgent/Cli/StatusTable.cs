@@ -43,6 +43,12 @@ internal static class StatusTable
             text.AppendLine(CultureInfo.InvariantCulture,
                 $"Outbox   {outbox.GetProperty("depth").GetInt64()} waiting ({outbox.GetProperty("bytes").GetInt64()} B, oldest {outbox.GetProperty("oldestAgeSeconds").GetDouble():0.#} s), " +
                 $"{outbox.GetProperty("delivered").GetInt64()} delivered, {outbox.GetProperty("dropped").GetInt64()} dropped, {outbox.GetProperty("rejected").GetInt64()} rejected");
+            if (Str(outbox, "persistence") == "disk_full")
+            {
+                text.AppendLine(CultureInfo.InvariantCulture,
+                    $"         DISK FULL: {outbox.GetProperty("memoryDepth").GetInt64()} held in memory, {outbox.GetProperty("unpersistedDelivered").GetInt64()} delivered unpersisted, " +
+                    $"{outbox.GetProperty("memoryDropped").GetInt64()} dropped from memory");
+            }
         }
 
         text.AppendLine();

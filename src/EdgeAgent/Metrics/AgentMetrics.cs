@@ -36,6 +36,12 @@ internal sealed class AgentMetrics
     private readonly Counter _outboxDelivered;
     private readonly Counter _outboxDropped;
     private readonly Counter _outboxRejected;
+    private readonly Gauge _outboxDiskFull;
+    private readonly Gauge _outboxMemoryDepth;
+    private readonly Gauge _outboxMemoryBytes;
+    private readonly Counter _outboxUnpersisted;
+    private readonly Counter _outboxUnpersistedDelivered;
+    private readonly Counter _outboxMemoryDropped;
     private readonly Gauge _otaState;
     private readonly Gauge _modelInfo;
     private readonly Gauge _rss;
@@ -69,6 +75,12 @@ internal sealed class AgentMetrics
         _outboxDelivered = f.CreateCounter("edgeagent_outbox_delivered_messages_total", "Messages the broker acknowledged since start.");
         _outboxDropped = f.CreateCounter("edgeagent_outbox_dropped_messages_total", "Messages dropped by the size or age cap since start.");
         _outboxRejected = f.CreateCounter("edgeagent_outbox_rejected_messages_total", "Messages the broker rejected since start.");
+        _outboxDiskFull = f.CreateGauge("edgeagent_outbox_disk_full", "1 while the outbox file cannot be written (disk full) and new messages are held in memory.");
+        _outboxMemoryDepth = f.CreateGauge("edgeagent_outbox_memory_messages", "Messages held in memory because the disk is full.");
+        _outboxMemoryBytes = f.CreateGauge("edgeagent_outbox_memory_bytes", "Bytes of the messages held in memory because the disk is full.");
+        _outboxUnpersisted = f.CreateCounter("edgeagent_outbox_unpersisted_messages_total", "Messages accepted while the disk was full (held in memory, not written to the outbox file) since start.");
+        _outboxUnpersistedDelivered = f.CreateCounter("edgeagent_outbox_unpersisted_delivered_messages_total", "Messages the broker acknowledged straight from memory while the disk was full, since start.");
+        _outboxMemoryDropped = f.CreateCounter("edgeagent_outbox_memory_dropped_messages_total", "Messages dropped from memory (its bound was reached) while the disk was full, since start.");
         _otaState = f.CreateGauge("edgeagent_ota_update_state", "1 for each pipeline's current model update state.", "pipeline", "state");
         _modelInfo = f.CreateGauge("edgeagent_model_info", "Always 1; the model version each pipeline's store marks active.", "pipeline", "model", "version");
         _rss = f.CreateGauge("process_resident_memory_bytes", "Resident memory size in bytes.");
@@ -148,6 +160,12 @@ internal sealed class AgentMetrics
         _outboxDelivered.IncTo(stats.Delivered);
         _outboxDropped.IncTo(stats.Dropped);
         _outboxRejected.IncTo(stats.Rejected);
+        _outboxDiskFull.Set(stats.DiskFull ? 1 : 0);
+        _outboxMemoryDepth.Set(stats.Held);
+        _outboxMemoryBytes.Set(stats.HeldBytes);
+        _outboxUnpersisted.IncTo(stats.Unpersisted);
+        _outboxUnpersistedDelivered.IncTo(stats.DeliveredUnpersisted);
+        _outboxMemoryDropped.IncTo(stats.HeldDropped);
     }
 
     private void CollectModels()

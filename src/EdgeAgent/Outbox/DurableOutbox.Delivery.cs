@@ -148,6 +148,12 @@ public sealed partial class DurableOutbox
             }
         }
 
+        // Messages held in memory while the disk is full come after everything in the file (their seqs are higher).
+        if (visitor.Remaining > 0 && !visitor.Stop && _held.Count > 0)
+        {
+            _held.Visit(_cursor, ref visitor);
+        }
+
         ReturnTokens(allowed - visitor.Sent);
         return visitor.Sent > 0;
     }

@@ -30,7 +30,11 @@ public sealed partial class DurableOutbox
 
         _pumpThread = new Thread(RunPump) { Name = "outbox-pump", IsBackground = true };
         _pumpThread.Start();
-        _checkpointer.Start();
+        _checkpointer.Start(); // none when opened on a full disk: the writer's own RESTARTs and SQLite's backstop bound the log
+        if (_store.Exclusive)
+        {
+            LogExclusive(_logger, Path);
+        }
     }
 
     private void RunPump()
@@ -54,9 +58,15 @@ public sealed partial class DurableOutbox
                 }
 
                 var acks = TakeAcknowledgements();
-                var wrote = WriteTransaction();
+                ForgetDelivered();
+                var wrote = Persist(stopping);
                 if (stopping)
                 {
+                    if (_held.Count > 0)
+                    {
+                        LogHeldLostAtStop(_logger, _held.Count, Path);
+                    }
+
                     break;
                 }
 
@@ -94,15 +104,18 @@ public sealed partial class DurableOutbox
     /// <summary>Called when the pump fails for good (disk error): the host stops so systemd restarts the agent.</summary>
     internal Action<Exception>? FaultHandler { get; set; }
 
-    /// <summary>One transaction: the staged messages, deletions of acknowledged ones, size and age limits.</summary>
-    private bool WriteTransaction()
+    /// <summary>
+    /// One transaction: the staged messages, deletions of acknowledged ones, size and age limits. While the disk is
+    /// full it is also the probe: it writes the held messages first (and always writes something).
+    /// </summary>
+    private bool WriteTransaction(StagingBatch batch)
     {
-        var batch = _writing;
         var deleteThrough = Math.Max(_deletedThrough, _ackedThrough);
         var now = Stopwatch.GetTimestamp();
         var checkAge = now - _lastAgeCheck > AgeCheckInterval;
         var overCap = _bytes > CapBytes;
-        if (batch.Count == 0 && deleteThrough == _deletedThrough && !checkAge && !overCap)
+        var probing = _diskFull;
+        if (batch.Count == 0 && deleteThrough == _deletedThrough && !checkAge && !overCap && !probing)
         {
             return false;
         }
@@ -110,18 +123,20 @@ public sealed partial class DurableOutbox
         try
         {
             _store.Begin();
+            var (flushed, flushedBytes) = probing ? WriteHeld() : (0, 0);
             long added = 0, addedBytes = 0;
+            var seq = _lastSeq;
             for (var i = 0; i < batch.Count; i++)
             {
                 var topic = batch.Topic(i);
                 var payload = batch.Payload(i);
-                batch.SetSeq(i, _store.Insert(batch.TimestampMs(i), batch.Qos(i), batch.Retain(i), topic, payload));
+                batch.SetSeq(i, _store.Insert(++seq, batch.TimestampMs(i), batch.Qos(i), batch.Retain(i), topic, payload));
                 added++;
                 addedBytes += OutboxStore.SizeOf(topic.Length, payload.Length);
             }
 
-            var depth = _depth + added;
-            var bytes = _bytes + addedBytes;
+            var depth = _depth + added + flushed;
+            var bytes = _bytes + addedBytes + flushedBytes;
             long delivered = 0;
             if (deleteThrough > _deletedThrough)
             {
@@ -157,13 +172,20 @@ public sealed partial class DurableOutbox
                 LogDroppedFull(_logger, count, _options.MaxMegabytes);
             }
 
-            if (dropped > 0)
+            // While probing, always: the probe must really write a page, or an empty round would "succeed" on a full disk.
+            if (dropped > 0 || probing)
             {
                 _store.SetDropped(_dropped + dropped);
             }
 
             _store.Commit();
-            _checkpointer.OnCommitted(addedBytes, delivered + dropped > 0);
+            _lastSeq = seq;
+            if (probing)
+            {
+                _held.Clear(); // in the file now, under the same seqs: sent from there
+            }
+
+            _checkpointer.OnCommitted(addedBytes + flushedBytes, delivered + dropped > 0);
             batch.Sendable = dropped == 0;
             _deletedThrough = deleteThrough;
             Volatile.Write(ref _depth, depth);

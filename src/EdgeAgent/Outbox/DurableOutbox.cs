@@ -53,7 +53,7 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
 
         try
         {
-            _checkpointer = new WalCheckpointer(path, options.Synchronous, logger);
+            _checkpointer = new WalCheckpointer(path, options.Synchronous, logger, ownConnection: !_store.Exclusive);
         }
         catch
         {
@@ -64,7 +64,7 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
 
         try
         {
-            _clock = OutboxClock.Open(_store, clock);
+            _clock = OutboxClock.Open(_store, clock, reason => LogNoClockAnchor(logger, path, reason));
         }
         catch
         {
@@ -80,6 +80,8 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
         _oldestTimestampMs = totals.OldestTimestamp;
         _dropped = totals.Dropped;
         LastSeqAtOpen = totals.LastSeq;
+        _lastSeq = totals.LastSeq;
+        _held = new HeldMessages(options.DiskFull.MemoryMessages, (long)options.DiskFull.MemoryMegabytes * 1024 * 1024);
         _ackedThrough = 0;
         _idPrefix = System.Text.Encoding.ASCII.GetBytes(_store.Epoch + "-");
         _flightSeq = new long[options.Batching.MaxInFlight];
@@ -170,7 +172,13 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
         Volatile.Read(ref _rejected),
         Volatile.Read(ref _inFlightCount),
         Volatile.Read(ref _accepted),
-        Volatile.Read(ref _delivered));
+        Volatile.Read(ref _delivered),
+        _diskFull,
+        _held.Count,
+        _held.Bytes,
+        Volatile.Read(ref _unpersisted),
+        Volatile.Read(ref _deliveredUnpersisted),
+        Volatile.Read(ref _heldDropped));
 
     public HealthReport Check(long nowTicks)
     {
@@ -188,6 +196,15 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
 
         var stats = Statistics;
         var summary = $"{stats.Depth} queued ({stats.Bytes / 1024} KiB), {stats.Dropped} dropped";
+        if (stats.DiskFull)
+        {
+            // Degraded, not unhealthy: events still flow to a connected broker, and a restart would not free the disk.
+            return HealthReport.Degraded(
+                $"disk_full: {Path} cannot grow ({_diskFullReason}); {stats.Depth} persisted, {stats.Held} held in memory " +
+                $"({stats.HeldBytes / 1024} KiB), {stats.DeliveredUnpersisted} delivered unpersisted, {stats.HeldDropped} dropped from memory; " +
+                $"trying the disk again every {_probeSeconds}s. Fix: free space in the state directory");
+        }
+
         return stats.Bytes > (long)_options.MaxMegabytes * 1024 * 1024 * 9 / 10
             ? HealthReport.Degraded(summary + ", nearly full")
             : HealthReport.Healthy(summary);

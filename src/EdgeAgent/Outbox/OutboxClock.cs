@@ -28,7 +28,8 @@ internal sealed class OutboxClock
     public long NowMs() => _baseMs + (long)_time.GetElapsedTime(_startStamp).TotalMilliseconds;
 
     /// <summary>Reads or writes the boot's anchor in <paramref name="store"/>.</summary>
-    public static OutboxClock Open(OutboxStore store, ClockSources sources)
+    /// <param name="onNotAnchored">Told why, when the anchor could not be written (a full disk): this process then measures from its own start.</param>
+    public static OutboxClock Open(OutboxStore store, ClockSources sources, Action<string>? onNotAnchored = null)
     {
         var wallMs = sources.Time.GetUtcNow().ToUnixTimeMilliseconds();
         var bootId = Read(sources.BootIdPath);
@@ -44,7 +45,15 @@ internal sealed class OutboxClock
             return new OutboxClock(sources.Time, a.WallMs + (uptimeMs.Value - a.UptimeMs));
         }
 
-        store.WriteClockAnchor(bootId, wallMs, uptimeMs.Value);
+        try
+        {
+            store.WriteClockAnchor(bootId, wallMs, uptimeMs.Value);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (OutboxStore.IsOutOfSpace(ex))
+        {
+            onNotAnchored?.Invoke(ex.Message);
+        }
+
         return new OutboxClock(sources.Time, wallMs);
     }
 

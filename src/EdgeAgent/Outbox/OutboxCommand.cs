@@ -46,6 +46,12 @@ public static class OutboxCommand
 
                 return ExitCodes.Ok;
             }
+            catch (SqliteException ex) when (OutboxStore.IsOutOfSpace(ex) || (ex.SqliteErrorCode & 0xFF) is 5 or 6)
+            {
+                // SQLITE_BUSY/LOCKED: an agent started on a full disk holds the file alone (exclusive locking) until it restarts.
+                Console.Error.WriteLine($"edgeagent: the outbox {path} cannot be read now: {ex.Message}. On a full disk the running agent holds it alone; ask it with 'edgeagent status' (outbox, persistence)");
+                return ExitCodes.Unavailable;
+            }
             catch (SqliteException ex)
             {
                 Console.Error.WriteLine($"edgeagent: the outbox {path} cannot be read: {ex.Message}. The agent moves a damaged file aside when it starts");

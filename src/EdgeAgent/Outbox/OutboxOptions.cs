@@ -22,4 +22,7 @@ public sealed class OutboxOptions
 
     [Description("How writes are grouped into SQLite transactions and how many messages may await the broker's acknowledgement.")]
     public OutboxBatchingOptions Batching { get; set; } = new();
+
+    [Description("What happens to messages while the state directory's disk is full: a bounded queue in memory, delivered to a connected broker, persisted again when space returns.")]
+    public OutboxDiskFullOptions DiskFull { get; set; } = new();
 }

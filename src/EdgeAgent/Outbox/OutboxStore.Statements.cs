@@ -19,8 +19,8 @@ internal sealed partial class OutboxStore
     {
         if (_inTransaction)
         {
-            _inTransaction = false;
             Step(_commit, raw.SQLITE_DONE);
+            _inTransaction = false; // after: a COMMIT that failed still needs the rollback below
         }
     }
 
@@ -52,17 +52,47 @@ internal sealed partial class OutboxStore
 
     public void RollbackQuietly()
     {
+        // A COMMIT that failed (SQLITE_FULL while writing the log) may leave the transaction open or may have rolled it
+        // back itself, so ask SQLite too.
         if (_inTransaction)
         {
             _inTransaction = false;
+            if (raw.sqlite3_get_autocommit(_db) != 0)
+            {
+                return;
+            }
+
             raw.sqlite3_step(_rollback);
             raw.sqlite3_reset(_rollback);
         }
     }
 
-    /// <summary>Appends one message; returns its seq.</summary>
-    public long Insert(long timestampMs, byte qos, bool retain, ReadOnlySpan<byte> topic, ReadOnlySpan<byte> payload)
+    /// <summary>
+    /// Whether <paramref name="error"/> means the file could not grow: SQLITE_FULL (the unix VFS maps ENOSPC to it),
+    /// or the shared-memory index that could not be extended (SQLITE_IOERR_SHMSIZE: SQLite writes a byte into each new
+    /// page of it so that a full disk fails here rather than with SIGBUS). Such a failure rolls the transaction back and
+    /// leaves the file as it was; the outbox holds messages in memory and tries again later.
+    /// </summary>
+    public static bool IsOutOfSpace(SqliteException error) =>
+        (error.SqliteErrorCode & 0xFF) == raw.SQLITE_FULL || (error.SqliteExtendedErrorCode & 0xFF) == raw.SQLITE_FULL ||
+        error.SqliteExtendedErrorCode == raw.SQLITE_IOERR_SHMSIZE;
+
+    /// <summary>
+    /// Makes sure no seq up to <paramref name="seq"/> is ever given again: messages delivered from memory while the
+    /// disk was full used seqs (and so ids) that never reached the file.
+    /// </summary>
+    public void RaiseSequence(long seq)
     {
+        raw.sqlite3_bind_int64(_raiseSequence, 1, seq);
+        Step(_raiseSequence, raw.SQLITE_DONE);
+        raw.sqlite3_bind_int64(_seedSequence, 1, seq);
+        Step(_seedSequence, raw.SQLITE_DONE);
+    }
+
+    /// <summary>Appends one message with the next seq, <paramref name="seq"/> (the pump numbers messages itself: see <see cref="RaiseSequence"/>).</summary>
+    public long Insert(long seq, long timestampMs, byte qos, bool retain, ReadOnlySpan<byte> topic, ReadOnlySpan<byte> payload)
+    {
+        raw.sqlite3_bind_int64(_insert, 7, seq);
         raw.sqlite3_bind_int64(_insert, 1, timestampMs);
         raw.sqlite3_bind_int64(_insert, 2, qos);
         raw.sqlite3_bind_int64(_insert, 3, retain ? 1 : 0);
@@ -201,7 +231,7 @@ internal sealed partial class OutboxStore
     public void Dispose()
     {
         RollbackQuietly();
-        foreach (var statement in new[] { _begin, _commit, _rollback, _insert, _selectAfter, _sumThrough, _deleteThrough, _oldest, _sumOlderThan, _setDropped, _restartLog })
+        foreach (var statement in new[] { _begin, _commit, _rollback, _insert, _selectAfter, _sumThrough, _deleteThrough, _oldest, _sumOlderThan, _setDropped, _restartLog, _raiseSequence, _seedSequence })
         {
             statement.Dispose();
         }
@@ -248,5 +278,5 @@ internal sealed partial class OutboxStore
         return statement;
     }
 
-    private SqliteException Error(int rc) => new(raw.sqlite3_errmsg(_db).utf8_to_string() ?? $"SQLite error {rc}", rc);
+    private SqliteException Error(int rc) => new(raw.sqlite3_errmsg(_db).utf8_to_string() ?? $"SQLite error {rc}", rc, raw.sqlite3_extended_errcode(_db));
 }

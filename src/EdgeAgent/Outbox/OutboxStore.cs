@@ -28,6 +28,8 @@ internal sealed partial class OutboxStore : IDisposable
     private readonly sqlite3_stmt _sumOlderThan;
     private readonly sqlite3_stmt _setDropped;
     private readonly sqlite3_stmt _restartLog;
+    private readonly sqlite3_stmt _raiseSequence;
+    private readonly sqlite3_stmt _seedSequence;
     private bool _inTransaction;
 
     private OutboxStore(SqliteConnection connection, string epoch)
@@ -38,7 +40,7 @@ internal sealed partial class OutboxStore : IDisposable
         _begin = Prepare("BEGIN IMMEDIATE"u8);
         _commit = Prepare("COMMIT"u8);
         _rollback = Prepare("ROLLBACK"u8);
-        _insert = Prepare("INSERT INTO messages(ts, qos, retain, size, topic, payload) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"u8);
+        _insert = Prepare("INSERT INTO messages(seq, ts, qos, retain, size, topic, payload) VALUES(?7, ?1, ?2, ?3, ?4, ?5, ?6)"u8);
         _selectAfter = Prepare("SELECT seq, ts, qos, retain, topic, payload FROM messages WHERE seq > ?1 ORDER BY seq LIMIT ?2"u8);
         _sumThrough = Prepare("SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE seq <= ?1"u8);
         _deleteThrough = Prepare("DELETE FROM messages WHERE seq <= ?1"u8);
@@ -46,9 +48,17 @@ internal sealed partial class OutboxStore : IDisposable
         _sumOlderThan = Prepare("SELECT count(*), coalesce(sum(size), 0), coalesce(max(seq), 0) FROM messages WHERE ts < ?1"u8);
         _setDropped = Prepare("INSERT OR REPLACE INTO meta(key, value) VALUES('dropped', ?1)"u8);
         _restartLog = Prepare("PRAGMA wal_checkpoint(RESTART)"u8);
+        _raiseSequence = Prepare("UPDATE sqlite_sequence SET seq = ?1 WHERE name = 'messages' AND seq < ?1"u8);
+        _seedSequence = Prepare("INSERT INTO sqlite_sequence(name, seq) SELECT 'messages', ?1 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'messages')"u8);
     }
 
     public string Path => _connection.DataSource;
+
+    /// <summary>
+    /// Opened on a full disk in exclusive locking mode (no shared-memory index): no other connection can read the file,
+    /// so the background checkpointer is not used and <c>outbox stats</c> waits for the agent to stop.
+    /// </summary>
+    public bool Exclusive { get; private init; }
 
     /// <summary>Random per database file: ids are <c>&lt;epoch&gt;-&lt;seq&gt;</c>, unique even when a damaged file is replaced and seq restarts.</summary>
     public string Epoch { get; }
@@ -65,7 +75,24 @@ internal sealed partial class OutboxStore : IDisposable
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!);
         try
         {
-            return OpenOrThrow(path, synchronous);
+            return OpenOrThrow(path, synchronous, exclusive: false);
+        }
+        catch (SqliteException ex) when (IsOutOfSpace(ex) && File.Exists(path))
+        {
+            // A full disk says nothing about the file: moving it aside would only lose its messages. What failed is the
+            // shared-memory index beside it (outbox.db-shm cannot be given its pages). In exclusive locking mode SQLite
+            // keeps that index in the process's memory instead, so the file opens, its messages are sent, and new ones
+            // are held in memory until the disk has room (see DurableOutbox.DiskFull). The mode lasts until the next start.
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                return OpenOrThrow(path, synchronous, exclusive: true);
+            }
+            catch (SqliteException again) when (IsOutOfSpace(again))
+            {
+                throw new EdgeAgent.Configuration.AgentStartupException(
+                    $"the outbox {path} cannot be opened because its disk is full ({again.Message}); its messages are kept. Fix: free space in stateDirectory", 73, again);
+            }
         }
         catch (Exception ex) when ((ex is SqliteException or InvalidDataException) && File.Exists(path))
         {
@@ -81,7 +108,7 @@ internal sealed partial class OutboxStore : IDisposable
             }
 
             onMovedAside?.Invoke(path, aside, ex.Message);
-            return OpenOrThrow(path, synchronous);
+            return OpenOrThrow(path, synchronous, exclusive: false);
         }
         catch (SqliteException ex)
         {
@@ -103,12 +130,17 @@ internal sealed partial class OutboxStore : IDisposable
         return connection;
     }
 
-    private static OutboxStore OpenOrThrow(string path, OutboxSynchronous synchronous)
+    private static OutboxStore OpenOrThrow(string path, OutboxSynchronous synchronous, bool exclusive)
     {
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
         try
         {
             connection.Open();
+            if (exclusive)
+            {
+                Execute(connection, "PRAGMA locking_mode=EXCLUSIVE"); // before the first read: no -shm file at all
+            }
+
             var applicationId = Convert.ToInt32(Scalar(connection, "PRAGMA application_id"), CultureInfo.InvariantCulture);
             var tables = Convert.ToInt64(Scalar(connection, "SELECT count(*) FROM sqlite_schema"), CultureInfo.InvariantCulture);
             if (applicationId != ApplicationId && tables > 0)
@@ -159,7 +191,7 @@ internal sealed partial class OutboxStore : IDisposable
 
             var epoch = Scalar(connection, "SELECT value FROM meta WHERE key = 'epoch'") as string
                         ?? throw new InvalidDataException("its id epoch is missing");
-            return new OutboxStore(connection, epoch);
+            return new OutboxStore(connection, epoch) { Exclusive = exclusive };
         }
         catch
         {

@@ -40,9 +40,10 @@ internal sealed partial class WalCheckpointer : IDisposable
     private const int RestartWaitMilliseconds = 100;
     private static readonly long LogEvery = Stopwatch.Frequency * 60;
 
-    private readonly SqliteConnection _connection;
-    private readonly sqlite3 _db;
-    private readonly sqlite3_stmt _passive;
+    private readonly SqliteConnection? _connection;
+    private readonly sqlite3? _db;
+    private readonly sqlite3_stmt? _passive;
+    private readonly string _path;
     private readonly ILogger _logger;
     private readonly ManualResetEventSlim _committed = new(false);
     private readonly Thread _thread;
@@ -64,15 +65,25 @@ internal sealed partial class WalCheckpointer : IDisposable
     // in one 160 MiB test run before this).
     private volatile bool _restartPending;
 
-    public WalCheckpointer(string path, OutboxSynchronous synchronous, ILogger logger)
+    /// <param name="ownConnection">
+    /// False when the outbox was opened in exclusive locking mode (on a full disk): no other connection can use the
+    /// file, so there is no checkpoint thread and only the writer's own RESTARTs (and SQLite's backstop) bound the log.
+    /// </param>
+    public WalCheckpointer(string path, OutboxSynchronous synchronous, ILogger logger, bool ownConnection = true)
     {
         _logger = logger;
+        _path = path;
+        _thread = new Thread(Run) { Name = "outbox-checkpoint", IsBackground = true };
+        if (!ownConnection)
+        {
+            return;
+        }
+
         _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
         _connection.Open();
         _db = _connection.Handle!;
         Execute($"PRAGMA synchronous={synchronous.ToString().ToUpperInvariant()}");
         _passive = Prepare("PRAGMA wal_checkpoint(PASSIVE)"u8);
-        _thread = new Thread(Run) { Name = "outbox-checkpoint", IsBackground = true };
     }
 
     public long Checkpoints => Interlocked.Read(ref _checkpoints);
@@ -88,7 +99,13 @@ internal sealed partial class WalCheckpointer : IDisposable
 
     public long Failures => Interlocked.Read(ref _failures);
 
-    public void Start() => _thread.Start();
+    public void Start()
+    {
+        if (_connection is not null)
+        {
+            _thread.Start();
+        }
+    }
 
     /// <summary>
     /// On the pump thread after each commit, with the bytes of messages it added and whether it deleted any: an estimate
@@ -147,8 +164,8 @@ internal sealed partial class WalCheckpointer : IDisposable
             return; // still inside SQLite; the process exit closes the file
         }
 
-        _passive.Dispose();
-        _connection.Dispose();
+        _passive?.Dispose();
+        _connection?.Dispose();
         _committed.Dispose();
     }
 
@@ -184,14 +201,14 @@ internal sealed partial class WalCheckpointer : IDisposable
     {
         try
         {
-            var rc = raw.sqlite3_step(_passive);
+            var rc = raw.sqlite3_step(_passive!);
             if (rc != raw.SQLITE_ROW)
             {
-                throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string() ?? $"SQLite error {rc}", rc);
+                throw new SqliteException(raw.sqlite3_errmsg(_db!).utf8_to_string() ?? $"SQLite error {rc}", rc);
             }
 
             // Columns: busy (another checkpoint held the lock), pages in the log, pages copied into the database.
-            return raw.sqlite3_column_int(_passive, 0) == 0 ? raw.sqlite3_column_int64(_passive, 1) : -1;
+            return raw.sqlite3_column_int(_passive!, 0) == 0 ? raw.sqlite3_column_int64(_passive!, 1) : -1;
         }
         catch (SqliteException ex)
         {
@@ -200,7 +217,7 @@ internal sealed partial class WalCheckpointer : IDisposable
         }
         finally
         {
-            raw.sqlite3_reset(_passive);
+            raw.sqlite3_reset(_passive!);
         }
     }
 
@@ -213,21 +230,21 @@ internal sealed partial class WalCheckpointer : IDisposable
         var last = Interlocked.Read(ref _lastFailureLog);
         if ((last == 0 || now - last > LogEvery) && Interlocked.CompareExchange(ref _lastFailureLog, now, last) == last)
         {
-            LogCheckpointFailed(_logger, _connection.DataSource, ex.Message, failures);
+            LogCheckpointFailed(_logger, _path, ex.Message, failures);
         }
     }
 
     private void Execute(string sql)
     {
-        using var command = _connection.CreateCommand();
+        using var command = _connection!.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
 
     private sqlite3_stmt Prepare(ReadOnlySpan<byte> sql)
     {
-        var rc = raw.sqlite3_prepare_v2(_db, sql, out var statement);
-        return rc == raw.SQLITE_OK ? statement : throw new SqliteException(raw.sqlite3_errmsg(_db).utf8_to_string() ?? $"SQLite error {rc}", rc);
+        var rc = raw.sqlite3_prepare_v2(_db!, sql, out var statement);
+        return rc == raw.SQLITE_OK ? statement : throw new SqliteException(raw.sqlite3_errmsg(_db!).utf8_to_string() ?? $"SQLite error {rc}", rc);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpointing the outbox's write-ahead log {Path} failed: {Reason} ({Failures} failures so far; nothing is lost, the log grows until a checkpoint succeeds)")]

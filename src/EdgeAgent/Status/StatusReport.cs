@@ -116,6 +116,7 @@ public sealed class StatusReport
         w.WriteNumber("inFlight", stats.InFlight);
         w.WriteNumber("accepted", stats.Accepted);
         w.WriteNumber("delivered", stats.Delivered);
+        TelemetryReport.WriteDiskFull(w, stats);
         w.WriteEndObject();
     }
 

@@ -60,6 +60,7 @@ internal sealed class TelemetryReport
         w.WriteNumber("inFlight", stats.InFlight);
         w.WriteNumber("accepted", stats.Accepted);
         w.WriteNumber("delivered", stats.Delivered);
+        WriteDiskFull(w, stats);
         w.WriteEndObject();
 
         w.WriteStartObject("pipelines");
@@ -74,6 +75,17 @@ internal sealed class TelemetryReport
         w.WriteEndObject();
         w.Flush();
         return _buffer.WrittenSpan;
+    }
+
+    /// <summary>The outbox's persistence state and its counters (docs/mqtt.md); STATUS writes the same fields.</summary>
+    public static void WriteDiskFull(Utf8JsonWriter w, OutboxStatistics stats)
+    {
+        w.WriteString("persistence", stats.Persistence);
+        w.WriteNumber("memoryDepth", stats.Held);
+        w.WriteNumber("memoryBytes", stats.HeldBytes);
+        w.WriteNumber("unpersistedAccepted", stats.Unpersisted);
+        w.WriteNumber("unpersistedDelivered", stats.DeliveredUnpersisted);
+        w.WriteNumber("memoryDropped", stats.HeldDropped);
     }
 
     public static string ConnectionStateName(ConnectionState state) => state switch
