@@ -74,9 +74,11 @@ public sealed class FullFrameSnapshots
     private string Filter(IReadOnlyList<SnapshotMark> marks)
     {
         var filters = new List<string> { Invariant($"scale='min(iw,{_maxWidth})':-2") };
-        if (_heatOverlay)
+        if (_heatOverlay && marks.Any(m => m.Kind == SnapshotMarkKind.Heat))
         {
-            // Under the outlines and labels, so they stay readable on a hot cell.
+            // drawbox blends only the luma of a YUV picture and paints its chroma solid: in RGB the cell is truly
+            // translucent. Under the outlines and labels, so they stay readable on a hot cell.
+            filters.Add("format=rgb24");
             foreach (var mark in marks.Where(m => m.Kind == SnapshotMarkKind.Heat))
             {
                 filters.Add(HeatCell(mark));
