@@ -45,6 +45,7 @@ public sealed class CameraRecordingTests : IDisposable
 
         _broker.Start();
         using var subscriber = new MqttSubscriber(_broker.Port, "edgeagent/test-device/+/cam");
+        using var thumbnails = new MqttSubscriber(_broker.Port, "edgeagent/test-device/events/cam/thumbnail");
         using var agent = AgentProcess.Start(["run", "--config", config]);
         IReadOnlyList<MqttSubscriber.Received> messages;
         try
@@ -88,6 +89,25 @@ public sealed class CameraRecordingTests : IDisposable
         }
 
         coloured.Should().BeGreaterThan(640 * 480 / 2, "the snapshot is the camera's colour picture, not the model's grey input");
+        // The heat overlay: the white object under its patches is tinted red; the blue scene far from it is not.
+        var centre = 3 * (((ObjectY + (ObjectH / 2)) * 640) + ObjectX + (ObjectW / 2));
+        (rgb[centre] - rgb[centre + 1]).Should().BeGreaterThan(40, "the object's patches score highest and are drawn hot");
+        (rgb[centre] - rgb[centre + 2]).Should().BeGreaterThan(40);
+        var corner = 3 * ((460 * 640) + 20);
+        (rgb[corner + 2] - rgb[corner]).Should().BeGreaterThan(60, "a normal patch far from the object keeps the scene's blue");
+        var away = 0;
+        var tinted = 0;
+        for (var i = 0; i < 640 * 480; i++)
+        {
+            int x = i % 640, y = i / 640;
+            if (x < ObjectX - 85 || x > ObjectX + ObjectW + 85 || y < ObjectY - 85 || y > ObjectY + ObjectH + 85)
+            {
+                away++;
+                tinted += rgb[3 * i] > rgb[(3 * i) + 2] ? 1 : 0;
+            }
+        }
+
+        tinted.Should().BeLessThan(away / 10, "the normal scene stays clear of heat");
         yellowRight.Should().BeGreaterThan(0, "the anomalous patches are outlined in yellow");
         // The outline encloses the object (patches are 80x80 pixels of the full frame, so it may reach one patch beyond).
         yellowLeft.Should().BeInRange(ObjectX - 85, ObjectX + 5);
@@ -95,6 +115,13 @@ public sealed class CameraRecordingTests : IDisposable
         yellowRight.Should().BeInRange(ObjectX + ObjectW - 5, ObjectX + ObjectW + 85);
         yellowBottom.Should().BeInRange(ObjectY + ObjectH - 5, ObjectY + ObjectH + 85);
         messages.Count(m => m.Topic == "edgeagent/test-device/snapshots/cam").Should().Be(1);
+
+        // The thumbnail, as a subscriber reads it from the broker: beside the events, naming the alert, 240 px wide.
+        var thumbnail = JsonDocument.Parse((await thumbnails.WaitForAsync(m => m.Count > 0, TimeSpan.FromSeconds(10), "a thumbnail")).Should().ContainSingle().Subject.Payload).RootElement;
+        thumbnail.GetProperty("type").GetString().Should().Be("thumbnail");
+        thumbnail.GetProperty("alertId").GetString().Should().Be(id);
+        File.WriteAllBytes(_dir.Combine("thumbnail.jpg"), thumbnail.GetProperty("jpeg").GetBytesFromBase64());
+        FfmpegTool.Probe("-show_entries", "stream=width,height", "-of", "csv=p=0", _dir.Combine("thumbnail.jpg")).Trim().Should().Be("240,180");
 
         // The clip: named after the event, playable, and spanning pre seconds before the start to post after the end,
         // within one segment (segments are cut at keyframes, 2 s here).
