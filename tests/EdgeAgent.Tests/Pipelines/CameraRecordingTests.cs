@@ -14,7 +14,7 @@ namespace EdgeAgent.Tests.Pipelines;
 /// calibrate-camera and copies it into the segment ring; the anomaly_start's snapshot is cut from the ring at full
 /// resolution with the anomalous patches outlined, and the event's clip is joined from the ring with pre- and post-roll.
 /// </summary>
-public sealed class CameraRecordingTests : IDisposable
+public sealed partial class CameraRecordingTests : IDisposable
 {
     private const double Pre = 2;
     private const double Post = 2;
@@ -32,16 +32,7 @@ public sealed class CameraRecordingTests : IDisposable
     [Fact]
     public async Task The_anomaly_start_has_a_full_resolution_colour_snapshot_with_the_anomaly_marked_and_the_event_a_clip_with_pre_and_post_roll()
     {
-        const string scene = "color=c=0x2050b0:size=640x480:rate=10:duration={0},noise=alls=6:allf=t:all_seed=3";
-        FfmpegTool.Run("-f", "lavfi", "-i", string.Format(CultureInfo.InvariantCulture, scene, 30), "-c:v", "ffv1", _dir.Combine("normal.mkv"));
-        // One keyframe a second, so the 2 s segments are cut where asked (copy cuts only at keyframes).
-        FfmpegTool.Run("-f", "lavfi", "-i",
-            string.Format(CultureInfo.InvariantCulture, scene, 14) + $",drawbox=x={ObjectX}:y={ObjectY}:w={ObjectW}:h={ObjectH}:color=white:t=fill:enable='between(t,5,8)'",
-            "-c:v", "libx264", "-preset", "ultrafast", "-g", "10", "-pix_fmt", "yuv420p", _dir.Combine("yard.mkv"));
-        var config = WriteConfig(_dir.Combine("yard.mkv"));
-        var (code, _, stderr) = await AgentProcess.RunAsync(["calibrate-camera", "--config", config, "--pipeline", "cam", "--input", _dir.Combine("normal.mkv"),
-            "--out", _dir.Combine("model"), "--name", "yard", "--version", "1.0.0"]);
-        code.Should().Be(0, stderr);
+        var config = await PrepareAsync();
 
         _broker.Start();
         using var subscriber = new MqttSubscriber(_broker.Port, "edgeagent/test-device/+/cam");
@@ -144,7 +135,28 @@ public sealed class CameraRecordingTests : IDisposable
         Directory.GetFiles(_dir.Combine("state", "recording", "cam"), "*.ts").Should().NotBeEmpty("the ring keeps the last segments");
     }
 
-    private string WriteConfig(string video)
+    /// <summary>
+    /// The yard video (a white object from 5 s to 8 s of 14 s; with <c>camera.loop</c> it comes back every 14 s) and a
+    /// scene model calibrate-camera learnt from the empty scene; <paramref name="configure"/> adjusts the root and the
+    /// camera section of the config.
+    /// </summary>
+    private async Task<string> PrepareAsync(Action<JsonObject, JsonObject>? configure = null)
+    {
+        const string scene = "color=c=0x2050b0:size=640x480:rate=10:duration={0},noise=alls=6:allf=t:all_seed=3";
+        FfmpegTool.Run("-f", "lavfi", "-i", string.Format(CultureInfo.InvariantCulture, scene, 30), "-c:v", "ffv1", _dir.Combine("normal.mkv"));
+        // One keyframe a second, so the 2 s segments are cut where asked (copy cuts only at keyframes).
+        FfmpegTool.Run("-f", "lavfi", "-i",
+            string.Format(CultureInfo.InvariantCulture, scene, 14) + $",drawbox=x={ObjectX}:y={ObjectY}:w={ObjectW}:h={ObjectH}:color=white:t=fill:enable='between(t,5,8)'",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "10", "-pix_fmt", "yuv420p", _dir.Combine("yard.mkv"));
+        var config = WriteConfig(_dir.Combine("yard.mkv"), configure);
+        var (code, _, stderr) = await AgentProcess.RunAsync(["calibrate-camera", "--config", config, "--pipeline", "cam", "--input", _dir.Combine("normal.mkv"),
+            "--out", _dir.Combine("model"), "--name", "yard", "--version", "1.0.0"]);
+        code.Should().Be(0, stderr);
+
+        return config;
+    }
+
+    private string WriteConfig(string video, Action<JsonObject, JsonObject>? configure)
     {
         var config = new JsonObject
         {
@@ -172,6 +184,7 @@ public sealed class CameraRecordingTests : IDisposable
                 ["alert"] = new JsonObject { ["raiseWindows"] = 2, ["clearWindows"] = 5 },
             }),
         };
+        configure?.Invoke(config, (JsonObject)config["pipelines"]![0]!["camera"]!);
         var path = _dir.Combine("camera.json");
         File.WriteAllText(path, config.ToJsonString());
         return path;
@@ -180,6 +193,7 @@ public sealed class CameraRecordingTests : IDisposable
     public void Dispose()
     {
         _broker.Dispose();
+        Unmount();
         _dir.Dispose();
     }
 }
