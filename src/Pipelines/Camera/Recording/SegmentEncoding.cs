@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace EdgeAgent.Pipelines.Camera.Recording;
@@ -64,18 +63,11 @@ public static class SegmentEncoding
         string listing;
         try
         {
-            using var process = Process.Start(FfmpegStartInfo.Create(ffmpegPath, ["-hide_banner", "-encoders"], redirectInput: false));
-            if (process is null)
-            {
-                return null;
-            }
-
-            var errors = process.StandardError.ReadToEndAsync();
-            listing = process.StandardOutput.ReadToEnd();
-            errors.Wait(5000);
-            process.WaitForExit(5000);
+            // At start-up, before any loop runs: waiting on the one-shot child here blocks nothing else.
+            listing = System.Text.Encoding.UTF8.GetString(
+                FfmpegChild.RunAsync(ffmpegPath, ["-hide_banner", "-encoders"], CancellationToken.None).GetAwaiter().GetResult());
         }
-        catch (System.ComponentModel.Win32Exception)
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or IOException)
         {
             return null;
         }
