@@ -13,6 +13,7 @@ return args.FirstOrDefault() switch
     "latency" => InferenceTool.Latency(args[1..]),
     "accuracy" => InferenceTool.Accuracy(args[1]),
     "camera-load" => await CameraLoad(),
+    "camera-events" => await CameraPipelineProbe.EventsAsync(Arg(args, 1, 1000)),
     "camera-pipeline" when args.Contains("--recording") => await CameraPipelineProbe.RecordingAsync(Arg(args, 2, 3), Arg(args, 3, 8)),
     "camera-pipeline" when args.Contains("--interleaved") => await CameraPipelineProbe.InterleavedAsync(args[1], Arg(args, 2, 60), Arg(args, 3, 250)),
     "camera-pipeline" when args.Contains("--shadow") => CameraPipelineProbe.Shadow(Arg(args, 2, 30), Arg(args, 3, 20)),

@@ -44,6 +44,13 @@ public sealed class CameraPipelineTelemetry : ITelemetryContributor
         writer.WriteNumber("startFailures", capture.StartFailures);
         writer.WriteNumber("snapshots", _service.SnapshotsPublished);
         writer.WriteNumber("snapshotFailures", _service.SnapshotFailures);
+        if (_service.Snapshots?.Thumbnails is { } thumbnails)
+        {
+            writer.WriteNumber("thumbnails", thumbnails.Published);
+            writer.WriteNumber("thumbnailsOversized", thumbnails.Oversized);
+            writer.WriteNumber("thumbnailFailures", thumbnails.Failed);
+        }
+
         if (_service.Recording is { } recording)
         {
             // Present only with camera.recording on: a full disk shows here (suspended, dropped), never as a stopped camera.

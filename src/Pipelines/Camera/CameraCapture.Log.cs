@@ -33,4 +33,7 @@ public sealed partial class CameraCapture
 
     [LoggerMessage(EventId = 6010, Level = LogLevel.Warning, Message = "Camera {Camera} ffmpeg: previous line repeated {Repeats} more times")]
     private static partial void LogStderrRepeated(ILogger logger, string camera, long repeats);
+
+    [LoggerMessage(EventId = 6011, Level = LogLevel.Warning, Message = "Camera {Camera}: restarting ffmpeg to {Change} the recording ({FreeMegabytes} MB free in {Directory}); detection goes on")]
+    private static partial void LogRecordingChange(ILogger logger, string camera, string change, long freeMegabytes, string directory);
 }

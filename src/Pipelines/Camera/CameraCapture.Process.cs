@@ -67,6 +67,14 @@ public sealed partial class CameraCapture
                     LogStalled(_logger, Name, (double)silent / Stopwatch.Frequency, stalls);
                     return RunOutcome.Stalled;
                 }
+
+                if (Ring is { RestartWanted: true } ring)
+                {
+                    // The disk filled up (stop writing segments) or has room again (write them again): the segment
+                    // output is chosen at each start, so ffmpeg restarts at once; this is no failure.
+                    LogRecordingChange(_logger, Name, ring.Recording ? "suspend" : "resume", ring.FreeBytes() / (1024 * 1024), ring.Directory);
+                    return RunOutcome.Reconfigure;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -137,6 +137,11 @@ public sealed partial class CameraCapture : IHealthSource
                     break;
                 }
 
+                if (outcome == RunOutcome.Reconfigure)
+                {
+                    continue;
+                }
+
                 if (outcome == RunOutcome.Ended)
                 {
                     LogEnded(_logger, Name, Interlocked.Read(ref _framesReceived));
@@ -187,5 +192,8 @@ public sealed partial class CameraCapture : IHealthSource
         Stalled,
         Ended,
         Cancelled,
+
+        /// <summary>Killed on purpose to start again with other outputs (the recording suspended or resumed).</summary>
+        Reconfigure,
     }
 }

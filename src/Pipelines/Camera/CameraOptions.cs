@@ -161,6 +161,22 @@ public sealed class CameraOptions : IValidatedOptions
                 $"must cover clips.preSeconds + clips.maxSeconds + clips.postSeconds plus two segments ({Clips.PreSeconds + Clips.MaxSeconds + Clips.PostSeconds + (2 * Recording.SegmentSeconds)}), got {Recording.MaxAgeSeconds}"));
         }
 
+        if (Recording.Enabled && InputKind == CameraInputKind.Device)
+        {
+            // A V4L2 device's stream is what deviceFormat asks for: copying raw frames into segments would fail at
+            // every ffmpeg start, so the mismatch is a start-up error naming the fix.
+            if (Recording.Codec == Camera.Recording.SegmentEncoding.Copy && DeviceFormat != "h264")
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "recording.codec"),
+                    $"copy keeps an H.264 stream, and this V4L2 device delivers '{(DeviceFormat.Length > 0 ? DeviceFormat : "its default format")}': set deviceFormat: h264 (cameras that encode), codec mjpeg with deviceFormat: mjpeg, h264_v4l2m2m (Raspberry Pi) or libx264"));
+            }
+            else if (Recording.Codec == Camera.Recording.SegmentEncoding.Mjpeg && DeviceFormat != "mjpeg")
+            {
+                errors.Add(new ConfigError(ConfigPath.Child(path, "recording.codec"),
+                    "mjpeg stores the camera's MJPEG frames as they come: set deviceFormat: mjpeg (or use h264_v4l2m2m or libx264 for raw frames)"));
+            }
+        }
+
         if (Motion.Enabled && (Width / Motion.Downscale < 4 || Height / Motion.Downscale < 4))
         {
             errors.Add(new ConfigError(ConfigPath.Child(path, "motion.downscale"),

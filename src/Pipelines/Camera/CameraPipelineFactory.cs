@@ -50,8 +50,8 @@ public static class CameraPipelineFactory
         }
     }
 
-    /// <summary>The snapshot writer of a camera, or null when snapshots are off.</summary>
-    public static SnapshotWriter? CreateSnapshots(PipelineOptions options, string stateDirectory)
+    /// <summary>The snapshot writer of a camera, or null when snapshots are off; with a queue, it publishes thumbnails (unless thumbnailWidth is 0).</summary>
+    public static SnapshotWriter? CreateSnapshots(PipelineOptions options, string stateDirectory, string deviceId = "", IOutboundQueue? queue = null)
     {
         var camera = CameraOf(options);
         if (!camera.Snapshots.Enabled)
@@ -62,16 +62,26 @@ public static class CameraPipelineFactory
         var directory = camera.Snapshots.Directory.Length > 0
             ? camera.Snapshots.Directory
             : Path.Combine(stateDirectory, "snapshots", options.Name);
-        return new SnapshotWriter(directory, camera.Snapshots.Keep, camera.FfmpegPath, camera.Snapshots.Quality);
+        var thumbnails = queue is not null && camera.Snapshots.ThumbnailWidth > 0
+            ? new Snapshots.SnapshotThumbnails(camera.FfmpegPath, camera.Snapshots.ThumbnailWidth, camera.Snapshots.ThumbnailMaxBytes, camera.Snapshots.Quality,
+                queue, deviceId, options.Name)
+            : null;
+        return new SnapshotWriter(directory, camera.Snapshots.Keep, camera.FfmpegPath, camera.Snapshots.Quality, thumbnails);
     }
 
     /// <summary>The recording ring of a camera, or null when recording is off.</summary>
     public static Recording.SegmentRing? CreateRing(PipelineOptions options, string stateDirectory)
     {
-        var recording = CameraOf(options).Recording;
+        var camera = CameraOf(options);
+        var recording = camera.Recording;
         if (!recording.Enabled)
         {
             return null;
+        }
+
+        if (Recording.SegmentEncoding.Unavailable(camera.FfmpegPath, recording.Codec) is { } missing)
+        {
+            throw new AgentStartupException($"pipeline '{options.Name}': {missing}", 78);
         }
 
         var directory = recording.Directory.Length > 0 ? recording.Directory : Path.Combine(stateDirectory, "recording", options.Name);
@@ -91,7 +101,7 @@ public static class CameraPipelineFactory
             ? new Recording.ClipRecorder(camera.Clips.Directory.Length > 0 ? camera.Clips.Directory : Path.Combine(stateDirectory, "clips", options.Name),
                 ring, camera.Clips, camera.FfmpegPath, queue, deviceId, options.Name)
             : null;
-        return new Recording.EventRecording(ring, new Snapshots.FullFrameSnapshots(ring, camera.FfmpegPath, camera.Snapshots.MaxWidth, camera.Snapshots.Quality), clips);
+        return new Recording.EventRecording(ring, new Snapshots.FullFrameSnapshots(ring, camera.FfmpegPath, camera.Snapshots.MaxWidth, camera.Snapshots.Quality, camera.Snapshots.HeatOverlay), clips);
     }
 
     private static double? ReadThreshold(PipelineOptions options, string modelPath)

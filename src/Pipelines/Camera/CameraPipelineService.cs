@@ -52,7 +52,7 @@ public sealed partial class CameraPipelineService : BackgroundService
         _health = health;
         _heartbeat = heartbeat;
         _logger = logger;
-        _snapshotTopic = System.Text.Encoding.UTF8.GetBytes("snapshots/" + name);
+        _snapshotTopic = AnomalyEventWriter.SnapshotTopic(name);
         var readinessName = "camera " + name;
         _build = new RetriedPipelineBuild<CameraPipeline>("Camera pipeline", name, build, readiness, readinessName, logger, maxRetry);
         capture.StateChanged += state =>
@@ -81,6 +81,9 @@ public sealed partial class CameraPipelineService : BackgroundService
     public long SnapshotsPublished => Interlocked.Read(ref _snapshotsPublished);
 
     public long SnapshotFailures => Interlocked.Read(ref _snapshotFailures);
+
+    /// <summary>The snapshot writer (and its thumbnails); null when snapshots are off.</summary>
+    public SnapshotWriter? Snapshots => _snapshots;
 
     /// <summary>The recording ring, snapshots from it and event clips; null when camera.recording is off.</summary>
     public Recording.EventRecording? Recording => _recording;

@@ -32,7 +32,7 @@ public static class CameraPipelineServiceCollectionExtensions
                 var ring = CameraPipelineFactory.CreateRing(options, stateDirectory);
                 var capture = new CameraCapture("camera " + options.Name, camera, loggers.CreateLogger("EdgeAgent.Pipelines.Camera." + options.Name), ring);
                 var heartbeat = new Heartbeat("camera " + options.Name + " loop", TimeSpan.FromSeconds(30));
-                return new CameraPipelineService(options.Name, capture, Build, CameraPipelineFactory.CreateSnapshots(options, stateDirectory), queue,
+                return new CameraPipelineService(options.Name, capture, Build, CameraPipelineFactory.CreateSnapshots(options, stateDirectory, deviceId, queue), queue,
                     provider.GetRequiredService<HealthMonitor>(), provider.GetRequiredService<ReadinessGate>(), heartbeat,
                     provider.GetRequiredService<ILogger<CameraPipelineService>>(),
                     recording: CameraPipelineFactory.CreateRecording(options, ring, stateDirectory, deviceId, queue));

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using EdgeAgent.Pipelines.Scoring;
 
@@ -17,8 +16,10 @@ public sealed class SnapshotWriter
     private readonly SemaphoreSlim _fileLock = new(1, 1);
     private long _sequence;
 
-    public SnapshotWriter(string directory, int keep, string ffmpegPath = "ffmpeg", int quality = 5)
+    /// <param name="thumbnails">Publishes each snapshot's thumbnail beside the event (before the file is written, so a full disk does not stop it); null: none.</param>
+    public SnapshotWriter(string directory, int keep, string ffmpegPath = "ffmpeg", int quality = 5, Snapshots.SnapshotThumbnails? thumbnails = null)
     {
+        Thumbnails = thumbnails;
         ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
         Directory = directory;
         _keep = keep;
@@ -27,6 +28,8 @@ public sealed class SnapshotWriter
     }
 
     public string Directory { get; }
+
+    public Snapshots.SnapshotThumbnails? Thumbnails { get; }
 
     /// <summary>Copies the frame and starts encoding; the frame may be returned to its hand-off as soon as this returns.</summary>
     public Task<Snapshot> WriteAsync(CameraFrame frame, ReadOnlySpan<Detection> boxes, DateTimeOffset time, CancellationToken cancellationToken = default) =>
@@ -55,47 +58,32 @@ public sealed class SnapshotWriter
 
     private async Task<Snapshot> EncodeAsync(byte[] pixels, IReadOnlyList<string> arguments, DateTimeOffset time, Guid? eventId, CancellationToken cancellationToken)
     {
-        using var process = new Process { StartInfo = FfmpegStartInfo.Create(_ffmpegPath, arguments, redirectInput: true) };
-        process.Start();
-        var jpeg = new MemoryStream();
+        byte[] jpeg;
         try
         {
-            // Feed stdin while draining stdout and stderr, so no pipe fills up and blocks ffmpeg.
-            var output = process.StandardOutput.BaseStream.CopyToAsync(jpeg, cancellationToken);
-            var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-            try
-            {
-                await using var input = process.StandardInput.BaseStream;
-                await input.WriteAsync(pixels, cancellationToken).ConfigureAwait(false);
-            }
-            catch (IOException)
-            {
-                // ffmpeg quit before reading the frame (broken pipe); its exit code and stderr say why, below.
-            }
-
-            await output.ConfigureAwait(false);
-            var stderr = await errors.ConfigureAwait(false);
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            if (process.ExitCode != 0 || jpeg.Length == 0)
-            {
-                throw new IOException($"ffmpeg could not encode the snapshot (exit code {process.ExitCode}): {stderr.Trim()}");
-            }
+            jpeg = await FfmpegChild.RunAsync(_ffmpegPath, arguments, cancellationToken, pixels).ConfigureAwait(false);
         }
-        finally
+        catch (IOException ex)
         {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
+            throw new IOException($"ffmpeg could not encode the snapshot: {ex.Message}", ex);
         }
 
-        var bytes = jpeg.ToArray();
-        return await SaveAsync(bytes, time, eventId, cancellationToken).ConfigureAwait(false);
+        if (jpeg.Length == 0)
+        {
+            throw new IOException("ffmpeg could not encode the snapshot: it wrote no JPEG");
+        }
+
+        return await SaveAsync(jpeg, time, eventId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Keeps an encoded JPEG (named by time, then the event id when known) and prunes the directory to <c>keep</c> files.</summary>
     public async Task<Snapshot> SaveAsync(byte[] jpeg, DateTimeOffset time, Guid? eventId, CancellationToken cancellationToken)
     {
+        if (Thumbnails is not null)
+        {
+            await Thumbnails.PublishAsync(jpeg, time, eventId, cancellationToken).ConfigureAwait(false);
+        }
+
         await _fileLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {

@@ -14,7 +14,7 @@ namespace EdgeAgent.Tests.Pipelines;
 /// calibrate-camera and copies it into the segment ring; the anomaly_start's snapshot is cut from the ring at full
 /// resolution with the anomalous patches outlined, and the event's clip is joined from the ring with pre- and post-roll.
 /// </summary>
-public sealed class CameraRecordingTests : IDisposable
+public sealed partial class CameraRecordingTests : IDisposable
 {
     private const double Pre = 2;
     private const double Post = 2;
@@ -32,19 +32,11 @@ public sealed class CameraRecordingTests : IDisposable
     [Fact]
     public async Task The_anomaly_start_has_a_full_resolution_colour_snapshot_with_the_anomaly_marked_and_the_event_a_clip_with_pre_and_post_roll()
     {
-        const string scene = "color=c=0x2050b0:size=640x480:rate=10:duration={0},noise=alls=6:allf=t:all_seed=3";
-        FfmpegTool.Run("-f", "lavfi", "-i", string.Format(CultureInfo.InvariantCulture, scene, 30), "-c:v", "ffv1", _dir.Combine("normal.mkv"));
-        // One keyframe a second, so the 2 s segments are cut where asked (copy cuts only at keyframes).
-        FfmpegTool.Run("-f", "lavfi", "-i",
-            string.Format(CultureInfo.InvariantCulture, scene, 14) + $",drawbox=x={ObjectX}:y={ObjectY}:w={ObjectW}:h={ObjectH}:color=white:t=fill:enable='between(t,5,8)'",
-            "-c:v", "libx264", "-preset", "ultrafast", "-g", "10", "-pix_fmt", "yuv420p", _dir.Combine("yard.mkv"));
-        var config = WriteConfig(_dir.Combine("yard.mkv"));
-        var (code, _, stderr) = await AgentProcess.RunAsync(["calibrate-camera", "--config", config, "--pipeline", "cam", "--input", _dir.Combine("normal.mkv"),
-            "--out", _dir.Combine("model"), "--name", "yard", "--version", "1.0.0"]);
-        code.Should().Be(0, stderr);
+        var config = await PrepareAsync();
 
         _broker.Start();
         using var subscriber = new MqttSubscriber(_broker.Port, "edgeagent/test-device/+/cam");
+        using var thumbnails = new MqttSubscriber(_broker.Port, "edgeagent/test-device/events/cam/thumbnail");
         using var agent = AgentProcess.Start(["run", "--config", config]);
         IReadOnlyList<MqttSubscriber.Received> messages;
         try
@@ -88,6 +80,25 @@ public sealed class CameraRecordingTests : IDisposable
         }
 
         coloured.Should().BeGreaterThan(640 * 480 / 2, "the snapshot is the camera's colour picture, not the model's grey input");
+        // The heat overlay: the white object under its patches is tinted red; the blue scene far from it is not.
+        var centre = 3 * (((ObjectY + (ObjectH / 2)) * 640) + ObjectX + (ObjectW / 2));
+        (rgb[centre] - rgb[centre + 1]).Should().BeGreaterThan(40, "the object's patches score highest and are drawn hot");
+        (rgb[centre] - rgb[centre + 2]).Should().BeGreaterThan(40);
+        var corner = 3 * ((460 * 640) + 20);
+        (rgb[corner + 2] - rgb[corner]).Should().BeGreaterThan(60, "a normal patch far from the object keeps the scene's blue");
+        var away = 0;
+        var tinted = 0;
+        for (var i = 0; i < 640 * 480; i++)
+        {
+            int x = i % 640, y = i / 640;
+            if (x < ObjectX - 85 || x > ObjectX + ObjectW + 85 || y < ObjectY - 85 || y > ObjectY + ObjectH + 85)
+            {
+                away++;
+                tinted += rgb[3 * i] > rgb[(3 * i) + 2] ? 1 : 0;
+            }
+        }
+
+        tinted.Should().BeLessThan(away / 10, "the normal scene stays clear of heat");
         yellowRight.Should().BeGreaterThan(0, "the anomalous patches are outlined in yellow");
         // The outline encloses the object (patches are 80x80 pixels of the full frame, so it may reach one patch beyond).
         yellowLeft.Should().BeInRange(ObjectX - 85, ObjectX + 5);
@@ -95,6 +106,13 @@ public sealed class CameraRecordingTests : IDisposable
         yellowRight.Should().BeInRange(ObjectX + ObjectW - 5, ObjectX + ObjectW + 85);
         yellowBottom.Should().BeInRange(ObjectY + ObjectH - 5, ObjectY + ObjectH + 85);
         messages.Count(m => m.Topic == "edgeagent/test-device/snapshots/cam").Should().Be(1);
+
+        // The thumbnail, as a subscriber reads it from the broker: beside the events, naming the alert, 240 px wide.
+        var thumbnail = JsonDocument.Parse((await thumbnails.WaitForAsync(m => m.Count > 0, TimeSpan.FromSeconds(10), "a thumbnail")).Should().ContainSingle().Subject.Payload).RootElement;
+        thumbnail.GetProperty("type").GetString().Should().Be("thumbnail");
+        thumbnail.GetProperty("alertId").GetString().Should().Be(id);
+        File.WriteAllBytes(_dir.Combine("thumbnail.jpg"), thumbnail.GetProperty("jpeg").GetBytesFromBase64());
+        FfmpegTool.Probe("-show_entries", "stream=width,height", "-of", "csv=p=0", _dir.Combine("thumbnail.jpg")).Trim().Should().Be("240,180");
 
         // The clip: named after the event, playable, and spanning pre seconds before the start to post after the end,
         // within one segment (segments are cut at keyframes, 2 s here).
@@ -117,7 +135,28 @@ public sealed class CameraRecordingTests : IDisposable
         Directory.GetFiles(_dir.Combine("state", "recording", "cam"), "*.ts").Should().NotBeEmpty("the ring keeps the last segments");
     }
 
-    private string WriteConfig(string video)
+    /// <summary>
+    /// The yard video (a white object from 5 s to 8 s of 14 s; with <c>camera.loop</c> it comes back every 14 s) and a
+    /// scene model calibrate-camera learnt from the empty scene; <paramref name="configure"/> adjusts the root and the
+    /// camera section of the config.
+    /// </summary>
+    private async Task<string> PrepareAsync(Action<JsonObject, JsonObject>? configure = null)
+    {
+        const string scene = "color=c=0x2050b0:size=640x480:rate=10:duration={0},noise=alls=6:allf=t:all_seed=3";
+        FfmpegTool.Run("-f", "lavfi", "-i", string.Format(CultureInfo.InvariantCulture, scene, 30), "-c:v", "ffv1", _dir.Combine("normal.mkv"));
+        // One keyframe a second, so the 2 s segments are cut where asked (copy cuts only at keyframes).
+        FfmpegTool.Run("-f", "lavfi", "-i",
+            string.Format(CultureInfo.InvariantCulture, scene, 14) + $",drawbox=x={ObjectX}:y={ObjectY}:w={ObjectW}:h={ObjectH}:color=white:t=fill:enable='between(t,5,8)'",
+            "-c:v", "libx264", "-preset", "ultrafast", "-g", "10", "-pix_fmt", "yuv420p", _dir.Combine("yard.mkv"));
+        var config = WriteConfig(_dir.Combine("yard.mkv"), configure);
+        var (code, _, stderr) = await AgentProcess.RunAsync(["calibrate-camera", "--config", config, "--pipeline", "cam", "--input", _dir.Combine("normal.mkv"),
+            "--out", _dir.Combine("model"), "--name", "yard", "--version", "1.0.0"]);
+        code.Should().Be(0, stderr);
+
+        return config;
+    }
+
+    private string WriteConfig(string video, Action<JsonObject, JsonObject>? configure)
     {
         var config = new JsonObject
         {
@@ -145,6 +184,7 @@ public sealed class CameraRecordingTests : IDisposable
                 ["alert"] = new JsonObject { ["raiseWindows"] = 2, ["clearWindows"] = 5 },
             }),
         };
+        configure?.Invoke(config, (JsonObject)config["pipelines"]![0]!["camera"]!);
         var path = _dir.Combine("camera.json");
         File.WriteAllText(path, config.ToJsonString());
         return path;
@@ -153,6 +193,7 @@ public sealed class CameraRecordingTests : IDisposable
     public void Dispose()
     {
         _broker.Dispose();
+        Unmount();
         _dir.Dispose();
     }
 }

@@ -36,7 +36,7 @@ public sealed class ClipRecorder
         _queue = queue;
         _device = deviceId;
         _pipeline = pipeline;
-        _topic = System.Text.Encoding.UTF8.GetBytes("events/" + pipeline);
+        _topic = AnomalyEventWriter.Topic(pipeline);
     }
 
     public string Directory { get; }

@@ -67,6 +67,7 @@ public sealed class EventRecording
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 Ring.Prune(DateTime.UtcNow);
+                Ring.CheckSpace();
             }
         }
         catch (OperationCanceledException)

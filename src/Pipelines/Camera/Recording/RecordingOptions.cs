@@ -24,8 +24,8 @@ public sealed class RecordingOptions
     [Range(10, 86400)]
     public int MaxAgeSeconds { get; set; } = 180;
 
-    [Description("Video codec of the segments: copy (the camera's own stream; H.264/H.265 cameras) or an ffmpeg encoder for cameras that deliver raw or MJPEG frames, e.g. h264_v4l2m2m on a Raspberry Pi or libx264.")]
-    [RegularExpression("^[a-z0-9_]{1,32}$", ErrorMessage = "must be copy or an ffmpeg encoder name such as h264_v4l2m2m")]
+    [Description("How segments store the stream: copy (an H.264/H.265 camera's stream as it comes: RTSP, or V4L2 with deviceFormat h264), mjpeg (a V4L2 MJPEG camera's frames as they come, deviceFormat mjpeg), h264_v4l2m2m (raw frames encoded by a Raspberry Pi's hardware encoder) or libx264 (software encoding, any camera).")]
+    [RegularExpression("^(copy|mjpeg|h264_v4l2m2m|libx264)$", ErrorMessage = "must be copy, mjpeg, h264_v4l2m2m or libx264")]
     public string Codec { get; set; } = "copy";
 
     [Description("Recording pauses (detection goes on) while the disk holding the ring has less free space than this.")]

@@ -9,9 +9,16 @@ namespace EdgeAgent.Pipelines.Camera.Recording;
 /// </summary>
 public sealed class SegmentRing
 {
+    /// <summary>The extension of H.264 segments (MPEG-TS); <see cref="SegmentExtension"/> is this ring's.</summary>
     public const string Extension = ".ts";
     private readonly RecordingOptions _options;
+    private const int NotStarted = 0;
+    private const int Writing = 1;
+    private const int Paused = 2;
+    private const int Failed = 3;
     private long _suspended;
+    private volatile int _mode = NotStarted;
+    private volatile bool _restartWanted;
     private long _deleted;
 
     public SegmentRing(string directory, RecordingOptions options)
@@ -22,10 +29,63 @@ public sealed class SegmentRing
 
     public string Directory { get; }
 
+    /// <summary>The extension of this ring's segment files (by recording.codec).</summary>
+    public string SegmentExtension => SegmentEncoding.Extension(_options.Codec);
+
     public double SegmentSeconds => _options.SegmentSeconds;
 
     /// <summary>ffmpeg starts without the recording output because the disk was (nearly) full.</summary>
     public long Suspended => Interlocked.Read(ref _suspended);
+
+    /// <summary>The running ffmpeg writes segments (false before the first start and while suspended).</summary>
+    public bool Recording => _mode == Writing;
+
+    /// <summary>
+    /// Set by <see cref="CheckSpace"/>: the capture should restart ffmpeg so that the recording output follows the
+    /// free space (dropped when the disk fills up while recording, added back when there is room again).
+    /// </summary>
+    public bool RestartWanted => _restartWanted;
+
+    private long MinFreeBytes => _options.MinFreeMegabytes * 1024L * 1024L;
+
+    /// <summary>
+    /// Once a second while the camera runs. A full disk makes ffmpeg's segment writes fail silently (it goes on, leaving
+    /// empty files), so the free space is watched here: under recording.minFreeMegabytes the recording is suspended;
+    /// it resumes once twice that much (at least 1 MB more) is free again, so it does not flap at the edge.
+    /// </summary>
+    public void CheckSpace()
+    {
+        var free = FreeBytes();
+        if (free < 0)
+        {
+            return;
+        }
+
+        var mode = _mode;
+        if ((mode == Writing && free < MinFreeBytes) || (mode == Paused && free >= Math.Max(2 * MinFreeBytes, MinFreeBytes + (1024 * 1024))))
+        {
+            _restartWanted = true;
+        }
+    }
+
+    /// <summary>Free bytes on the ring's disk; -1 when the directory cannot be read.</summary>
+    public long FreeBytes()
+    {
+        try
+        {
+            return new DriveInfo(Directory).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return -1;
+        }
+    }
+
+    private void Suspend(int mode)
+    {
+        _mode = mode;
+        Interlocked.Increment(ref _suspended);
+    }
 
     /// <summary>Segments deleted by the caps.</summary>
     public long Deleted => Interlocked.Read(ref _deleted);
@@ -36,33 +96,29 @@ public sealed class SegmentRing
     /// </summary>
     public IReadOnlyList<string> OutputArguments()
     {
+        _restartWanted = false;
         try
         {
             System.IO.Directory.CreateDirectory(Directory);
-            if (new DriveInfo(Directory).AvailableFreeSpace < _options.MinFreeMegabytes * 1024L * 1024L)
+            if (new DriveInfo(Directory).AvailableFreeSpace < MinFreeBytes)
             {
-                Interlocked.Increment(ref _suspended);
+                Suspend(Paused);
                 return [];
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            Interlocked.Increment(ref _suspended);
+            // Not a space problem (the directory cannot be made): waiting for free space would not bring it back.
+            Suspend(Failed);
             return [];
         }
 
-        var args = new List<string> { "-map", "0:v:0", "-c:v", _options.Codec };
-        if (_options.Codec != "copy")
-        {
-            // A keyframe at every segment boundary, so each segment stands alone.
-            args.AddRange(["-pix_fmt", "yuv420p", "-force_key_frames", string.Create(CultureInfo.InvariantCulture, $"expr:gte(t,n_forced*{_options.SegmentSeconds})")]);
-        }
-
-        args.AddRange([
-            "-f", "segment", "-segment_time", _options.SegmentSeconds.ToString(CultureInfo.InvariantCulture), "-segment_format", "mpegts",
-            "-reset_timestamps", "1", "-strftime", "1", Path.Combine(Directory, "%s" + Extension),
-        ]);
-        return args;
+        _mode = Writing;
+        return [
+            "-map", "0:v:0",
+            .. SegmentEncoding.VideoArguments(_options.Codec, _options.SegmentSeconds),
+            .. SegmentEncoding.SegmentArguments(_options.Codec, _options.SegmentSeconds, Directory),
+        ];
     }
 
     /// <summary>
@@ -74,7 +130,7 @@ public sealed class SegmentRing
         var found = new List<(long Second, FileInfo File)>();
         try
         {
-            foreach (var file in new DirectoryInfo(Directory).EnumerateFiles("*" + Extension))
+            foreach (var file in new DirectoryInfo(Directory).EnumerateFiles("*" + SegmentExtension))
             {
                 if (long.TryParse(Path.GetFileNameWithoutExtension(file.Name), NumberStyles.None, CultureInfo.InvariantCulture, out var second))
                 {

@@ -25,9 +25,11 @@ public sealed class FullFrameSnapshots
     private readonly int _maxWidth;
     private readonly int _quality;
     private readonly string? _font;
+    private readonly bool _heatOverlay;
 
-    public FullFrameSnapshots(SegmentRing ring, string ffmpegPath, int maxWidth, int quality)
+    public FullFrameSnapshots(SegmentRing ring, string ffmpegPath, int maxWidth, int quality, bool heatOverlay = true)
     {
+        _heatOverlay = heatOverlay;
         _ring = ring;
         _ffmpegPath = ffmpegPath;
         _maxWidth = maxWidth;
@@ -72,7 +74,18 @@ public sealed class FullFrameSnapshots
     private string Filter(IReadOnlyList<SnapshotMark> marks)
     {
         var filters = new List<string> { Invariant($"scale='min(iw,{_maxWidth})':-2") };
-        foreach (var mark in marks)
+        if (_heatOverlay && marks.Any(m => m.Kind == SnapshotMarkKind.Heat))
+        {
+            // drawbox blends only the luma of a YUV picture and paints its chroma solid: in RGB the cell is truly
+            // translucent. Under the outlines and labels, so they stay readable on a hot cell.
+            filters.Add("format=rgb24");
+            foreach (var mark in marks.Where(m => m.Kind == SnapshotMarkKind.Heat))
+            {
+                filters.Add(HeatCell(mark));
+            }
+        }
+
+        foreach (var mark in marks.Where(m => m.Kind != SnapshotMarkKind.Heat))
         {
             var colour = mark.Kind == SnapshotMarkKind.Detection ? "red@0.9" : "yellow@0.9";
             var w = Math.Max(0.002f, mark.X2 - mark.X1);
@@ -86,6 +99,17 @@ public sealed class FullFrameSnapshots
         }
 
         return string.Join(',', filters);
+    }
+
+    /// <summary>A filled translucent cell: orange at the floor, red at full heat, more opaque as it gets hotter.</summary>
+    private static string HeatCell(SnapshotMark mark)
+    {
+        var t = Math.Clamp((mark.Heat - SnapshotMarks.HeatFloor) / (1 - SnapshotMarks.HeatFloor), 0f, 1f);
+        var green = (int)Math.Round(160 * (1 - t));
+        var alpha = 0.3 + (0.25 * t);
+        // Whole pixels, so neighbouring cells meet without a gap or an overlap that would double the tint.
+        return Invariant(
+            $"drawbox=x='floor(iw*{mark.X1:0.####})':y='floor(ih*{mark.Y1:0.####})':w='floor(iw*{mark.X2:0.####})-floor(iw*{mark.X1:0.####})':h='floor(ih*{mark.Y2:0.####})-floor(ih*{mark.Y1:0.####})':color=0xFF{green:X2}00@{alpha:0.##}:t=fill");
     }
 
     // Labels come from config (class names): keep only characters that need no escaping inside a filter graph.

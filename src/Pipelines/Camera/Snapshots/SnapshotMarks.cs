@@ -8,7 +8,8 @@ namespace EdgeAgent.Pipelines.Camera.Snapshots;
 /// <summary>
 /// What the model saw, taken from the pipeline at anomaly_start (on the loop, once per event, so it may allocate):
 /// the detector's boxes with class and confidence, or the scene model's patches whose score reached the raise
-/// threshold (the highest one when none does), mapped from model input to frame fractions.
+/// threshold (the highest one when none does) and the heat map of all patch scores, mapped from model input to frame
+/// fractions.
 /// </summary>
 public static class SnapshotMarks
 {
@@ -23,6 +24,8 @@ public static class SnapshotMarks
 
         if (pipeline.Model.Patches is { } patches)
         {
+            AddHeat(marks, patches.AsSpan<float>(), pipeline.Model.PatchesX, pipeline.Model.PatchesY, pipeline.Model.Width, pipeline.Model.Height,
+                pipeline.Geometry, pipeline.Alert.RaiseThreshold);
             AddPatches(marks, patches.AsSpan<float>(), pipeline.Model.PatchesX, pipeline.Model.PatchesY, pipeline.Model.Width, pipeline.Model.Height,
                 pipeline.Geometry, pipeline.Alert.RaiseThreshold);
         }
@@ -59,6 +62,49 @@ public static class SnapshotMarks
         {
             marks.Add(Patch(best, columns, rows, modelWidth, modelHeight, geometry, scores[best]));
         }
+    }
+
+    /// <summary>
+    /// The heat map: one cell per patch scoring at least half the raise threshold, its heat rising to 1 at twice the
+    /// threshold (relative to the highest score when the threshold is not positive). Normal patches stay clear, so the
+    /// picture shows through where nothing happened.
+    /// </summary>
+    public static void AddHeat(List<SnapshotMark> marks, ReadOnlySpan<float> scores, int columns, int rows, int modelWidth, int modelHeight,
+        LetterboxGeometry geometry, double threshold)
+    {
+        if (scores.Length < columns * rows || columns == 0 || rows == 0)
+        {
+            return;
+        }
+
+        var scale = threshold > 0 ? 2 * threshold : Max(scores[..(columns * rows)]);
+        if (!(scale > 0))
+        {
+            return;
+        }
+
+        for (var i = 0; i < columns * rows; i++)
+        {
+            var heat = (float)Math.Clamp(scores[i] / scale, 0, 1);
+            if (heat >= HeatFloor)
+            {
+                marks.Add(Patch(i, columns, rows, modelWidth, modelHeight, geometry, scores[i]) with { Kind = SnapshotMarkKind.Heat, Heat = heat });
+            }
+        }
+    }
+
+    /// <summary>Cells below this heat (half the threshold) are not drawn.</summary>
+    public const float HeatFloor = 0.25f;
+
+    private static double Max(ReadOnlySpan<float> scores)
+    {
+        var max = double.NegativeInfinity;
+        foreach (var score in scores)
+        {
+            max = Math.Max(max, score);
+        }
+
+        return max;
     }
 
     private static SnapshotMark Patch(int index, int columns, int rows, int modelWidth, int modelHeight, LetterboxGeometry geometry, float score)

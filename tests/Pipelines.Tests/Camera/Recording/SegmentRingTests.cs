@@ -81,6 +81,47 @@ public sealed class SegmentRingTests : IDisposable
         ring.Suspended.Should().Be(1);
     }
 
+    [Fact]
+    public void The_space_check_asks_for_a_restart_to_suspend_recording_on_a_full_disk_and_to_resume_it_when_twice_the_minimum_is_free()
+    {
+        var options = new RecordingOptions { Enabled = true, MinFreeMegabytes = 0 };
+        var ring = new SegmentRing(_temp.Combine("space"), options);
+        ring.CheckSpace();
+        ring.RestartWanted.Should().BeFalse("nothing to change before ffmpeg first starts");
+        ring.OutputArguments().Should().NotBeEmpty();
+        ring.Recording.Should().BeTrue();
+
+        // The disk fills up: more than all its free space is now the minimum (this disk's free space is real).
+        var free = ring.FreeBytes();
+        free.Should().BePositive();
+        options.MinFreeMegabytes = (int)Math.Min(100000, (free / (1024 * 1024)) + 1);
+        ring.CheckSpace();
+        ring.RestartWanted.Should().BeTrue("recording must stop while the disk is under its minimum");
+        ring.OutputArguments().Should().BeEmpty();
+        (ring.Recording, ring.RestartWanted, ring.Suspended).Should().Be((false, false, 1L));
+        ring.CheckSpace();
+        ring.RestartWanted.Should().BeFalse("still full: no restart");
+
+        // Space returns.
+        options.MinFreeMegabytes = 0;
+        ring.CheckSpace();
+        ring.RestartWanted.Should().BeTrue("recording resumes once there is room again");
+        ring.OutputArguments().Should().NotBeEmpty();
+        (ring.Recording, ring.RestartWanted).Should().Be((true, false));
+    }
+
+    [Fact]
+    public void A_ring_suspended_because_its_directory_cannot_be_made_does_not_restart_every_second_for_free_space()
+    {
+        File.WriteAllText(_temp.Combine("blocker"), "not a directory");
+        var ring = new SegmentRing(_temp.Combine("blocker", "ring"), new RecordingOptions { Enabled = true, MinFreeMegabytes = 0 });
+
+        ring.OutputArguments().Should().BeEmpty();
+        ring.CheckSpace();
+
+        ring.RestartWanted.Should().BeFalse();
+    }
+
     private void Write(double startSecond, double endSecond, int bytes)
     {
         var name = ((long)(Epoch.AddSeconds(startSecond) - DateTime.UnixEpoch).TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
