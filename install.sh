@@ -234,12 +234,15 @@ install_system() {
 run_tests() {
   say "running the tests"
   local log; log="$(mktemp)"
+  # The tests that start the real executable (Category=Process) run once, against the Native AOT binary: it is the
+  # stricter build of the same code (trimmed, no JIT), and running them twice cost CI minutes it does not have.
+  local filter=()
+  [ "$AOT" -eq 0 ] && filter=(--filter "Category!=Process")
   set +e
   EDGEAGENT_ORT_LIB="$ORT_LIB" EDGEAGENT_BIN="$ARTIFACTS/edgeagent" EDGEAGENT_REPO="$REPO" \
-    dotnet test "$REPO/EdgeAgent.sln" -c Release --nologo --blame-hang-timeout 5m 2>&1 | tee "$log"
+    dotnet test "$REPO/EdgeAgent.sln" -c Release --nologo --blame-hang-timeout 5m "${filter[@]}" 2>&1 | tee "$log"
   local status=${PIPESTATUS[0]}
   set -e
-  # A JIT build was tested above; the Native AOT binary must pass every test that starts the real executable too.
   if [ "$AOT" -eq 0 ]; then
     local aot="$REPO/artifacts/edgeagent-aot"
     publish_rid "$HOST_RID" "$aot" aot
