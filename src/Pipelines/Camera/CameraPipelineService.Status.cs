@@ -42,9 +42,9 @@ public sealed partial class CameraPipelineService : IHealthSource
             return _build.NotRunning;
         }
 
-        if (pipeline.ModelErrors > 0 && nowTicks - pipeline.LastModelErrorTicks < ModelErrorMemory * Stopwatch.Frequency)
+        if (pipeline.Slot.ModelErrors > 0 && nowTicks - pipeline.Slot.LastModelErrorTicks < ModelErrorMemory * Stopwatch.Frequency)
         {
-            return HealthReport.Degraded($"{Status.Describe()}; model failing: {pipeline.ModelErrors} failed run(s) so far, the last within {ModelErrorMemory} s ({pipeline.LastModelError})");
+            return HealthReport.Degraded($"{Status.Describe()}; model failing: {pipeline.Slot.ModelErrors} failed run(s) so far, the last within {ModelErrorMemory} s ({pipeline.Slot.LastModelError})");
         }
 
         return new(_capture.Check(nowTicks).State, Status.Describe());

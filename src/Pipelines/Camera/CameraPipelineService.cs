@@ -223,10 +223,10 @@ public sealed partial class CameraPipelineService : BackgroundService
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 SampleRates(pipeline);
-                var errors = pipeline.ModelErrors;
+                var errors = pipeline.Slot.ModelErrors;
                 if (errors != reportedErrors && _errorLimiter.TryAcquire(System.Diagnostics.Stopwatch.GetTimestamp(), out _))
                 {
-                    LogModelFailed(_logger, PipelineName, errors, pipeline.LastModelError ?? string.Empty);
+                    LogModelFailed(_logger, PipelineName, errors, pipeline.Slot.LastModelError ?? string.Empty);
                     reportedErrors = errors;
                 }
                 if (_waiting)

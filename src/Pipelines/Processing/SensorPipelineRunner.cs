@@ -103,9 +103,9 @@ public sealed class SensorPipelineRunner : IHealthSource
             }
         }
 
-        if (_pipeline.ModelErrors > 0 && nowTicks - _pipeline.LastModelErrorTicks < ModelErrorMemory * System.Diagnostics.Stopwatch.Frequency)
+        if (_pipeline.Slot.ModelErrors > 0 && nowTicks - _pipeline.Slot.LastModelErrorTicks < ModelErrorMemory * System.Diagnostics.Stopwatch.Frequency)
         {
-            return HealthReport.Degraded($"model failing: {_pipeline.ModelErrors} failed run(s) so far, the last within {ModelErrorMemory} s ({_pipeline.LastModelError})");
+            return HealthReport.Degraded($"model failing: {_pipeline.Slot.ModelErrors} failed run(s) so far, the last within {ModelErrorMemory} s ({_pipeline.Slot.LastModelError})");
         }
 
         var bad = _sources.Sum(s => s.Counters.TotalBad);

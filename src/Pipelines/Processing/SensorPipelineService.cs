@@ -99,15 +99,15 @@ public sealed partial class SensorPipelineService : BackgroundService, IHealthSo
     private async Task WatchModelErrorsAsync(SensorPipeline pipeline, CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
-        var seen = pipeline.ModelErrors;
+        var seen = pipeline.Slot.ModelErrors;
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
-                var errors = pipeline.ModelErrors;
+                var errors = pipeline.Slot.ModelErrors;
                 if (errors > seen)
                 {
-                    LogModelErrors(_logger, PipelineName, errors - seen, errors, pipeline.LastModelError);
+                    LogModelErrors(_logger, PipelineName, errors - seen, errors, pipeline.Slot.LastModelError);
                     seen = errors;
                 }
             }
