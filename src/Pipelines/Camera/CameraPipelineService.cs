@@ -1,6 +1,7 @@
 using EdgeAgent.Configuration;
 using EdgeAgent.Health;
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Models;
 using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Scoring;
 using Microsoft.Extensions.Hosting;
@@ -106,6 +107,7 @@ public sealed partial class CameraPipelineService : BackgroundService
         var capture = Task.Run(() => _capture.RunAsync(stop.Token), CancellationToken.None);
         var idleBeats = BeatWhileIdleAsync(pipeline, stop.Token);
         var maintenance = _recording?.MaintainAsync(stop.Token) ?? Task.CompletedTask;
+        var modelErrors = ModelErrorLog.WatchAsync(pipeline.Slot, PipelineName, _logger, stop.Token);
         var pending = new List<Task>();
         try
         {
@@ -118,6 +120,7 @@ public sealed partial class CameraPipelineService : BackgroundService
             await capture.ConfigureAwait(false);
             await idleBeats.ConfigureAwait(false);
             await maintenance.ConfigureAwait(false);
+            await modelErrors.ConfigureAwait(false);
             await Task.WhenAll(pending).ConfigureAwait(false);
             _health.Unregister(_heartbeat);
         }
@@ -219,16 +222,9 @@ public sealed partial class CameraPipelineService : BackgroundService
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
-            var reportedErrors = 0L;
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 SampleRates(pipeline);
-                var errors = pipeline.Slot.ModelErrors;
-                if (errors != reportedErrors && _errorLimiter.TryAcquire(System.Diagnostics.Stopwatch.GetTimestamp(), out _))
-                {
-                    LogModelFailed(_logger, PipelineName, errors, pipeline.Slot.LastModelError ?? string.Empty);
-                    reportedErrors = errors;
-                }
                 if (_waiting)
                 {
                     _heartbeat.Beat();
@@ -248,9 +244,6 @@ public sealed partial class CameraPipelineService : BackgroundService
 
     [LoggerMessage(EventId = 2203, Level = LogLevel.Information, Message = "Camera pipeline {Pipeline}: snapshot {Path} ({Bytes} bytes) published")]
     private static partial void LogSnapshot(ILogger logger, string pipeline, string path, int bytes);
-
-    [LoggerMessage(EventId = 2205, Level = LogLevel.Error, Message = "Camera pipeline {Pipeline}: the model's run failed ({Failures} so far; frames are skipped, the pipeline goes on): {Reason}")]
-    private static partial void LogModelFailed(ILogger logger, string pipeline, long failures, string reason);
 
     [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "Camera pipeline {Pipeline}: snapshot failed ({Failures} so far): {Reason}")]
     private static partial void LogSnapshotFailed(ILogger logger, string pipeline, long failures, string reason);

@@ -73,6 +73,18 @@ public sealed partial class ModelSlot<TModel>
         }
     }
 
+    /// <summary>
+    /// Why the pipeline's health is Degraded by its model (a run failed within the last <see cref="ModelErrorMemorySeconds"/>),
+    /// or null; the same for every kind.
+    /// </summary>
+    public string? Failing(long nowTicks) =>
+        ModelErrors is var errors and > 0 && nowTicks - LastModelErrorTicks < ModelErrorMemorySeconds * Stopwatch.Frequency
+            ? $"model failing: {errors} failed run(s) so far, the last within {ModelErrorMemorySeconds} s ({LastModelError})"
+            : null;
+
+    /// <summary>How long a failed run keeps the pipeline Degraded.</summary>
+    public const int ModelErrorMemorySeconds = 60;
+
     /// <summary>Null when <paramref name="candidate"/> can replace the model; otherwise why not.</summary>
     public string? Fit(TModel candidate) => _kind.Fit(candidate, Model);
 
