@@ -61,7 +61,7 @@ public static class PipelineServiceCollectionExtensions
         {
             return load(path);
         }
-        catch (AgentStartupException ex) when (ex.ExitCode == 65 && pipeline.Model.Path.Length > 0
+        catch (ModelUnusableException ex) when (pipeline.Model.Path.Length > 0
             && PipelineModelLoader.Resolve(pipeline.Model.Path) is var configured && configured != path && File.Exists(configured))
         {
             // A damaged store (a bad sector, a hand-edited version) must not leave the pipeline without a model

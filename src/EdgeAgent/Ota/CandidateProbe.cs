@@ -42,7 +42,7 @@ internal static class CandidateProbe
         catch (InvalidDataException ex)
         {
             // A sensor model's manifest (or features) the loader refused, or a model that does not fit the pipeline.
-            var reason = ex.InnerException is AgentStartupException { InnerException: InvalidDataException }
+            var reason = ex.InnerException is ModelUnusableException { InnerException: InvalidDataException }
                 ? (ex.Message.Contains("plausible", StringComparison.Ordinal) ? RejectionReason.Implausible : RejectionReason.InvalidManifest)
                 : RejectionReason.SignatureMismatch;
             return CandidateProbeResult.Failed(reason, ex.Message);

@@ -12,14 +12,14 @@ namespace EdgeAgent.Ota;
 public static class ModelResolver
 {
     /// <summary>The model file a pipeline loads at start (null when none is configured or deployed: the built-in detector serves).</summary>
-    /// <exception cref="AgentStartupException">The file named does not exist (65).</exception>
+    /// <exception cref="ModelUnusableException">The file named does not exist.</exception>
     public static string? ModelPath(ModelStore store, PipelineOptions pipeline)
     {
         var active = store.Active(pipeline.Name);
         var path = active is not null && store.Find(active.Name, active.Version) is { } stored
             ? stored.ModelPath
             : pipeline.Model.Path.Length > 0 ? PipelineModelLoader.Resolve(pipeline.Model.Path) : null;
-        return path is null || File.Exists(path) ? path : throw new AgentStartupException($"pipeline '{pipeline.Name}': model file '{path}' does not exist", 65);
+        return path is null || File.Exists(path) ? path : throw new ModelUnusableException($"pipeline '{pipeline.Name}': model file '{path}' does not exist");
     }
 
     /// <summary>The model.json beside a model file.</summary>

@@ -39,7 +39,7 @@ public sealed partial class CameraPipelineService : BackgroundService
     {
     }
 
-    /// <param name="build">Builds the pipeline (loads its model); throws <see cref="AgentStartupException"/> (65 for model problems).</param>
+    /// <param name="build">Builds the pipeline (loads its model); throws <see cref="ModelUnusableException"/> when its model cannot be used.</param>
     /// <param name="maxRetry">The longest wait between two attempts to build a failed pipeline.</param>
     public CameraPipelineService(string name, CameraCapture capture, Func<CameraPipeline> build, SnapshotWriter? snapshots, IOutboundQueue queue,
         HealthMonitor health, ReadinessGate readiness, Heartbeat heartbeat, ILogger<CameraPipelineService> logger, TimeSpan? maxRetry = null,

@@ -35,7 +35,7 @@ public static class PipelineModelLoader
             }
             catch (InvalidDataException ex)
             {
-                throw new AgentStartupException($"pipeline '{options.Name}': {manifestPath}: {ex.Message}", 65, ex);
+                throw new ModelUnusableException($"pipeline '{options.Name}': {manifestPath}: {ex.Message}", ex);
             }
         }
 
@@ -46,7 +46,7 @@ public static class PipelineModelLoader
         }
         catch (ModelLoadException ex)
         {
-            throw new AgentStartupException($"pipeline '{options.Name}': {ex.Message}", 65, ex);
+            throw new ModelUnusableException($"pipeline '{options.Name}': {ex.Message}", ex);
         }
 
         try
@@ -63,7 +63,7 @@ public static class PipelineModelLoader
         catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
         {
             session.Dispose();
-            throw new AgentStartupException($"pipeline '{options.Name}': {ex.Message}", 65, ex);
+            throw new ModelUnusableException($"pipeline '{options.Name}': {ex.Message}", ex);
         }
     }
 

@@ -18,11 +18,11 @@ public sealed class SensorModelKind(FeaturePipeline features) : IModelKind<IWind
             // A fresh feature pipeline: the check must not touch the live one's standardisation.
             return PipelineModelLoader.Load(runtime, options, SensorPipelineFactory.CreateFeatures(options), modelPath).Model;
         }
-        catch (AgentStartupException ex) when (ex.InnerException is ModelLoadException notAModel)
+        catch (ModelUnusableException ex) when (ex.InnerException is ModelLoadException notAModel)
         {
             throw notAModel;
         }
-        catch (AgentStartupException ex)
+        catch (ModelUnusableException ex)
         {
             throw new InvalidDataException(ex.Message, ex);
         }

@@ -27,7 +27,7 @@ public sealed partial class SensorPipelineService : BackgroundService, IHealthSo
     {
     }
 
-    /// <param name="build">Builds the pipeline; throws <see cref="AgentStartupException"/> (65 for model problems).</param>
+    /// <param name="build">Builds the pipeline; throws <see cref="ModelUnusableException"/> when its model cannot be used.</param>
     /// <param name="maxRetry">The longest wait between two attempts to build a failed pipeline.</param>
     public SensorPipelineService(string name, Func<SensorPipelineRunner> build, HealthMonitor health, ReadinessGate readiness, Heartbeat heartbeat,
         ILogger<SensorPipelineService> logger, TimeSpan? maxRetry = null)
