@@ -22,9 +22,6 @@ public static class ModelResolver
         return path is null || File.Exists(path) ? path : throw new ModelUnusableException($"pipeline '{pipeline.Name}': model file '{path}' does not exist");
     }
 
-    /// <summary>The model.json beside a model file.</summary>
-    public static string ManifestPath(string modelPath) => Path.Combine(Path.GetDirectoryName(modelPath)!, ModelManifest.FileName);
-
     /// <summary>What a pipeline serves at start: the store's active version's manifest, else the configured model's; null when neither names one.</summary>
     public static ServingManifest? ServingAtStart(ModelStore store, PipelineOptions pipeline)
     {
@@ -33,6 +30,6 @@ public static class ModelResolver
             return ServingManifest.Read(pipeline.Kind, stored.ManifestPath) ?? new ServingManifest(active.Name, active.Version, null);
         }
 
-        return pipeline.Model.Path.Length > 0 ? ServingManifest.Read(pipeline.Kind, ManifestPath(PipelineModelLoader.Resolve(pipeline.Model.Path))) : null;
+        return pipeline.Model.Path.Length > 0 ? ServingManifest.Read(pipeline.Kind, ServingManifest.PathBeside(PipelineModelLoader.Resolve(pipeline.Model.Path))) : null;
     }
 }

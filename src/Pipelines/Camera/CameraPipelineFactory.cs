@@ -24,15 +24,7 @@ public static class CameraPipelineFactory
                 $"pipeline '{options.Name}': {modelPath} has no model.json with a threshold beside it: set alert.raiseThreshold or calibrate the model");
         }
 
-        ModelSession session;
-        try
-        {
-            session = runtime.LoadModel(modelPath, new ModelLoadOptions { IntraOpThreads = options.Model.IntraOpThreads });
-        }
-        catch (ModelLoadException ex)
-        {
-            throw new ModelUnusableException($"pipeline '{options.Name}': {ex.Message}", ex);
-        }
+        var session = ModelSessionLoader.Load(runtime, options, modelPath);
 
         try
         {
@@ -96,16 +88,10 @@ public static class CameraPipelineFactory
 
     private static double? ReadThreshold(PipelineOptions options, string modelPath)
     {
-        var manifestPath = Path.Combine(Path.GetDirectoryName(modelPath)!, ModelManifest.FileName);
-        if (!File.Exists(manifestPath))
-        {
-            return null;
-        }
-
+        var manifestPath = ServingManifest.PathBeside(modelPath);
         try
         {
-            var manifest = ModelManifest.Parse(File.ReadAllBytes(manifestPath));
-            return manifest.Document.TryGetProperty("threshold", out var value) && value.TryGetDouble(out var threshold) ? threshold : null;
+            return ServingManifest.Read(PipelineKind.Camera, manifestPath)?.Threshold;
         }
         catch (InvalidDataException ex)
         {

@@ -86,18 +86,7 @@ public sealed partial class CameraPipelineService : BackgroundService
     /// <summary>The recording ring, snapshots from it and event clips; null when camera.recording is off.</summary>
     public Recording.EventRecording? Recording => _recording;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        _health.Register(this);
-        try
-        {
-            await _build.RunAsync(RunAsync, stoppingToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _health.Unregister(this);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _build.RunAsync(_health, this, RunAsync, stoppingToken);
 
     private async Task RunAsync(CameraPipeline pipeline, CancellationToken stoppingToken)
     {

@@ -9,6 +9,9 @@ namespace EdgeAgent.Pipelines.Models;
 /// </summary>
 public sealed record ServingManifest(string Name, string Version, double? Threshold, IReadOnlyList<double>? Mean = null, IReadOnlyList<double>? Std = null)
 {
+    /// <summary>The model.json beside a model file.</summary>
+    public static string PathBeside(string modelPath) => Path.Combine(Path.GetDirectoryName(modelPath)!, ModelManifest.FileName);
+
     /// <summary>Reads <paramref name="manifestPath"/> for a pipeline of <paramref name="kind"/>; null when there is no such file.</summary>
     /// <exception cref="InvalidDataException">The manifest is invalid for that kind (the message says which field; "plausible" when a value is out of range).</exception>
     public static ServingManifest? Read(PipelineKind kind, string manifestPath) =>

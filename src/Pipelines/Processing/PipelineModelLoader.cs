@@ -25,7 +25,7 @@ public static class PipelineModelLoader
 
     public static ModelBinding Load(InferenceRuntime runtime, PipelineOptions options, FeaturePipeline features, string modelPath)
     {
-        var manifestPath = Path.Combine(Path.GetDirectoryName(modelPath)!, ModelManifest.FileName);
+        var manifestPath = ServingManifest.PathBeside(modelPath);
         SensorModelManifest? manifest = null;
         if (File.Exists(manifestPath))
         {
@@ -39,15 +39,7 @@ public static class PipelineModelLoader
             }
         }
 
-        ModelSession session;
-        try
-        {
-            session = runtime.LoadModel(modelPath, new ModelLoadOptions { IntraOpThreads = options.Model.IntraOpThreads });
-        }
-        catch (ModelLoadException ex)
-        {
-            throw new ModelUnusableException($"pipeline '{options.Name}': {ex.Message}", ex);
-        }
+        var session = ModelSessionLoader.Load(runtime, options, modelPath);
 
         try
         {

@@ -86,8 +86,10 @@ public sealed partial class RetriedPipelineBuild<T>
     /// Runs the pipeline once it is built: at once, or after as many attempts as it takes. Returns when
     /// <paramref name="run"/> does, or when the agent stops.
     /// </summary>
-    public async Task RunAsync(Func<T, CancellationToken, Task> run, CancellationToken stoppingToken)
+    /// <param name="health">The monitor <paramref name="source"/> (the pipeline's service) stands in while it runs, built or not.</param>
+    public async Task RunAsync(HealthMonitor health, IHealthSource source, Func<T, CancellationToken, Task> run, CancellationToken stoppingToken)
     {
+        health.Register(source);
         try
         {
             var built = await WaitAsync(stoppingToken).ConfigureAwait(false);
@@ -95,6 +97,10 @@ public sealed partial class RetriedPipelineBuild<T>
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            health.Unregister(source);
         }
     }
 

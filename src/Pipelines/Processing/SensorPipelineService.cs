@@ -57,18 +57,7 @@ public sealed partial class SensorPipelineService : BackgroundService, IHealthSo
     /// <summary>Attempts to build the pipeline that failed, the first one at start included.</summary>
     public long BuildFailures => _build.Failures;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        _health.Register(this);
-        try
-        {
-            await _build.RunAsync(RunAsync, stoppingToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _health.Unregister(this);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _build.RunAsync(_health, this, RunAsync, stoppingToken);
 
     public HealthReport Check(long nowTicks) => _build.Built switch
     {

@@ -8,6 +8,7 @@ using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Windowing;
 using FluentAssertions;
 using Xunit;
+using EdgeAgent.Pipelines.Tests.Support;
 
 namespace EdgeAgent.Pipelines.Tests.Processing;
 
