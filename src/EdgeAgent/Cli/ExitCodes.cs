@@ -1,3 +1,5 @@
+using EdgeAgent.Configuration;
+
 namespace EdgeAgent.Cli;
 
 /// <summary>
@@ -28,4 +30,14 @@ public static class ExitCodes
 
     /// <summary>The configuration is invalid (EX_CONFIG); the unit's RestartPreventExitStatus stops restart loops.</summary>
     public const int Config = 78;
+
+    /// <summary>The one place a start-up failure's type becomes an exit code.</summary>
+    public static int Of(StartupException failure) => failure switch
+    {
+        AgentStartupException host => host.ExitCode,
+        ModelUnusableException or InvalidInputFileException => DataError,
+        RuntimeUnavailableException => Unavailable,
+        ConfigurationException => Config,
+        _ => Failure,
+    };
 }

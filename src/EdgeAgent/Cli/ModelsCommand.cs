@@ -35,10 +35,10 @@ public static class ModelsCommand
             Console.Error.WriteLine($"edgeagent: {ex.Message}");
             return ExitCodes.DataError;
         }
-        catch (AgentStartupException ex)
+        catch (StartupException ex)
         {
             Console.Error.WriteLine($"edgeagent: {ex.Message}");
-            return ex.ExitCode;
+            return ExitCodes.Of(ex);
         }
         catch (UsageException ex)
         {

@@ -73,10 +73,10 @@ public sealed class PipelineArguments
             Console.Error.WriteLine($"edgeagent: {ex.Message}");
             return ExitCodes.DataError;
         }
-        catch (AgentStartupException ex)
+        catch (StartupException ex)
         {
             Console.Error.WriteLine($"edgeagent: {ex.Message}");
-            return ex.ExitCode;
+            return ExitCodes.Of(ex);
         }
     }
 

@@ -56,11 +56,11 @@ public static class RunCommand
 
                 return Environment.ExitCode;
             }
-            catch (AgentStartupException ex)
+            catch (StartupException ex)
             {
                 logger.Fatal("{Message}", ex.Message);
                 Console.Error.WriteLine($"edgeagent: {ex.Message}");
-                return ex.ExitCode;
+                return ExitCodes.Of(ex);
             }
             catch (ConfigException ex)
             {

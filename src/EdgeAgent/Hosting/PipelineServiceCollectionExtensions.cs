@@ -23,18 +23,19 @@ public static class PipelineServiceCollectionExtensions
     {
         services.AddSingleton(_ => new ModelStore(options.StateDirectory));
         services.AddSingleton(provider => new CrashBreaker(provider.GetRequiredService<ModelStore>()));
+        services.AddSingleton(provider => new PipelineRegistry(provider));
         services.AddSensorPipelines(options.Pipelines, options.DeviceId, BindModel);
         services.AddCameraPipelines(options.Pipelines, options.DeviceId, options.StateDirectory, LoadModel);
         foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Sensor))
         {
             services.AddSingleton<ITelemetryContributor>(provider => new SensorPipelineTelemetry(pipeline.Name,
-                () => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().First(s => s.PipelineName == pipeline.Name)));
+                () => provider.GetRequiredService<PipelineRegistry>().Sensor(pipeline.Name)!));
         }
 
         foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Camera))
         {
             services.AddSingleton<ITelemetryContributor>(provider => new CameraPipelineTelemetry(pipeline.Name,
-                () => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().First(s => s.PipelineName == pipeline.Name)));
+                () => provider.GetRequiredService<PipelineRegistry>().Camera(pipeline.Name)!));
         }
 
         return services;
@@ -60,7 +61,7 @@ public static class PipelineServiceCollectionExtensions
         {
             return load(path);
         }
-        catch (AgentStartupException ex) when (ex.ExitCode == 65 && pipeline.Model.Path.Length > 0
+        catch (ModelUnusableException ex) when (pipeline.Model.Path.Length > 0
             && PipelineModelLoader.Resolve(pipeline.Model.Path) is var configured && configured != path && File.Exists(configured))
         {
             // A damaged store (a bad sector, a hand-edited version) must not leave the pipeline without a model
@@ -73,21 +74,9 @@ public static class PipelineServiceCollectionExtensions
 
     private static string ModelPath(IServiceProvider provider, PipelineOptions pipeline)
     {
-        var store = provider.GetRequiredService<ModelStore>();
         // The breaker first: a version whose deployment killed the last run is taken out of active.json before it loads.
         provider.GetRequiredService<CrashBreaker>();
-        var active = store.Active(pipeline.Name);
-        var path = active is not null && store.Find(active.Name, active.Version) is { } stored
-            ? stored.ModelPath
-            : pipeline.Model.Path.Length > 0
-                ? PipelineModelLoader.Resolve(pipeline.Model.Path)
-                : throw new AgentStartupException(
-                    $"pipeline '{pipeline.Name}' has no model: set pipelines.model.path, or calibrate one with 'edgeagent calibrate'", 78);
-        if (!File.Exists(path))
-        {
-            throw new AgentStartupException($"pipeline '{pipeline.Name}': model file '{path}' does not exist", 65);
-        }
-
-        return path;
+        return ModelResolver.ModelPath(provider.GetRequiredService<ModelStore>(), pipeline) ?? throw new AgentStartupException(
+            $"pipeline '{pipeline.Name}' has no model: set pipelines.model.path, or calibrate one with 'edgeagent calibrate'", 78);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeAgent.Pipelines.Camera;
+using EdgeAgent.Pipelines.Models;
 using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Scoring;
 using EdgeAgent.Pipelines.Sources;
@@ -117,7 +118,7 @@ internal sealed class PipelineMetrics
             }
         }
 
-        Model(name, pipeline.Scored, pipeline.RunTicks, pipeline.ModelErrors, pipeline.NonFiniteScores);
+        Model(name, pipeline.Slot);
         Alert(name, pipeline.Alert, pipeline.LastScore);
     }
 
@@ -148,16 +149,17 @@ internal sealed class PipelineMetrics
         }
 
         _up.WithLabels(name, "camera").Set(1);
-        Model(name, pipeline.ModelRuns, pipeline.RunTicks, pipeline.ModelErrors, pipeline.NonFiniteScores);
+        Model(name, pipeline.Slot);
         Alert(name, pipeline.Alert, pipeline.LastScore);
     }
 
-    private void Model(string name, long runs, long runTicks, long errors, long nonFinite)
+    private void Model<TModel>(string name, ModelSlot<TModel> slot)
+        where TModel : class, IPipelineModel
     {
-        _modelRuns.WithLabels(name).IncTo(runs);
-        _modelRunSeconds.WithLabels(name).IncTo((double)runTicks / Stopwatch.Frequency);
-        _modelErrors.WithLabels(name).IncTo(errors);
-        _nonFiniteScores.WithLabels(name).IncTo(nonFinite);
+        _modelRuns.WithLabels(name).IncTo(slot.Runs);
+        _modelRunSeconds.WithLabels(name).IncTo((double)slot.RunTicks / Stopwatch.Frequency);
+        _modelErrors.WithLabels(name).IncTo(slot.ModelErrors);
+        _nonFiniteScores.WithLabels(name).IncTo(slot.NonFiniteScores);
     }
 
     private void Alert(string name, AlertStateMachine alert, double lastScore)

@@ -14,11 +14,11 @@ public sealed partial class ActiveStateWatcher : BackgroundService
 
     private readonly ModelStore _store;
     private readonly UpdateCoordinator _coordinator;
-    private readonly ModelDeploymentRouter _deployment;
+    private readonly IModelDeployment _deployment;
     private readonly ILogger _logger;
     private readonly Dictionary<string, (string Name, string Version)> _submitted = new(StringComparer.Ordinal);
 
-    public ActiveStateWatcher(ModelStore store, UpdateCoordinator coordinator, ModelDeploymentRouter deployment, ILogger<ActiveStateWatcher> logger)
+    public ActiveStateWatcher(ModelStore store, UpdateCoordinator coordinator, IModelDeployment deployment, ILogger<ActiveStateWatcher> logger)
     {
         _store = store;
         _coordinator = coordinator;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
@@ -23,65 +22,45 @@ internal static class CandidateProbe
     public static CandidateProbeResult Run(InferenceRuntime runtime, PipelineOptions options, string modelDirectory, byte[]? input)
     {
         var stored = new StoredModel(Path.GetFileName(Path.GetDirectoryName(modelDirectory)!), Path.GetFileName(modelDirectory), modelDirectory);
-        return options.Kind == PipelineKind.Camera ? RunCamera(runtime, options, stored, input) : RunSensor(runtime, options, stored, input);
+        return options.Kind == PipelineKind.Camera
+            ? Probe(new CameraModelKind(null), runtime, options, stored, input)
+            : Probe(new SensorModelKind(SensorPipelineFactory.CreateFeatures(options)), runtime, options, stored, input);
     }
 
-    private static CandidateProbeResult RunSensor(InferenceRuntime runtime, PipelineOptions options, StoredModel model, byte[]? input)
+    private static CandidateProbeResult Probe<TModel>(IModelKind<TModel> kind, InferenceRuntime runtime, PipelineOptions options, StoredModel model, byte[]? input)
+        where TModel : class, IPipelineModel
     {
-        ModelBinding binding;
+        TModel candidate;
         try
         {
-            binding = PipelineModelLoader.Load(runtime, options, SensorPipelineFactory.CreateFeatures(options), model.ModelPath);
-        }
-        catch (AgentStartupException ex)
-        {
-            var reason = ex.InnerException is ModelLoadException ? RejectionReason.NotAModel
-                : ex.InnerException is InvalidDataException ? (ex.Message.Contains("plausible", StringComparison.Ordinal) ? RejectionReason.Implausible : RejectionReason.InvalidManifest)
-                : RejectionReason.SignatureMismatch;
-            return CandidateProbeResult.Failed(reason, ex.Message);
-        }
-
-        using var candidate = (OnnxWindowModel)binding.Model;
-        if (input is not null && input.Length == candidate.Input.Length * sizeof(float))
-        {
-            MemoryMarshal.Cast<byte, float>(input).CopyTo(candidate.Input);
-        }
-
-        // The input is already in place: the smoke test copies the candidate's input onto itself.
-        return Check(SmokeTest.Run(candidate, candidate, model.ManifestPath), () => candidate.Output, candidate.Run);
-    }
-
-    private static CandidateProbeResult RunCamera(InferenceRuntime runtime, PipelineOptions options, StoredModel model, byte[]? input)
-    {
-        ModelSession session;
-        try
-        {
-            session = runtime.LoadModel(model.ModelPath, new ModelLoadOptions { IntraOpThreads = options.Model.IntraOpThreads });
+            candidate = kind.Load(runtime, options, model.ModelPath);
         }
         catch (ModelLoadException ex)
         {
             return CandidateProbeResult.Failed(RejectionReason.NotAModel, ex.Message);
         }
-
-        CameraModel candidate;
-        try
-        {
-            candidate = new CameraModel(session, options.Model.Input, options.Model.Output, CameraPipelineFactory.CameraOf(options).Channels);
-        }
         catch (InvalidDataException ex)
         {
-            session.Dispose();
-            return CandidateProbeResult.Failed(RejectionReason.SignatureMismatch, ex.Message);
+            // A sensor model's manifest (or features) the loader refused, or a model that does not fit the pipeline.
+            var reason = ex.InnerException is ModelUnusableException { InnerException: InvalidDataException }
+                ? (ex.Message.Contains("plausible", StringComparison.Ordinal) ? RejectionReason.Implausible : RejectionReason.InvalidManifest)
+                : RejectionReason.SignatureMismatch;
+            return CandidateProbeResult.Failed(reason, ex.Message);
         }
 
-        using (candidate)
+        try
         {
-            if (input is not null && input.Length == candidate.InputTensor.AsBytes().Length)
+            if (input is not null && input.Length == kind.Input(candidate).Length)
             {
-                input.CopyTo(candidate.InputTensor.AsBytes());
+                input.CopyTo(kind.Input(candidate));
             }
 
-            return Check(CameraSmokeTest.Run(candidate, candidate, model.ManifestPath), () => candidate.Output, candidate.Run);
+            // The input is already in place: the smoke test copies the candidate's input onto itself.
+            return Check(ModelSlot<TModel>.SmokeTest(kind, candidate, candidate, model.ManifestPath), () => candidate.Output, candidate.Run);
+        }
+        finally
+        {
+            (candidate as IDisposable)?.Dispose();
         }
     }
 

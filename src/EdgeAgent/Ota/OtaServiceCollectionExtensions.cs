@@ -2,10 +2,9 @@ using EdgeAgent.Configuration;
 using EdgeAgent.Health;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Pipelines;
-using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,26 +33,14 @@ public static class OtaServiceCollectionExtensions
         services.AddSingleton(provider => CandidateValidator.OfThisProcess() is { } self
             ? new CandidateValidator(ota, self.Executable, self.ConfigArguments, provider.GetRequiredService<ILogger<CandidateValidator>>())
             : new CandidateValidator(ota, null, [], provider.GetRequiredService<ILogger<CandidateValidator>>()));
-        services.AddSingleton(provider => new SensorModelDeployment(
+        services.AddSingleton<IModelDeployment>(provider => new ModelDeployment(
             options.Pipelines,
-            name => provider.GetServices<IHostedService>().OfType<SensorPipelineService>().FirstOrDefault(s => s.PipelineName == name)?.Runner?.Pipeline,
+            provider.GetRequiredService<PipelineRegistry>().Slot,
             () => provider.GetRequiredService<InferenceRuntimeProvider>().Runtime,
             provider.GetRequiredService<ModelStore>(),
             ota,
-            provider.GetRequiredService<ILogger<SensorModelDeployment>>(),
+            provider.GetRequiredService<ILogger<ModelDeployment>>(),
             provider.GetRequiredService<CandidateValidator>()));
-        services.AddSingleton(provider => new CameraModelDeployment(
-            options.Pipelines,
-            name => provider.GetServices<IHostedService>().OfType<CameraPipelineService>().FirstOrDefault(s => s.PipelineName == name)?.Pipeline,
-            () => provider.GetRequiredService<InferenceRuntimeProvider>().Runtime,
-            provider.GetRequiredService<ModelStore>(),
-            ota,
-            provider.GetRequiredService<ILogger<CameraModelDeployment>>(),
-            provider.GetRequiredService<CandidateValidator>()));
-        services.AddSingleton(provider => new ModelDeploymentRouter(
-            sensors ? provider.GetRequiredService<SensorModelDeployment>() : null,
-            cameras ? provider.GetRequiredService<CameraModelDeployment>() : null));
-        services.AddSingleton<IModelDeployment>(provider => provider.GetRequiredService<ModelDeploymentRouter>());
         services.AddSingleton(provider =>
         {
             var store = provider.GetRequiredService<ModelStore>();
@@ -78,7 +65,7 @@ public static class OtaServiceCollectionExtensions
         services.AddSingleton<IHostedService>(provider => new ActiveStateWatcher(
             provider.GetRequiredService<ModelStore>(),
             provider.GetRequiredService<UpdateCoordinator>(),
-            provider.GetRequiredService<ModelDeploymentRouter>(),
+            provider.GetRequiredService<IModelDeployment>(),
             provider.GetRequiredService<ILogger<ActiveStateWatcher>>()));
         services.AddSingleton<IHostedService>(provider => new ReportedStatePublisher(
             provider.GetRequiredService<OtaStatusBoard>(),

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Models;
 
 namespace EdgeAgent.Ota;
 

@@ -1,44 +1,13 @@
 using System.Diagnostics;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Models;
 
 namespace EdgeAgent.Ota;
 
 /// <summary>
-/// The two steps of an update that sensor and camera pipelines share: handing a loaded model to a pipeline's loop
-/// between two windows or frames, and watching the pipeline's model counters after the swap.
+/// The step of an update after the swap, the same for every kind of pipeline: watching the model slot's counters.
 /// </summary>
 internal static class SwapSteps
 {
-    /// <summary>
-    /// Offers <paramref name="swap"/> until the loop's slot is free, then waits for the loop to take it. False when it was
-    /// not taken within <see cref="OtaOptions.SwapTimeoutSeconds"/> (withdrawn; the previous model keeps serving).
-    /// </summary>
-    public static async Task<bool> HandOverAsync<TModel>(ModelSwap<TModel> swap, Func<ModelSwap<TModel>, bool> request,
-        Func<ModelSwap<TModel>, bool> cancel, OtaOptions ota, CancellationToken cancellationToken)
-        where TModel : class
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(ota.SwapTimeoutSeconds * Stopwatch.Frequency);
-        while (!request(swap))
-        {
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
-            if (Stopwatch.GetTimestamp() > deadline)
-            {
-                return false;
-            }
-        }
-
-        try
-        {
-            await swap.Completion.WaitAsync(TimeSpan.FromSeconds(ota.SwapTimeoutSeconds), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-        {
-            // Not taken: withdrawn. Taken meanwhile: it serves.
-            return !cancel(swap);
-        }
-    }
-
     /// <summary>
     /// Watches the counters for <see cref="OtaOptions.HealthWatchSeconds"/>: returns why the new model is unhealthy
     /// (a failed inference, a NaN or infinite score, the runs finished within one 100 ms look, or all of them, over
@@ -94,7 +63,4 @@ internal static class SwapSteps
             await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
     }
-
-    /// <summary>A pipeline's model counters at one moment: failed runs, non-finite scores, successful runs and their total time.</summary>
-    public readonly record struct ModelCounters(long Errors, long NonFinite, long Scored, long RunTicks);
 }

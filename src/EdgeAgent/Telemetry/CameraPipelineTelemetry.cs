@@ -36,7 +36,7 @@ public sealed class CameraPipelineTelemetry : ITelemetryContributor
         writer.WriteNumber("framesReceived", capture.FramesReceived);
         writer.WriteNumber("framesScored", status.FramesScored);
         writer.WriteNumber("framesSkipped", status.FramesSkipped);
-        writer.WriteNumber("modelErrors", pipeline.ModelErrors);
+        writer.WriteNumber("modelErrors", pipeline.Slot.ModelErrors);
         writer.WriteNumber("framesDropped", capture.FramesDropped);
         writer.WriteNumber("partialFrames", capture.PartialFrames);
         writer.WriteNumber("restarts", capture.Restarts);

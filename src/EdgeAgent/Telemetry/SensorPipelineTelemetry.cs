@@ -38,7 +38,7 @@ public sealed class SensorPipelineTelemetry : ITelemetryContributor
         writer.WriteNumber("outOfRange", windows.OutOfRange);
         writer.WriteNumber("nonFinite", windows.NonFinite);
         writer.WriteNumber("late", windows.Late);
-        writer.WriteNumber("modelErrors", pipeline.ModelErrors);
+        writer.WriteNumber("modelErrors", pipeline.Slot.ModelErrors);
         writer.WriteBoolean("alertActive", pipeline.Alert.Active);
         if (double.IsFinite(pipeline.LastScore))
         {

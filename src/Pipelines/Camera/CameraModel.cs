@@ -8,7 +8,7 @@ namespace EdgeAgent.Pipelines.Camera;
 /// float32 or uint8, C matching the camera's pixel format). The preprocessor writes each frame straight into the
 /// pinned buffer behind that input; nothing is copied or allocated per frame.
 /// </summary>
-public sealed class CameraModel : IDisposable
+public sealed class CameraModel : Models.IPipelineModel, IDisposable
 {
     private readonly ModelSession _session;
     private readonly TensorBuffer _input;

@@ -1,4 +1,5 @@
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Models;
 using EdgeAgent.Pipelines.Preprocessing;
 using EdgeAgent.Pipelines.Scoring;
 
@@ -9,9 +10,9 @@ namespace EdgeAgent.Pipelines.Camera;
 /// into the model's pinned input → model → score → the sensors' alert logic and event publisher. Allocates
 /// nothing per frame once constructed; call it from one thread.
 /// </summary>
-public sealed partial class CameraPipeline : IDisposable
+public sealed class CameraPipeline : IDisposable
 {
-    private CameraModel _model;
+    private readonly ModelSlot<CameraModel> _slot;
     private readonly ImagePreprocessor _preprocessor;
     private readonly CameraScorer _scorer;
     private readonly AnomalyEventPublisher _publisher;
@@ -21,12 +22,12 @@ public sealed partial class CameraPipeline : IDisposable
     public CameraPipeline(string name, CameraOptions camera, CameraModel model, ScorerOptions scorer, AnomalyEventPublisherFactory publisher)
     {
         Name = name;
-        _model = model;
         _preprocessor = new ImagePreprocessor(camera.Width, camera.Height, camera.Channels, model.Width, model.Height, model.Layout,
             mean: [.. camera.InputMean.Select(v => (float)v)], std: [.. camera.InputStd.Select(v => (float)v)]);
         _scorerOptions = scorer;
         _scorer = CameraScorer.Create(scorer, model.OutputTensor.Shape, model.OutputTensor.ElementCount, _preprocessor.Geometry);
         _publisher = publisher(_scorer);
+        _slot = new ModelSlot<CameraModel>(model, new CameraModelKind(this), _publisher.Alert);
         _motion = camera.Motion.Enabled ? new MotionFilter(camera.Width, camera.Height, camera.PixelFormat, camera.Motion) : null;
     }
 
@@ -35,8 +36,11 @@ public sealed partial class CameraPipeline : IDisposable
 
     public string Name { get; }
 
+    /// <summary>The model, its swap, its shadow and its run, error and NaN counters.</summary>
+    public ModelSlot<CameraModel> Slot => _slot;
+
     /// <summary>The model scoring frames now (changes only on the loop thread, at a swap).</summary>
-    public CameraModel Model => Volatile.Read(ref _model);
+    public CameraModel Model => _slot.Model;
 
     public AlertStateMachine Alert => _publisher.Alert;
 
@@ -62,10 +66,7 @@ public sealed partial class CameraPipeline : IDisposable
     /// <summary>Scores one frame (unless the motion filter skips it); <paramref name="utcTicks"/> is the frame's time.</summary>
     public AlertTransition OnFrame(ReadOnlySpan<byte> pixels, long stopwatchTimestamp, long utcTicks)
     {
-        if (Volatile.Read(ref _pendingSwap) is not null)
-        {
-            TakeSwap();
-        }
+        _slot.TakeSwapIfPending();
 
         // The motion filter saves the model's runs while nothing moves, but only while no alert is raised: a still
         // frame during an alert is scored, so the alert ends as soon as the scene is normal again (once the figure
@@ -77,30 +78,25 @@ public sealed partial class CameraPipeline : IDisposable
             return AlertTransition.None;
         }
 
-        if (_model.ByteInput)
+        var model = _slot.Model;
+        if (model.ByteInput)
         {
-            _preprocessor.Process(pixels, _model.ByteInputSpan);
+            _preprocessor.Process(pixels, model.ByteInputSpan);
         }
         else
         {
-            _preprocessor.Process(pixels, _model.FloatInput);
+            _preprocessor.Process(pixels, model.FloatInput);
         }
 
-        if (!RunModel())
+        if (!_slot.TryRun())
         {
             return AlertTransition.None;
         }
 
-        LastScore = _scorer.Score(default, _model.Output);
-        CountScore(LastScore);
+        LastScore = _scorer.Score(default, model.Output);
         FramesScored++;
         var transition = _publisher.OnWindow(LastScore, utcTicks, utcTicks, _scorer.Detections);
-        // After the frame is published, so the candidate adds nothing to the event latency.
-        if (Volatile.Read(ref _shadow) is { } shadow)
-        {
-            RunShadow(shadow);
-        }
-
+        _slot.Scored(LastScore);
         return transition;
     }
 
@@ -110,5 +106,5 @@ public sealed partial class CameraPipeline : IDisposable
     /// <summary>After a capture restart the picture may have moved: the motion filter re-learns its background.</summary>
     public void ResetMotion() => _motion?.Reset();
 
-    public void Dispose() => _model.Dispose();
+    public void Dispose() => _slot.Model.Dispose();
 }

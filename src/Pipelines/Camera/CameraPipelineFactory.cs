@@ -10,7 +10,7 @@ namespace EdgeAgent.Pipelines.Camera;
 public static class CameraPipelineFactory
 {
     public static CameraOptions CameraOf(PipelineOptions options) => options.Camera
-        ?? throw new AgentStartupException($"pipeline '{options.Name}' is a camera pipeline without a camera section: add pipelines.camera.input", 78);
+        ?? throw new ConfigurationException($"pipeline '{options.Name}' is a camera pipeline without a camera section: add pipelines.camera.input");
 
     /// <summary>Loads the model (with the threshold from a model.json beside it) and wires scorer, alert logic and publisher.</summary>
     public static CameraPipeline Create(PipelineOptions options, string deviceId, InferenceRuntime runtime, string modelPath, IOutboundQueue queue,
@@ -20,19 +20,11 @@ public static class CameraPipelineFactory
         var threshold = ReadThreshold(options, modelPath);
         if (threshold is null && options.Alert.RaiseThreshold is null)
         {
-            throw new AgentStartupException(
-                $"pipeline '{options.Name}': {modelPath} has no model.json with a threshold beside it: set alert.raiseThreshold or calibrate the model", 65);
+            throw new ModelUnusableException(
+                $"pipeline '{options.Name}': {modelPath} has no model.json with a threshold beside it: set alert.raiseThreshold or calibrate the model");
         }
 
-        ModelSession session;
-        try
-        {
-            session = runtime.LoadModel(modelPath, new ModelLoadOptions { IntraOpThreads = options.Model.IntraOpThreads });
-        }
-        catch (ModelLoadException ex)
-        {
-            throw new AgentStartupException($"pipeline '{options.Name}': {ex.Message}", 65, ex);
-        }
+        var session = ModelSessionLoader.Load(runtime, options, modelPath);
 
         try
         {
@@ -46,7 +38,7 @@ public static class CameraPipelineFactory
         catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
         {
             session.Dispose();
-            throw new AgentStartupException($"pipeline '{options.Name}': {ex.Message}", 65, ex);
+            throw new ModelUnusableException($"pipeline '{options.Name}': {ex.Message}", ex);
         }
     }
 
@@ -106,20 +98,14 @@ public static class CameraPipelineFactory
 
     private static double? ReadThreshold(PipelineOptions options, string modelPath)
     {
-        var manifestPath = Path.Combine(Path.GetDirectoryName(modelPath)!, ModelManifest.FileName);
-        if (!File.Exists(manifestPath))
-        {
-            return null;
-        }
-
+        var manifestPath = ServingManifest.PathBeside(modelPath);
         try
         {
-            var manifest = ModelManifest.Parse(File.ReadAllBytes(manifestPath));
-            return manifest.Document.TryGetProperty("threshold", out var value) && value.TryGetDouble(out var threshold) ? threshold : null;
+            return ServingManifest.Read(PipelineKind.Camera, manifestPath)?.Threshold;
         }
         catch (InvalidDataException ex)
         {
-            throw new AgentStartupException($"pipeline '{options.Name}': {manifestPath}: {ex.Message}", 65, ex);
+            throw new ModelUnusableException($"pipeline '{options.Name}': {manifestPath}: {ex.Message}", ex);
         }
     }
 }

@@ -32,9 +32,6 @@ public sealed partial class CameraPipelineService : IHealthSource
         }
     }
 
-    // As for a sensor pipeline: a model that failed within this long makes the pipeline Degraded.
-    private const int ModelErrorMemory = 60;
-
     public HealthReport Check(long nowTicks)
     {
         if (_build.Built is not { } pipeline)
@@ -42,9 +39,9 @@ public sealed partial class CameraPipelineService : IHealthSource
             return _build.NotRunning;
         }
 
-        if (pipeline.ModelErrors > 0 && nowTicks - pipeline.LastModelErrorTicks < ModelErrorMemory * Stopwatch.Frequency)
+        if (pipeline.Slot.Failing(nowTicks) is { } failing)
         {
-            return HealthReport.Degraded($"{Status.Describe()}; model failing: {pipeline.ModelErrors} failed run(s) so far, the last within {ModelErrorMemory} s ({pipeline.LastModelError})");
+            return HealthReport.Degraded($"{Status.Describe()}; {failing}");
         }
 
         return new(_capture.Check(nowTicks).State, Status.Describe());

@@ -1,6 +1,7 @@
 using EdgeAgent.Configuration;
 using EdgeAgent.Health;
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Models;
 using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Scoring;
 using Microsoft.Extensions.Hosting;
@@ -38,7 +39,7 @@ public sealed partial class CameraPipelineService : BackgroundService
     {
     }
 
-    /// <param name="build">Builds the pipeline (loads its model); throws <see cref="AgentStartupException"/> (65 for model problems).</param>
+    /// <param name="build">Builds the pipeline (loads its model); throws <see cref="ModelUnusableException"/> when its model cannot be used.</param>
     /// <param name="maxRetry">The longest wait between two attempts to build a failed pipeline.</param>
     public CameraPipelineService(string name, CameraCapture capture, Func<CameraPipeline> build, SnapshotWriter? snapshots, IOutboundQueue queue,
         HealthMonitor health, ReadinessGate readiness, Heartbeat heartbeat, ILogger<CameraPipelineService> logger, TimeSpan? maxRetry = null,
@@ -88,18 +89,7 @@ public sealed partial class CameraPipelineService : BackgroundService
     /// <summary>The recording ring, snapshots from it and event clips; null when camera.recording is off.</summary>
     public Recording.EventRecording? Recording => _recording;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        _health.Register(this);
-        try
-        {
-            await _build.RunAsync(RunAsync, stoppingToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _health.Unregister(this);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _build.RunAsync(_health, this, RunAsync, stoppingToken);
 
     private async Task RunAsync(CameraPipeline pipeline, CancellationToken stoppingToken)
     {
@@ -109,6 +99,7 @@ public sealed partial class CameraPipelineService : BackgroundService
         var capture = Task.Run(() => _capture.RunAsync(stop.Token), CancellationToken.None);
         var idleBeats = BeatWhileIdleAsync(pipeline, stop.Token);
         var maintenance = _recording?.MaintainAsync(stop.Token) ?? Task.CompletedTask;
+        var modelErrors = ModelErrorLog.WatchAsync(pipeline.Slot, PipelineName, _logger, stop.Token);
         var pending = new List<Task>();
         try
         {
@@ -121,6 +112,7 @@ public sealed partial class CameraPipelineService : BackgroundService
             await capture.ConfigureAwait(false);
             await idleBeats.ConfigureAwait(false);
             await maintenance.ConfigureAwait(false);
+            await modelErrors.ConfigureAwait(false);
             await Task.WhenAll(pending).ConfigureAwait(false);
             _health.Unregister(_heartbeat);
         }
@@ -222,16 +214,9 @@ public sealed partial class CameraPipelineService : BackgroundService
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         try
         {
-            var reportedErrors = 0L;
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 SampleRates(pipeline);
-                var errors = pipeline.ModelErrors;
-                if (errors != reportedErrors && _errorLimiter.TryAcquire(System.Diagnostics.Stopwatch.GetTimestamp(), out _))
-                {
-                    LogModelFailed(_logger, PipelineName, errors, pipeline.LastModelError ?? string.Empty);
-                    reportedErrors = errors;
-                }
                 if (_waiting)
                 {
                     _heartbeat.Beat();
@@ -251,9 +236,6 @@ public sealed partial class CameraPipelineService : BackgroundService
 
     [LoggerMessage(EventId = 2203, Level = LogLevel.Information, Message = "Camera pipeline {Pipeline}: snapshot {Path} ({Bytes} bytes) published")]
     private static partial void LogSnapshot(ILogger logger, string pipeline, string path, int bytes);
-
-    [LoggerMessage(EventId = 2205, Level = LogLevel.Error, Message = "Camera pipeline {Pipeline}: the model's run failed ({Failures} so far; frames are skipped, the pipeline goes on): {Reason}")]
-    private static partial void LogModelFailed(ILogger logger, string pipeline, long failures, string reason);
 
     [LoggerMessage(EventId = 2204, Level = LogLevel.Warning, Message = "Camera pipeline {Pipeline}: snapshot failed ({Failures} so far): {Reason}")]
     private static partial void LogSnapshotFailed(ILogger logger, string pipeline, long failures, string reason);

@@ -13,8 +13,6 @@ namespace EdgeAgent.Pipelines.Inference;
 /// </summary>
 public sealed class InferenceRuntime : IDisposable
 {
-    private const int ExitUnavailable = 69;
-    private const int ExitConfig = 78;
     private const long MiB = 1024 * 1024;
     private readonly NativeEnvironment _environment;
     private readonly ConcurrentDictionary<string, bool> _warnedProviders = new(StringComparer.OrdinalIgnoreCase);
@@ -47,7 +45,7 @@ public sealed class InferenceRuntime : IDisposable
 
     internal NativeEnvironment Environment => _environment;
 
-    /// <summary>Loads the library and creates the environment; user-fixable failures are <see cref="AgentStartupException"/>s.</summary>
+    /// <summary>Loads the library and creates the environment; user-fixable failures are <see cref="StartupException"/>s.</summary>
     public static InferenceRuntime Create(InferenceOptions options, ILogger? logger = null)
     {
         logger ??= NullLogger.Instance;
@@ -62,7 +60,7 @@ public sealed class InferenceRuntime : IDisposable
 
         if (errors.Count > 0)
         {
-            throw new AgentStartupException(string.Join("; ", errors), ExitConfig);
+            throw new ConfigurationException(string.Join("; ", errors));
         }
 
         // Before any model is loaded: model swaps free whole sessions, and their big blocks must go back to the system.
@@ -75,7 +73,7 @@ public sealed class InferenceRuntime : IDisposable
         }
         catch (OrtException ex)
         {
-            throw new AgentStartupException($"ONNX Runtime {api.Version} could not create its environment: {ex.Message}", ExitUnavailable, ex);
+            throw new RuntimeUnavailableException($"ONNX Runtime {api.Version} could not create its environment: {ex.Message}", ex);
         }
 
         try
@@ -93,7 +91,7 @@ public sealed class InferenceRuntime : IDisposable
         catch (OrtException ex)
         {
             environment.Dispose();
-            throw new AgentStartupException($"ONNX Runtime {api.Version} refused the arena settings (inference.arena): {ex.Message}", ExitConfig, ex);
+            throw new ConfigurationException($"ONNX Runtime {api.Version} refused the arena settings (inference.arena): {ex.Message}", ex);
         }
     }
 

@@ -17,7 +17,7 @@ public sealed class InferenceRuntimeProvider : IDisposable
 
     public bool IsCreated => _runtime.IsValueCreated;
 
-    /// <summary>The runtime; the first call loads the library (and throws AgentStartupException when it cannot).</summary>
+    /// <summary>The runtime; the first call loads the library (and throws a StartupException when it cannot).</summary>
     public InferenceRuntime Runtime => _runtime.Value;
 
     public void Dispose()

@@ -16,14 +16,14 @@ public static class DetectorBinding
     {
         if (options.Scorer.Kind != ScorerKind.Output)
         {
-            throw new AgentStartupException(
-                $"pipeline '{options.Name}' has no model.path, so the built-in detector scores the features and emits the score itself: set scorer.kind to 'output' (or set model.path)", 78);
+            throw new ConfigurationException(
+                $"pipeline '{options.Name}' has no model.path, so the built-in detector scores the features and emits the score itself: set scorer.kind to 'output' (or set model.path)");
         }
 
         if (options.Alert.RaiseThreshold is null && !options.Alert.Adaptive.Enabled)
         {
-            throw new AgentStartupException(
-                $"pipeline '{options.Name}' has no model.path, so there is no model manifest to take a threshold from: set alert.raiseThreshold (resonance detector: a confidence 0..1, e.g. 0.3; shapes detector: standard deviations, e.g. 2) or enable alert.adaptive", 78);
+            throw new ConfigurationException(
+                $"pipeline '{options.Name}' has no model.path, so there is no model manifest to take a threshold from: set alert.raiseThreshold (resonance detector: a confidence 0..1, e.g. 0.3; shapes detector: standard deviations, e.g. 2) or enable alert.adaptive");
         }
 
         IWindowModel model = options.Detector.Kind == DetectorKind.Resonance

@@ -1,16 +1,13 @@
+using EdgeAgent.Pipelines.Models;
+
 namespace EdgeAgent.Pipelines.Processing;
 
 /// <summary>
 /// The model stage of a sensor pipeline: features are written into <see cref="Input"/> (for ONNX Runtime, the
-/// pinned buffer behind the input tensor), <see cref="Run"/> computes, <see cref="Output"/> holds the result until
-/// the next run. Two implementations: the reference <see cref="BaselineWindowModel"/> and, after merge, an adapter over
-/// an ONNX Runtime session.
+/// pinned buffer behind the input tensor), <see cref="IPipelineModel.Run"/> computes, <see cref="IPipelineModel.Output"/>
+/// holds the result until the next run.
 /// </summary>
-public interface IWindowModel
+public interface IWindowModel : IPipelineModel
 {
     Span<float> Input { get; }
-
-    ReadOnlySpan<float> Output { get; }
-
-    void Run();
 }

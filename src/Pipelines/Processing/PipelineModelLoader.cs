@@ -25,7 +25,7 @@ public static class PipelineModelLoader
 
     public static ModelBinding Load(InferenceRuntime runtime, PipelineOptions options, FeaturePipeline features, string modelPath)
     {
-        var manifestPath = Path.Combine(Path.GetDirectoryName(modelPath)!, ModelManifest.FileName);
+        var manifestPath = ServingManifest.PathBeside(modelPath);
         SensorModelManifest? manifest = null;
         if (File.Exists(manifestPath))
         {
@@ -35,19 +35,11 @@ public static class PipelineModelLoader
             }
             catch (InvalidDataException ex)
             {
-                throw new AgentStartupException($"pipeline '{options.Name}': {manifestPath}: {ex.Message}", 65, ex);
+                throw new ModelUnusableException($"pipeline '{options.Name}': {manifestPath}: {ex.Message}", ex);
             }
         }
 
-        ModelSession session;
-        try
-        {
-            session = runtime.LoadModel(modelPath, new ModelLoadOptions { IntraOpThreads = options.Model.IntraOpThreads });
-        }
-        catch (ModelLoadException ex)
-        {
-            throw new AgentStartupException($"pipeline '{options.Name}': {ex.Message}", 65, ex);
-        }
+        var session = ModelSessionLoader.Load(runtime, options, modelPath);
 
         try
         {
@@ -63,7 +55,7 @@ public static class PipelineModelLoader
         catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
         {
             session.Dispose();
-            throw new AgentStartupException($"pipeline '{options.Name}': {ex.Message}", 65, ex);
+            throw new ModelUnusableException($"pipeline '{options.Name}': {ex.Message}", ex);
         }
     }
 

@@ -6,7 +6,7 @@ namespace EdgeAgent.Pipelines.Processing;
 
 /// <summary>
 /// Builds a pipeline (sensor or camera) whose model may not be usable: missing, damaged, not fitting the pipeline
-/// (an <see cref="AgentStartupException"/> with exit code 65). Such a pipeline is failed, not fatal: it is reported
+/// (a <see cref="ModelUnusableException"/>). Such a pipeline is failed, not fatal: it is reported
 /// with <see cref="Failure"/>, does not hold back READY, and <see cref="RunAsync"/> rebuilds it after 5 s, doubling
 /// the wait up to a maximum, so a replaced model file or a newly activated store version brings it back without a
 /// restart. Configuration mistakes (78) are not retried: they propagate and stop the start, as they would at start-up.
@@ -26,7 +26,7 @@ public sealed partial class RetriedPipelineBuild<T>
     private long _failures;
 
     /// <param name="kind">How the log names such a pipeline: <c>Pipeline</c>, <c>Camera pipeline</c>.</param>
-    /// <param name="build">Builds the pipeline; throws <see cref="AgentStartupException"/> (65 for model problems).</param>
+    /// <param name="build">Builds the pipeline; throws <see cref="ModelUnusableException"/> when its model cannot be used.</param>
     /// <param name="readinessName">The name the pipeline registers with the readiness gate (registered here).</param>
     /// <param name="maxRetry">The longest wait between two attempts to build a failed pipeline (default 1 minute).</param>
     public RetriedPipelineBuild(string kind, string pipeline, Func<T> build, ReadinessGate readiness, string readinessName, ILogger logger, TimeSpan? maxRetry = null)
@@ -64,7 +64,7 @@ public sealed partial class RetriedPipelineBuild<T>
             _failure = null;
             return _built;
         }
-        catch (AgentStartupException ex) when (ex.ExitCode == 65)
+        catch (ModelUnusableException ex)
         {
             Interlocked.Increment(ref _failures);
             var changed = _failure != ex.Message;
@@ -78,7 +78,7 @@ public sealed partial class RetriedPipelineBuild<T>
         }
         catch (ArgumentException e)
         {
-            throw new AgentStartupException($"pipeline '{Pipeline}': {e.Message}", 78, e);
+            throw new ConfigurationException($"pipeline '{Pipeline}': {e.Message}", e);
         }
     }
 
@@ -86,8 +86,10 @@ public sealed partial class RetriedPipelineBuild<T>
     /// Runs the pipeline once it is built: at once, or after as many attempts as it takes. Returns when
     /// <paramref name="run"/> does, or when the agent stops.
     /// </summary>
-    public async Task RunAsync(Func<T, CancellationToken, Task> run, CancellationToken stoppingToken)
+    /// <param name="health">The monitor <paramref name="source"/> (the pipeline's service) stands in while it runs, built or not.</param>
+    public async Task RunAsync(HealthMonitor health, IHealthSource source, Func<T, CancellationToken, Task> run, CancellationToken stoppingToken)
     {
+        health.Register(source);
         try
         {
             var built = await WaitAsync(stoppingToken).ConfigureAwait(false);
@@ -95,6 +97,10 @@ public sealed partial class RetriedPipelineBuild<T>
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            health.Unregister(source);
         }
     }
 

@@ -78,7 +78,7 @@ public static class SensorPipelineFactory
             SourceType.Device => DeviceSources.Create(source, context, Interval(source), maxRetry),
             SourceType.Gpio => GpioSources.Create(source, context, Interval(source), maxRetry),
             SourceType.Mqtt => new MqttSource(context, source.Mqtt, subscriptions
-                ?? throw new AgentStartupException($"source '{context.Name}' reads MQTT, but the MQTT link is not enabled: set mqtt.enabled and mqtt.host, or use another source type", 78)),
+                ?? throw new ConfigurationException($"source '{context.Name}' reads MQTT, but the MQTT link is not enabled: set mqtt.enabled and mqtt.host, or use another source type")),
             _ => throw new NotSupportedException($"source type '{source.Type}' is not available in this build"),
         };
     }

@@ -27,8 +27,6 @@ public sealed class SensorPipelineRunner : IHealthSource
         _capacity = capacity;
     }
 
-    /// <summary>Seconds a failed model run keeps the pipeline Degraded.</summary>
-    private const int ModelErrorMemory = 60;
     private const int RejectedMemory = 30;
 
     public string Name { get; }
@@ -103,9 +101,9 @@ public sealed class SensorPipelineRunner : IHealthSource
             }
         }
 
-        if (_pipeline.ModelErrors > 0 && nowTicks - _pipeline.LastModelErrorTicks < ModelErrorMemory * System.Diagnostics.Stopwatch.Frequency)
+        if (_pipeline.Slot.Failing(nowTicks) is { } failing)
         {
-            return HealthReport.Degraded($"model failing: {_pipeline.ModelErrors} failed run(s) so far, the last within {ModelErrorMemory} s ({_pipeline.LastModelError})");
+            return HealthReport.Degraded(failing);
         }
 
         var bad = _sources.Sum(s => s.Counters.TotalBad);

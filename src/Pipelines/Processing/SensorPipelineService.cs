@@ -1,5 +1,6 @@
 using EdgeAgent.Configuration;
 using EdgeAgent.Health;
+using EdgeAgent.Pipelines.Models;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -26,7 +27,7 @@ public sealed partial class SensorPipelineService : BackgroundService, IHealthSo
     {
     }
 
-    /// <param name="build">Builds the pipeline; throws <see cref="AgentStartupException"/> (65 for model problems).</param>
+    /// <param name="build">Builds the pipeline; throws <see cref="ModelUnusableException"/> when its model cannot be used.</param>
     /// <param name="maxRetry">The longest wait between two attempts to build a failed pipeline.</param>
     public SensorPipelineService(string name, Func<SensorPipelineRunner> build, HealthMonitor health, ReadinessGate readiness, Heartbeat heartbeat,
         ILogger<SensorPipelineService> logger, TimeSpan? maxRetry = null)
@@ -56,18 +57,7 @@ public sealed partial class SensorPipelineService : BackgroundService, IHealthSo
     /// <summary>Attempts to build the pipeline that failed, the first one at start included.</summary>
     public long BuildFailures => _build.Failures;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        _health.Register(this);
-        try
-        {
-            await _build.RunAsync(RunAsync, stoppingToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _health.Unregister(this);
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => _build.RunAsync(_health, this, RunAsync, stoppingToken);
 
     public HealthReport Check(long nowTicks) => _build.Built switch
     {
@@ -81,7 +71,7 @@ public sealed partial class SensorPipelineService : BackgroundService, IHealthSo
         _readiness.Started(_readinessName);
         Started(_logger, PipelineName, runner.Sources.Count);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        var watch = WatchModelErrorsAsync(runner.Pipeline, stop.Token);
+        var watch = ModelErrorLog.WatchAsync(runner.Pipeline.Slot, PipelineName, _logger, stop.Token);
         try
         {
             await runner.RunAsync(stoppingToken).ConfigureAwait(false);
@@ -95,34 +85,9 @@ public sealed partial class SensorPipelineService : BackgroundService, IHealthSo
         }
     }
 
-    // The loop counts a failing model run and goes on; this says so in the log, at most every 10 seconds.
-    private async Task WatchModelErrorsAsync(SensorPipeline pipeline, CancellationToken cancellationToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
-        var seen = pipeline.ModelErrors;
-        try
-        {
-            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
-            {
-                var errors = pipeline.ModelErrors;
-                if (errors > seen)
-                {
-                    LogModelErrors(_logger, PipelineName, errors - seen, errors, pipeline.LastModelError);
-                    seen = errors;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Pipeline {Pipeline} running with {Sources} source(s)")]
     private static partial void Started(ILogger logger, string pipeline, int sources);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Pipeline {Pipeline}: all sources ended after {Windows} windows")]
     private static partial void Finished(ILogger logger, string pipeline, long windows);
-
-    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Pipeline {Pipeline}: the model failed {Recent} run(s) in the last 10 s ({Total} in all; those windows are not published): {LastError}")]
-    private static partial void LogModelErrors(ILogger logger, string pipeline, long recent, long total, string? lastError);
 }

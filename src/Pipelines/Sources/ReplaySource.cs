@@ -100,7 +100,7 @@ public sealed class ReplaySource : SampleSource
                             if (_parser.AwaitingHeader && _parser.ReadHeader(text) is { } problem)
                             {
                                 // A user mistake that retrying cannot fix: stop with one message naming the file and the fix (65: data error).
-                                throw new AgentStartupException($"{_options.Path}: {problem}; set the channel's field and replay.timestampField to columns of the file", 65);
+                                throw new InvalidInputFileException($"{_options.Path}: {problem}; set the channel's field and replay.timestampField to columns of the file");
                             }
 
                             continue;

@@ -1,5 +1,7 @@
 using System.Globalization;
+using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
+using EdgeAgent.Pipelines.Models;
 
 namespace EdgeAgent.Benchmarks.Camera;
 
@@ -20,7 +22,7 @@ public static partial class CameraPipelineProbe
         var times = names.Select(_ => new List<double>(rounds)).ToArray();
         var allocated = new long[names.Length];
         long frame = 0;
-        double Block(int variant, CameraShadow? shadow)
+        double Block(int variant, ModelShadow<CameraModel>? shadow)
         {
             var start = ThreadCpu.Nanoseconds();
             for (var i = 0; i < framesPerBlock; i++)
@@ -45,8 +47,8 @@ public static partial class CameraPipelineProbe
             for (var variant = 0; variant < names.Length; variant++)
             {
                 // A detached candidate is never run again, so each block attaches a fresh one (outside the counts).
-                var shadow = variant == 1 ? new CameraShadow(candidate, rig.Pipeline.CreateScorer(), raiseThreshold: 1e9) : null;
-                if (shadow is not null && !rig.Pipeline.AttachShadow(shadow))
+                var shadow = variant == 1 ? new CameraModelKind(rig.Pipeline).CreateShadow(candidate, 1e9, null, new PipelineOptions()) : null;
+                if (shadow is not null && !rig.Pipeline.Slot.AttachShadow(shadow))
                 {
                     throw new InvalidOperationException("the shadow slot is taken");
                 }
@@ -56,7 +58,7 @@ public static partial class CameraPipelineProbe
                 var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
                 if (shadow is not null)
                 {
-                    rig.Pipeline.DetachShadow(shadow);
+                    rig.Pipeline.Slot.DetachShadow(shadow);
                     candidateFrames += shadow.Statistics.Windows;
                 }
 

@@ -4,6 +4,7 @@ using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Inference.Onnx;
 using EdgeAgent.Pipelines.Memory;
+using EdgeAgent.Pipelines.Models;
 using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Tests.Support;
@@ -70,7 +71,7 @@ public static class OtaSwapProbe
             }
 
             var swap = new ModelSwap<IWindowModel>(candidate);
-            while (!pipeline.RequestSwap(swap))
+            while (!pipeline.Slot.RequestSwap(swap))
             {
                 await Task.Delay(1);
             }

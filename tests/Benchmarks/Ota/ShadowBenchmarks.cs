@@ -41,8 +41,8 @@ public class ShadowBenchmarks
         _second = Build(manifest, out _);
         _shadowed = Build(manifest, out var features);
         var candidate = manifest with { Mean = [.. manifest.Mean.Select(m => m * 1.01)], Std = [.. manifest.Std.Select(s => s * 1.1)] };
-        var shadow = new ShadowModel(Load(), SensorPipelineFactory.CreateScorer(new ScorerOptions(), features), manifest.Threshold, features, candidate);
-        if (!_shadowed.AttachShadow(shadow))
+        var shadow = new SensorModelKind(features).CreateShadow(Load(), manifest.Threshold, new ServingManifest(candidate.Name, candidate.Version, candidate.Threshold, candidate.Mean, candidate.Std), new PipelineOptions());
+        if (!_shadowed.Slot.AttachShadow(shadow))
         {
             throw new InvalidOperationException("shadow not attached");
         }

@@ -96,7 +96,7 @@ public sealed class CameraPipelineServiceTests : IDisposable
         var queue = new RecordingQueue();
         var attempts = 0;
         CameraPipeline Build() => Interlocked.Increment(ref attempts) == 1
-            ? throw new AgentStartupException("pipeline 'live': model file '/gone/model.onnx' does not exist", 65)
+            ? throw new ModelUnusableException("pipeline 'live': model file '/gone/model.onnx' does not exist")
             : CreatePipeline(camera, queue);
         var health = new HealthMonitor();
         var readiness = new ReadinessGate();

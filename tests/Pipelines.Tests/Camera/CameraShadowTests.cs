@@ -34,9 +34,9 @@ public sealed class CameraShadowTests : IDisposable
         // The active model alerts on no frame (threshold 1e6); the candidate at 0.1 alerts on the grey ones only.
         using var pipeline = Create(path);
         using var candidate = Load(path);
-        var shadow = new CameraShadow(candidate, pipeline.CreateScorer(), raiseThreshold: byteInput ? 100 : 0.1);
-        pipeline.AttachShadow(shadow).Should().BeTrue();
-        pipeline.AttachShadow(new CameraShadow(candidate, pipeline.CreateScorer(), 0.1)).Should().BeFalse("one shadow at a time");
+        var shadow = new CameraModelKind(pipeline).CreateShadow(candidate, byteInput ? 100 : 0.1, null, new PipelineOptions());
+        pipeline.Slot.AttachShadow(shadow).Should().BeTrue();
+        pipeline.Slot.AttachShadow(new CameraModelKind(pipeline).CreateShadow(candidate, 0.1, null, new PipelineOptions())).Should().BeFalse("one shadow at a time");
         var frames = new[] { new byte[Width * Height * 3], Enumerable.Repeat((byte)200, Width * Height * 3).ToArray() };
         var ticks = DateTime.UtcNow.Ticks;
         for (var i = 0; i < 50; i++)
@@ -58,12 +58,12 @@ public sealed class CameraShadowTests : IDisposable
         statistics.CandidateAlerts.Should().Be(525, "the grey frames, scored from the very input the active model got");
         statistics.ActiveAlerts.Should().Be(0);
         _queue.Messages.Where(m => m.Topic.StartsWith("events/", StringComparison.Ordinal)).Should().BeEmpty("nothing the candidate computes is published");
-        pipeline.ModelRuns.Should().Be(1050, "the candidate's runs are not the pipeline's");
+        pipeline.Slot.Runs.Should().Be(1050, "the candidate's runs are not the pipeline's");
 
-        pipeline.DetachShadow(shadow);
+        pipeline.Slot.DetachShadow(shadow);
         pipeline.OnFrame(frames[1], 2000, ticks + 2000);
         shadow.Statistics.Windows.Should().Be(1050, "a detached candidate is never run again");
-        pipeline.AttachShadow(new CameraShadow(candidate, pipeline.CreateScorer(), 0.1)).Should().BeTrue("the slot is free again");
+        pipeline.Slot.AttachShadow(new CameraModelKind(pipeline).CreateShadow(candidate, 0.1, null, new PipelineOptions())).Should().BeTrue("the slot is free again");
     }
 
     public void Dispose() => _directory.Dispose();

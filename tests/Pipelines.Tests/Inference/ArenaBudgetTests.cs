@@ -82,7 +82,7 @@ public sealed class ArenaBudgetTests : IDisposable
 
         var act = () => InferenceRuntime.Create(options);
 
-        act.Should().Throw<AgentStartupException>().Where(e => e.ExitCode == 78).WithMessage("*inference.arena.maxMegabytes*below 1 MiB*");
+        act.Should().Throw<ConfigurationException>().WithMessage("*inference.arena.maxMegabytes*below 1 MiB*");
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class SensorPipelineRunnerTests
             Alert = new AlertOptions { RaiseThreshold = 1 },
         };
         var (runner, _) = Build(options);
-        await FluentActions.Awaiting(() => runner.RunAsync(CancellationToken.None)).Should().ThrowAsync<EdgeAgent.Configuration.AgentStartupException>().WithMessage("*no column 'value', 'timestamp'*");
+        await FluentActions.Awaiting(() => runner.RunAsync(CancellationToken.None)).Should().ThrowAsync<EdgeAgent.Configuration.InvalidInputFileException>().WithMessage("*no column 'value', 'timestamp'*");
     }
 
     [Fact]

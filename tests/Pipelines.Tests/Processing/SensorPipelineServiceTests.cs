@@ -59,7 +59,7 @@ public sealed class SensorPipelineServiceTests
     {
         var attempts = 0;
         ModelBinding Flaky(int d) => Interlocked.Increment(ref attempts) == 1
-            ? throw new AgentStartupException("pipeline 'nab': model file '/gone/model.onnx' does not exist", 65)
+            ? throw new ModelUnusableException("pipeline 'nab': model file '/gone/model.onnx' does not exist")
             : FirstFeatureOnly(d);
         var queue = new RecordingQueue();
         using var host = Host([Replay("nab")], queue, Flaky);
@@ -86,8 +86,7 @@ public sealed class SensorPipelineServiceTests
         var queue = new RecordingQueue();
         using var host = Host([new PipelineOptions { Name = "demo" }], queue, _ => FirstFeatureOnly(3));
         FluentActions.Invoking(() => host.Services.GetServices<IHostedService>().ToList())
-            .Should().Throw<AgentStartupException>()
-            .Where(e => e.ExitCode == 78)
+            .Should().Throw<ConfigurationException>()
             .WithMessage("pipeline 'demo': the model takes 3 input values but the feature pipeline writes 7 (value.mean, *");
     }
 

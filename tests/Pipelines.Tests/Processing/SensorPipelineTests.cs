@@ -191,8 +191,8 @@ public sealed class SensorPipelineTests
             pipeline.OnSample(sample);
         }
 
-        pipeline.ModelErrors.Should().BeGreaterThan(30).And.Be(model.Failures);
-        pipeline.LastModelError.Should().Be("simulated inference failure");
+        pipeline.Slot.ModelErrors.Should().BeGreaterThan(30).And.Be(model.Failures);
+        pipeline.Slot.LastModelError.Should().Be("simulated inference failure");
         pipeline.Scored.Should().Be(pipeline.Counters.Windows, "every window went to the model once, failed or not");
         queue.Events().Should().BeEmpty("the windows of the anomaly failed in the model and are not published");
         runner.Check(System.Diagnostics.Stopwatch.GetTimestamp()).State.Should().Be(EdgeAgent.Health.HealthState.Degraded);

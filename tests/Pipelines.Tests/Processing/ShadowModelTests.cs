@@ -8,6 +8,7 @@ using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Windowing;
 using FluentAssertions;
 using Xunit;
+using EdgeAgent.Pipelines.Tests.Support;
 
 namespace EdgeAgent.Pipelines.Tests.Processing;
 
@@ -23,8 +24,8 @@ public sealed class ShadowModelTests
     {
         var (options, features, pipeline, queue) = Build();
         queue.Record = false;
-        var shadow = new ShadowModel(Baseline(), new ReconstructionScorer(features.Utf8Names), 0.5, features, Manifest([19, 0.6, 17, 23, 990, 1.5, 990, 1010], [2, 0.2, 2, 2, 5, 0.4, 5, 5]));
-        pipeline.AttachShadow(shadow).Should().BeTrue();
+        var shadow = Shadow(features, Baseline(), Manifest([19, 0.6, 17, 23, 990, 1.5, 990, 1010], [2, 0.2, 2, 2, 5, 0.4, 5, 5]));
+        pipeline.Slot.AttachShadow(shadow).Should().BeTrue();
         var feed = Feeder(options, pipeline);
 
         feed(2000);
@@ -45,8 +46,8 @@ public sealed class ShadowModelTests
         double[] candidateStd = [2, 0.2, 2, 2, 5, 0.4, 5, 5];
         var (options, features, pipeline, queue) = Build();
         var candidate = new LastInputModel(Baseline());
-        var shadow = new ShadowModel(candidate, new ReconstructionScorer(features.Utf8Names), 0.5, features, Manifest(candidateMean, candidateStd));
-        pipeline.AttachShadow(shadow);
+        var shadow = Shadow(features, candidate, Manifest(candidateMean, candidateStd));
+        pipeline.Slot.AttachShadow(shadow);
         // The reference: the same stream through a pipeline standardising with the candidate's own mean/std.
         var (_, _, reference, _) = Build(candidateMean, candidateStd);
         var (_, _, alone, aloneQueue) = Build();
@@ -68,8 +69,8 @@ public sealed class ShadowModelTests
     public void A_candidate_that_throws_is_counted_and_never_stops_the_loop()
     {
         var (options, features, pipeline, _) = Build();
-        var shadow = new ShadowModel(new ThrowingModel(Baseline(), every: 3), new ReconstructionScorer(features.Utf8Names), 0.5, features, null);
-        pipeline.AttachShadow(shadow);
+        var shadow = Shadow(features, new ThrowingModel(Baseline(), every: 3), null);
+        pipeline.Slot.AttachShadow(shadow);
 
         Feeder(options, pipeline)(3000);
 
@@ -77,7 +78,7 @@ public sealed class ShadowModelTests
         statistics.Windows.Should().Be(pipeline.Scored);
         statistics.Errors.Should().Be(statistics.Windows / 3);
         statistics.FirstError.Should().Be("candidate failure 3");
-        pipeline.ModelErrors.Should().Be(0, "the active model never failed");
+        pipeline.Slot.ModelErrors.Should().Be(0, "the active model never failed");
         pipeline.Counters.Windows.Should().Be(pipeline.Scored);
     }
 
@@ -86,20 +87,20 @@ public sealed class ShadowModelTests
     {
         var (options, features, pipeline, _) = Build();
         var candidate = new LastInputModel(Baseline());
-        var shadow = new ShadowModel(candidate, new ReconstructionScorer(features.Utf8Names), 0.5, features, null);
-        pipeline.AttachShadow(shadow).Should().BeTrue();
-        pipeline.AttachShadow(new ShadowModel(Baseline(), new ReconstructionScorer(features.Utf8Names), 0.5, features, null)).Should().BeFalse("one shadow at a time");
+        var shadow = Shadow(features, candidate, null);
+        pipeline.Slot.AttachShadow(shadow).Should().BeTrue();
+        pipeline.Slot.AttachShadow(Shadow(features, Baseline(), null)).Should().BeFalse("one shadow at a time");
         var feed = Feeder(options, pipeline);
         feed(500);
         var runs = candidate.Runs;
         runs.Should().BeGreaterThan(0);
 
-        pipeline.DetachShadow(shadow);
-        pipeline.DetachShadow(shadow);
+        pipeline.Slot.DetachShadow(shadow);
+        pipeline.Slot.DetachShadow(shadow);
         feed(500);
 
         candidate.Runs.Should().Be(runs);
-        pipeline.AttachShadow(shadow).Should().BeTrue("the slot is free again");
+        pipeline.Slot.AttachShadow(shadow).Should().BeTrue("the slot is free again");
     }
 
     [Fact]
@@ -152,8 +153,11 @@ public sealed class ShadowModelTests
     private static BaselineWindowModel Baseline() =>
         new(new BaselineModel(8, new double[8], [.. Enumerable.Repeat(1.0, 8)], 1, [.. Enumerable.Repeat(Math.Sqrt(1 / 8.0), 8)], [-3], [3], new double[8], 0.5, 0));
 
-    private static SensorModelManifest Manifest(double[] mean, double[] std) =>
-        new("demo", "2.0.0", "pca-baseline", "float", [.. Enumerable.Range(0, 8).Select(i => $"f{i}")], mean, std, 0.5, null);
+    private static ServingManifest Manifest(double[] mean, double[] std) => new("demo", "2.0.0", 0.5, mean, std);
+
+    /// <summary>A shadow as the OTA deployment builds it: the sensor kind's, with a reconstruction scorer of its own, alerting at 0.5.</summary>
+    private static ModelShadow<IWindowModel> Shadow(FeaturePipeline features, IWindowModel candidate, ServingManifest? manifest) =>
+        new SensorModelKind(features).CreateShadow(candidate, 0.5, manifest, new PipelineOptions());
 
     /// <summary>Feeds the same deterministic two-channel stream to a pipeline, continuing where the last call stopped.</summary>
     private static Action<int> Feeder(PipelineOptions options, SensorPipeline pipeline)

@@ -201,7 +201,7 @@ internal static class BrokerChecks
         {
             password = MqttCredentials.Password(mqtt);
         }
-        catch (AgentStartupException ex)
+        catch (StartupException ex)
         {
             return DoctorCheck.Error("mqtt.credentials", ex.Message, "make mqtt.passwordFile readable by the agent's user (mode 0600, owned by it)");
         }

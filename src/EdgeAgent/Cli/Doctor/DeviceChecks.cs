@@ -62,7 +62,7 @@ internal static class DeviceChecks
                 {
                     channels = SysfsChannels.Create(source.Type, source.Sysfs, source.EffectiveChannels());
                 }
-                catch (Exception ex) when (ex is IOException or ArgumentException or AgentStartupException)
+                catch (Exception ex) when (ex is IOException or ArgumentException or StartupException)
                 {
                     return DoctorCheck.Error(name, ex.Message, "check sysfs.device and the channels' fields against ls /sys/bus/iio/devices /sys/class/hwmon");
                 }

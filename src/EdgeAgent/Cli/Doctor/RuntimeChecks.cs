@@ -22,7 +22,7 @@ internal static class RuntimeChecks
         {
             runtime = InferenceRuntime.Create(options.Inference);
         }
-        catch (Exception ex) when (ex is AgentStartupException or DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)
+        catch (Exception ex) when (ex is StartupException or DllNotFoundException or BadImageFormatException or EntryPointNotFoundException)
         {
             return
             [
@@ -113,7 +113,7 @@ internal static class RuntimeChecks
             return DoctorCheck.Ok(name, string.Create(CultureInfo.InvariantCulture,
                 $"{path} loads and fits the {features.Length} features; raise threshold {threshold:0.####}"));
         }
-        catch (AgentStartupException ex)
+        catch (StartupException ex)
         {
             return DoctorCheck.Error(name, ex.Message, "recalibrate the model for this pipeline ('edgeagent calibrate'), or fix the pipeline's features or model.path");
         }

@@ -135,7 +135,7 @@ internal static class MqttBench
         {
             await WaitAsync(() => Interlocked.Read(ref ackCount) >= count, deadline, cancellationToken, () => "acknowledgements missing").ConfigureAwait(false);
         }
-        catch (AgentStartupException)
+        catch (StartupException)
         {
             complete = false;
         }

@@ -54,10 +54,10 @@ public static class MqttCommand
                 Console.Out.WriteLine(result.GetValue(json) ? outcome.ToJson() : outcome.ToText());
                 return outcome.Complete ? ExitCodes.Ok : ExitCodes.Unavailable;
             }
-            catch (AgentStartupException ex)
+            catch (StartupException ex)
             {
                 Console.Error.WriteLine($"edgeagent: {ex.Message}");
-                return ex.ExitCode;
+                return ExitCodes.Of(ex);
             }
         });
 

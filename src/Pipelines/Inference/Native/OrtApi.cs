@@ -9,7 +9,6 @@ namespace EdgeAgent.Pipelines.Inference.Native;
 /// </summary>
 internal sealed unsafe partial class OrtApi
 {
-    private const int ExitUnavailable = 69;
     private static readonly object Gate = new();
     private static OrtApi? s_instance;
 
@@ -40,7 +39,7 @@ internal sealed unsafe partial class OrtApi
             var apiBase = (nint*)OrtLibrary.OrtGetApiBase();
             if (apiBase is null)
             {
-                throw new AgentStartupException($"'{OrtLibrary.LoadedPath}': OrtGetApiBase returned nothing; the library is damaged.", ExitUnavailable);
+                throw new RuntimeUnavailableException($"'{OrtLibrary.LoadedPath}': OrtGetApiBase returned nothing; the library is damaged.");
             }
 
             // struct OrtApiBase { GetApi; GetVersionString; }
@@ -50,9 +49,8 @@ internal sealed unsafe partial class OrtApi
             var table = getApi(OrtSlot.ApiVersion);
             if (table is null)
             {
-                throw new AgentStartupException(
-                    $"ONNX Runtime {version} at '{OrtLibrary.LoadedPath}' is too old: the agent needs API version {OrtSlot.ApiVersion} (ORT 1.30 or newer). Fix: install ORT 1.30+ and point inference.runtimeLibrary at it.",
-                    ExitUnavailable);
+                throw new RuntimeUnavailableException(
+                    $"ONNX Runtime {version} at '{OrtLibrary.LoadedPath}' is too old: the agent needs API version {OrtSlot.ApiVersion} (ORT 1.30 or newer). Fix: install ORT 1.30+ and point inference.runtimeLibrary at it.");
             }
 
             var api = new OrtApi(table, version);
@@ -82,9 +80,8 @@ internal sealed unsafe partial class OrtApi
         if (code != (int)OrtErrorCode.NotImplemented || message != probe || allocatorStatus != 0 || allocator == 0 ||
             !buildInfo.Contains("ORT Build Info", StringComparison.Ordinal))
         {
-            throw new AgentStartupException(
-                $"ONNX Runtime {Version} at '{OrtLibrary.LoadedPath}' does not lay out its API table as ORT 1.30 does (self-check failed: code {code}, message '{message}', build info '{buildInfo}'). Use an official ORT 1.30+ build.",
-                ExitUnavailable);
+            throw new RuntimeUnavailableException(
+                $"ONNX Runtime {Version} at '{OrtLibrary.LoadedPath}' does not lay out its API table as ORT 1.30 does (self-check failed: code {code}, message '{message}', build info '{buildInfo}'). Use an official ORT 1.30+ build.");
         }
     }
 

@@ -16,7 +16,6 @@ internal static partial class OrtLibrary
     public const string SonameV1 = "libonnxruntime.so.1";
     public const string FileName = "libonnxruntime.so";
     private const string ImportName = "edgeagent-onnxruntime";
-    private const int ExitUnavailable = 69;
 
     private static readonly object Gate = new();
     private static nint s_handle;
@@ -39,9 +38,8 @@ internal static partial class OrtLibrary
             {
                 if (!string.IsNullOrEmpty(configured) && LoadedPath != configured && Path.GetFullPath(configured) != LoadedPath)
                 {
-                    throw new AgentStartupException(
-                        $"ONNX Runtime is already loaded from '{LoadedPath}'; a process can use one runtime library only, not also '{configured}'.",
-                        ExitUnavailable);
+                    throw new RuntimeUnavailableException(
+                        $"ONNX Runtime is already loaded from '{LoadedPath}'; a process can use one runtime library only, not also '{configured}'.");
                 }
 
                 return;
@@ -57,9 +55,8 @@ internal static partial class OrtLibrary
                         if (!NativeLibrary.TryGetExport(handle, "OrtGetApiBase", out _))
                         {
                             NativeLibrary.Free(handle);
-                            throw new AgentStartupException(
-                                $"'{path}' is not an ONNX Runtime library (it has no OrtGetApiBase). Fix: point inference.runtimeLibrary or ${EnvironmentVariable} at libonnxruntime.so.",
-                                ExitUnavailable);
+                            throw new RuntimeUnavailableException(
+                                $"'{path}' is not an ONNX Runtime library (it has no OrtGetApiBase). Fix: point inference.runtimeLibrary or ${EnvironmentVariable} at libonnxruntime.so.");
                         }
 
                         s_handle = handle;
@@ -70,9 +67,8 @@ internal static partial class OrtLibrary
                     var reason = Describe(path);
                     if (explicitChoice)
                     {
-                        throw new AgentStartupException(
-                            $"ONNX Runtime library '{path}' cannot be loaded: {reason}. Fix: install ORT 1.30 for this machine ({RuntimeInformation.ProcessArchitecture}) and point inference.runtimeLibrary or ${EnvironmentVariable} at its libonnxruntime.so.",
-                            ExitUnavailable);
+                        throw new RuntimeUnavailableException(
+                            $"ONNX Runtime library '{path}' cannot be loaded: {reason}. Fix: install ORT 1.30 for this machine ({RuntimeInformation.ProcessArchitecture}) and point inference.runtimeLibrary or ${EnvironmentVariable} at its libonnxruntime.so.");
                     }
 
                     tried.Add(path == SonameV1 ? $"{path} (not in the system loader's search path)" : $"{path} ({reason})");
@@ -83,9 +79,8 @@ internal static partial class OrtLibrary
                 }
             }
 
-            throw new AgentStartupException(
-                $"ONNX Runtime (libonnxruntime.so) was not found; tried {string.Join(", ", tried)}. Fix: run install.sh, or set inference.runtimeLibrary or ${EnvironmentVariable}.",
-                ExitUnavailable);
+            throw new RuntimeUnavailableException(
+                $"ONNX Runtime (libonnxruntime.so) was not found; tried {string.Join(", ", tried)}. Fix: run install.sh, or set inference.runtimeLibrary or ${EnvironmentVariable}.");
         }
     }
 

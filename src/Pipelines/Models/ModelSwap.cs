@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EdgeAgent.Pipelines.Processing;
+namespace EdgeAgent.Pipelines.Models;
 
 /// <summary>
 /// A model waiting to replace a pipeline's model between two windows (sensor) or frames (camera). The pipeline's

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EdgeAgent.Pipelines.Processing;
+namespace EdgeAgent.Pipelines.Models;
 
 /// <summary>
 /// The bookkeeping of an OTA shadow period, shared by sensor windows (<see cref="ShadowModel"/>) and camera frames

@@ -9,7 +9,7 @@ namespace EdgeAgent.Tests.Ota;
 /// beside the active model, is promoted within the bounds (its loaded session swapped in) or rejected with
 /// ShadowFailed while the active model keeps serving; the loop scores every frame it takes exactly once throughout.
 /// </summary>
-public sealed partial class CameraModelDeploymentTests
+public sealed partial class ModelDeploymentCameraTests
 {
     // Generous latency bounds: the test is about the decision, not about timing on a busy 2-core machine.
     private static OtaOptions ShadowOta() => new()
@@ -43,7 +43,7 @@ public sealed partial class CameraModelDeploymentTests
         var pipeline = camera.Pipeline;
         pipeline.Model.Should().BeSameAs(deployment.LastShadowCandidate, "the session that shadowed is the one swapped in, not a reload");
         pipeline.FramesScored.Should().Be(camera.FramesTaken, "every frame taken was scored once by the serving model, through the shadow and the swap");
-        pipeline.ModelRuns.Should().Be(pipeline.FramesScored, "the candidate's shadow runs are not the pipeline's");
+        pipeline.Slot.Runs.Should().Be(pipeline.FramesScored, "the candidate's shadow runs are not the pipeline's");
         var disposed = () => old.Run();
         disposed.Should().Throw<ObjectDisposedException>();
         deployment.Serving("cam").Should().Be(("camera-demo", "2.0.0"));
@@ -82,7 +82,7 @@ public sealed partial class CameraModelDeploymentTests
         await camera.WaitForFramesAsync(camera.Pipeline.FramesScored + 10);
         await camera.StopAsync();
         camera.Pipeline.FramesScored.Should().Be(camera.FramesTaken);
-        camera.Pipeline.ModelRuns.Should().Be(camera.Pipeline.FramesScored);
+        camera.Pipeline.Slot.Runs.Should().Be(camera.Pipeline.FramesScored);
         deployment.Serving("cam").Should().Be(("camera-demo", "1.0.0"));
     }
 }

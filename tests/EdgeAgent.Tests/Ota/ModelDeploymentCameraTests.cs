@@ -18,7 +18,7 @@ namespace EdgeAgent.Tests.Ota;
 /// frames (a looped lavfi clip, read as fast as the loop takes it): every frame the loop takes is scored exactly once
 /// across the swap; misfits and failed smoke tests never reach the loop; an unhealthy model is swapped back.
 /// </summary>
-public sealed partial class CameraModelDeploymentTests : IDisposable
+public sealed partial class ModelDeploymentCameraTests : IDisposable
 {
     private const int Width = 64;
     private const int Height = 48;
@@ -43,10 +43,10 @@ public sealed partial class CameraModelDeploymentTests : IDisposable
         var pipeline = camera.Pipeline;
         pipeline.Model.Should().NotBeSameAs(old);
         pipeline.FramesScored.Should().Be(camera.FramesTaken, "every frame the loop took was scored, none dropped by the swap");
-        pipeline.ModelRuns.Should().Be(pipeline.FramesScored, "one model run per frame: none scored twice");
+        pipeline.Slot.Runs.Should().Be(pipeline.FramesScored, "one model run per frame: none scored twice");
         swappedAt.Should().BeGreaterThan(0, "the old model scored the frames before the swap");
         (pipeline.FramesScored - swappedAt).Should().BeGreaterThan(0, "the new model scored the rest");
-        pipeline.NonFiniteScores.Should().Be(0);
+        pipeline.Slot.NonFiniteScores.Should().Be(0);
         var disposed = () => old.Run();
         disposed.Should().Throw<ObjectDisposedException>("the replaced session is released after the health watch");
         deployment.Serving("cam").Should().Be(("camera-demo", "2.0.0"));
@@ -101,8 +101,8 @@ public sealed partial class CameraModelDeploymentTests : IDisposable
     public async Task An_update_for_a_camera_pipeline_that_is_not_running_is_accepted_for_its_next_rebuild()
     {
         // The pipeline's model could not be used, so nothing runs: nothing to validate against, swap or watch.
-        var deployment = new CameraModelDeployment([Options()], _ => null, () => _runtime, new ModelStore(_dir.Combine("state")),
-            new OtaOptions { HealthWatchSeconds = 1 }, NullLogger<CameraModelDeployment>.Instance);
+        var deployment = new ModelDeployment([Options()], _ => null, () => _runtime, new ModelStore(_dir.Combine("state")),
+            new OtaOptions { HealthWatchSeconds = 1 }, NullLogger<ModelDeployment>.Instance);
 
         (await deployment.DeployAsync("cam", Candidate("2.0.0"), _ => { }, CancellationToken.None)).Should().BeNull();
 
@@ -163,9 +163,9 @@ public sealed partial class CameraModelDeploymentTests : IDisposable
         return new RunningCamera(pipeline, capture);
     }
 
-    private CameraModelDeployment Deployment(CameraPipeline pipeline, OtaOptions ota) =>
-        new([Options()], name => name == "cam" ? pipeline : null, () => _runtime,
-            new ModelStore(_dir.Combine("state")), ota, NullLogger<CameraModelDeployment>.Instance);
+    private ModelDeployment Deployment(CameraPipeline pipeline, OtaOptions ota) =>
+        new([Options()], name => name == "cam" ? pipeline.Slot : null, () => _runtime,
+            new ModelStore(_dir.Combine("state")), ota, NullLogger<ModelDeployment>.Instance);
 
     /// <summary>The camera-demo model under another version (and optionally a changed file or manifest), as the store holds it.</summary>
     private StoredModel Candidate(string version, Action<string>? model = null, Action<JsonObject>? manifest = null)

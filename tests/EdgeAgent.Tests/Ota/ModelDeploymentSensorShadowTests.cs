@@ -19,7 +19,7 @@ namespace EdgeAgent.Tests.Ota;
 /// loop takes it: the candidate scores the live windows beside the active model and is swapped in only within the
 /// <c>ota.shadow</c> bounds; either way every window is scored by exactly one active model, once.
 /// </summary>
-public sealed class SensorModelDeploymentShadowTests : IDisposable
+public sealed class ModelDeploymentSensorShadowTests : IDisposable
 {
     private readonly TempDirectory _dir = new("edgeagent-shadow");
     private readonly InferenceRuntime _runtime = InferenceRuntime.Create(new InferenceOptions());
@@ -108,7 +108,7 @@ public sealed class SensorModelDeploymentShadowTests : IDisposable
         await stop.CancelAsync();
         await run;
         runner.Pipeline.Counters.Windows.Should().Be(runner.Pipeline.Scored);
-        runner.Pipeline.NonFiniteScores.Should().Be(0, "the candidate's NaN scores were never the pipeline's");
+        runner.Pipeline.Slot.NonFiniteScores.Should().Be(0, "the candidate's NaN scores were never the pipeline's");
     }
 
     [Fact]
@@ -118,8 +118,8 @@ public sealed class SensorModelDeploymentShadowTests : IDisposable
         StoreSeeder.Seed(store, options.Pipelines);
         var (runner, old, run, stop) = Start(options);
         var ota = new OtaOptions { AllowUnsigned = true, HealthWatchSeconds = 0, SwapTimeoutSeconds = 30, Shadow = { Seconds = 1, MinWindows = 50 } };
-        var deployment = new SensorModelDeployment(options.Pipelines, name => name == "demo" ? runner.Pipeline : null, () => _runtime, store, ota,
-            NullLogger<SensorModelDeployment>.Instance);
+        var deployment = new ModelDeployment(options.Pipelines, name => name == "demo" ? runner.Pipeline.Slot : null, () => _runtime, store, ota,
+            NullLogger<ModelDeployment>.Instance);
         var board = new OtaStatusBoard();
         var coordinator = new UpdateCoordinator(store, new BundleInstaller(store, ota), new ArtifactDownloader(new HttpClient(), 1 << 20, TimeSpan.FromSeconds(5)),
             deployment, board, TimeProvider.System, NullLogger<UpdateCoordinator>.Instance);
@@ -257,9 +257,9 @@ public sealed class SensorModelDeploymentShadowTests : IDisposable
         return (runner, old, run, stop);
     }
 
-    private SensorModelDeployment Deployment(AgentOptions options, SensorPipeline pipeline, ModelStore store, ShadowOptions shadow) =>
-        new(options.Pipelines, name => name == "demo" ? pipeline : null, () => _runtime, store,
-            new OtaOptions { HealthWatchSeconds = 0, SwapTimeoutSeconds = 30, Shadow = shadow }, NullLogger<SensorModelDeployment>.Instance);
+    private ModelDeployment Deployment(AgentOptions options, SensorPipeline pipeline, ModelStore store, ShadowOptions shadow) =>
+        new(options.Pipelines, name => name == "demo" ? pipeline.Slot : null, () => _runtime, store,
+            new OtaOptions { HealthWatchSeconds = 0, SwapTimeoutSeconds = 30, Shadow = shadow }, NullLogger<ModelDeployment>.Instance);
 
     /// <summary>The demo model as another version (optionally another network or manifest), as a bundle folder.</summary>
     private string CandidateFolder(string version, Action<string>? model, Action<JsonObject>? manifest)

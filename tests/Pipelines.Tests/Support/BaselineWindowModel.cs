@@ -1,6 +1,8 @@
 using EdgeAgent.Pipelines.Calibration;
 
-namespace EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Processing;
+
+namespace EdgeAgent.Pipelines.Tests.Support;
 
 /// <summary>A calibrated PCA baseline run in C# (reference for the ONNX export, and the model of replay tests).</summary>
 public sealed class BaselineWindowModel : IWindowModel

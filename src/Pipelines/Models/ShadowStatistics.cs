@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EdgeAgent.Pipelines.Processing;
+namespace EdgeAgent.Pipelines.Models;
 
 /// <summary>
 /// What a shadow candidate did on the windows (sensor pipelines) or frames (camera pipelines) it saw, beside the

@@ -18,7 +18,7 @@ namespace EdgeAgent.Tests.Ota;
 /// The pipeline side of an update with the real ORT library and the bundled demo model, while the demo's simulated
 /// 1 kHz stream runs as fast as the loop takes it: every window is scored exactly once across the swap.
 /// </summary>
-public sealed class SensorModelDeploymentTests : IDisposable
+public sealed class ModelDeploymentSensorTests : IDisposable
 {
     private readonly TempDirectory _dir = new("edgeagent-deploy");
     private readonly InferenceRuntime _runtime = InferenceRuntime.Create(new InferenceOptions());
@@ -84,7 +84,7 @@ public sealed class SensorModelDeploymentTests : IDisposable
         await CountingModel.WaitForWindowsAsync(runner.Pipeline, 5);
         // Passes the smoke test, then the loop's first windows show it too slow: latency bound 1 ns.
         var strict = new OtaOptions { HealthWatchSeconds = 5, HealthMaxLatencyMilliseconds = 0.000001, SwapTimeoutSeconds = 30 };
-        var deployment = new SensorModelDeployment(options.Pipelines, _ => runner.Pipeline, () => _runtime, store, strict, NullLogger<SensorModelDeployment>.Instance);
+        var deployment = new ModelDeployment(options.Pipelines, _ => runner.Pipeline.Slot, () => _runtime, store, strict, NullLogger<ModelDeployment>.Instance);
 
         var failure = await deployment.DeployAsync("demo", Candidate(store, "2.0.0"), _ => { }, CancellationToken.None);
 
@@ -125,7 +125,7 @@ public sealed class SensorModelDeploymentTests : IDisposable
         await stop.CancelAsync();
         await run;
         runner.Pipeline.Counters.Windows.Should().Be(runner.Pipeline.Scored);
-        runner.Pipeline.NonFiniteScores.Should().Be(0);
+        runner.Pipeline.Slot.NonFiniteScores.Should().Be(0);
     }
 
     public void Dispose()
@@ -167,9 +167,9 @@ public sealed class SensorModelDeploymentTests : IDisposable
         return (runner, old, run, stop);
     }
 
-    private SensorModelDeployment Deployment(AgentOptions options, SensorPipeline pipeline, ModelStore store, int healthWatchSeconds) =>
-        new(options.Pipelines, name => name == "demo" ? pipeline : null, () => _runtime, store,
-            new OtaOptions { HealthWatchSeconds = healthWatchSeconds, SwapTimeoutSeconds = 30 }, NullLogger<SensorModelDeployment>.Instance);
+    private ModelDeployment Deployment(AgentOptions options, SensorPipeline pipeline, ModelStore store, int healthWatchSeconds) =>
+        new(options.Pipelines, name => name == "demo" ? pipeline.Slot : null, () => _runtime, store,
+            new OtaOptions { HealthWatchSeconds = healthWatchSeconds, SwapTimeoutSeconds = 30 }, NullLogger<ModelDeployment>.Instance);
 
     /// <summary>The demo model under another version (and optionally a changed file or manifest), as the store holds it.</summary>
     private StoredModel Candidate(ModelStore store, string version, Action<string>? model = null, Action<JsonObject>? manifest = null)

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace EdgeAgent.Pipelines.Processing;
+namespace EdgeAgent.Pipelines.Models;
 
 /// <summary>
 /// Run times in <see cref="System.Diagnostics.Stopwatch"/> ticks, counted in log-spaced buckets (8 per power of two,
