@@ -73,7 +73,7 @@ public static class CameraPipelineFactory
 
         if (Recording.SegmentEncoding.Unavailable(camera.FfmpegPath, recording.Codec) is { } missing)
         {
-            throw new AgentStartupException($"pipeline '{options.Name}': {missing}", 78);
+            throw new ConfigurationException($"pipeline '{options.Name}': {missing}");
         }
 
         var directory = recording.Directory.Length > 0 ? recording.Directory : Path.Combine(stateDirectory, "recording", options.Name);
