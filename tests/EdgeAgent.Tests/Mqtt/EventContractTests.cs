@@ -83,7 +83,7 @@ public sealed partial class EventContractTests : IDisposable
     {
         var docs = File.ReadAllText(RepositoryPaths.File("docs", "mqtt.md"));
         var examples = JsonBlock().Matches(docs).Select(m => JsonNode.Parse(m.Groups[1].Value)).OfType<JsonObject>()
-            .Where(o => o["type"] is not null && (string)o["type"]! is not ("telemetry" or "clip")).ToList();
+            .Where(o => o["type"] is not null && (string)o["type"]! is not ("telemetry" or "clip" or "thumbnail")).ToList();
         examples.Select(e => (string)e["type"]!).Distinct().Should().BeEquivalentTo(["anomaly_start", "anomaly_update", "anomaly_end", "score", "alert_state"]);
 
         // Present only with alert.severities configured, for a detector's boxes, or once an alert exists.

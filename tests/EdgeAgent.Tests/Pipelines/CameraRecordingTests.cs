@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using EdgeAgent.Pipelines.Tests.Camera;
 using EdgeAgent.Pipelines.Tests.Support;
 using EdgeAgent.Tests.Support;
@@ -111,6 +112,13 @@ public sealed partial class CameraRecordingTests : IDisposable
         var thumbnail = JsonDocument.Parse((await thumbnails.WaitForAsync(m => m.Count > 0, TimeSpan.FromSeconds(10), "a thumbnail")).Should().ContainSingle().Subject.Payload).RootElement;
         thumbnail.GetProperty("type").GetString().Should().Be("thumbnail");
         thumbnail.GetProperty("alertId").GetString().Should().Be(id);
+
+        // docs/mqtt.md's thumbnail example names exactly the fields the agent sends (the event contract test leaves
+        // camera-only messages to this test).
+        var docs = File.ReadAllText(RepositoryPaths.File("docs", "mqtt.md"));
+        var example = Regex.Matches(docs, "```json\\s*\\n(\\{.*?\\})\\s*\\n```", RegexOptions.Singleline)
+            .Select(m => JsonNode.Parse(m.Groups[1].Value)).OfType<JsonObject>().Single(o => (string?)o["type"] == "thumbnail");
+        example.Select(p => p.Key).Should().BeEquivalentTo(thumbnail.EnumerateObject().Select(p => p.Name));
         File.WriteAllBytes(_dir.Combine("thumbnail.jpg"), thumbnail.GetProperty("jpeg").GetBytesFromBase64());
         FfmpegTool.Probe("-show_entries", "stream=width,height", "-of", "csv=p=0", _dir.Combine("thumbnail.jpg")).Trim().Should().Be("240,180");
 
