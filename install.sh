@@ -234,34 +234,61 @@ install_system() {
 run_tests() {
   say "running the tests"
   local log; log="$(mktemp)"
+  local status=0
+  # Built once, here; every test run below uses --no-build, so the publishes that run beside them (AOT, arm64)
+  # never race a restore or a build of the same projects.
+  dotnet build "$REPO/EdgeAgent.sln" -c Release --nologo -v quiet >/dev/null || {
+      dotnet build "$REPO/EdgeAgent.sln" -c Release --nologo -v minimal
+      fail "dotnet build of the solution failed (output above)"; }
   # The tests that start the real executable (Category=Process) run once, against the Native AOT binary: it is the
-  # stricter build of the same code (trimmed, no JIT), and running them twice cost CI minutes it does not have.
-  local filter=()
-  [ "$AOT" -eq 0 ] && filter=(--filter "Category!=Process")
-  set +e
-  EDGEAGENT_ORT_LIB="$ORT_LIB" EDGEAGENT_BIN="$ARTIFACTS/edgeagent" EDGEAGENT_REPO="$REPO" \
-    dotnet test "$REPO/EdgeAgent.sln" -c Release --nologo --blame-hang-timeout 5m "${filter[@]}" 2>&1 | tee "$log"
-  local status=${PIPESTATUS[0]}
-  set -e
+  # stricter build of the same code (trimmed, no JIT). Its compile (minutes of CPU) runs beside the JIT tests.
+  local filter=() aot="$REPO/artifacts/edgeagent-aot" aot_pid="" aot_log="" arm64_pid="" arm64_log=""
   if [ "$AOT" -eq 0 ]; then
-    local aot="$REPO/artifacts/edgeagent-aot"
-    publish_rid "$HOST_RID" "$aot" aot
-    say "running the process-level tests against the Native AOT binary"
+    filter=(--filter "Category!=Process")
+    aot_log="$(mktemp)"
+    ( publish_rid "$HOST_RID" "$aot" aot ) >"$aot_log" 2>&1 &
+    aot_pid=$!
+  fi
+  # One test project at a time (not the solution: that would also evaluate the projects being published).
+  local project
+  for project in Pipelines.Tests EdgeAgent.Tests; do
     set +e
-    EDGEAGENT_ORT_LIB="$ORT_LIB" EDGEAGENT_BIN="$aot/edgeagent" EDGEAGENT_REPO="$REPO" \
-      dotnet test "$REPO/tests/EdgeAgent.Tests/EdgeAgent.Tests.csproj" -c Release --nologo --no-build \
-      --filter "Category=Process" --blame-hang-timeout 5m 2>&1 | sed 's/^/[aot] /' | tee -a "$log"
+    EDGEAGENT_ORT_LIB="$ORT_LIB" EDGEAGENT_BIN="$ARTIFACTS/edgeagent" EDGEAGENT_REPO="$REPO" \
+      dotnet test "$REPO/tests/$project/$project.csproj" -c Release --nologo --no-build --blame-hang-timeout 5m "${filter[@]}" 2>&1 | tee -a "$log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
     set -e
+  done
+  local aot_status=0
+  if [ -n "$aot_pid" ]; then
+    wait "$aot_pid" || aot_status=$?
+    cat "$aot_log"; rm -f "$aot_log"
   fi
-  # The arm64 build, cross-published and run under qemu-user (on x64 only; an arm64 machine ran the suite natively).
+  # The arm64 build, cross-published and run under qemu-user (on x64 only; an arm64 machine ran the suite natively),
+  # beside the process-level tests, which mostly wait. Started only now: two publishes of one project at once would
+  # race on its restore.
   if [ "$HOST_RID" = linux-x64 ]; then
-    local arm64="$REPO/artifacts/edgeagent-linux-arm64" smoke
-    publish_rid linux-arm64 "$arm64"
-    set +e
-    "$REPO/tests/Arm64/smoke.sh" "$arm64"
-    smoke=$?
-    set -e
+    local arm64="$REPO/artifacts/edgeagent-linux-arm64"
+    arm64_log="$(mktemp)"
+    ( publish_rid linux-arm64 "$arm64" && "$REPO/tests/Arm64/smoke.sh" "$arm64" ) >"$arm64_log" 2>&1 &
+    arm64_pid=$!
+  fi
+  if [ -n "$aot_pid" ]; then
+    if [ "$aot_status" -eq 0 ]; then
+      say "running the process-level tests against the Native AOT binary"
+      set +e
+      EDGEAGENT_ORT_LIB="$ORT_LIB" EDGEAGENT_BIN="$aot/edgeagent" EDGEAGENT_REPO="$REPO" \
+        dotnet test "$REPO/tests/EdgeAgent.Tests/EdgeAgent.Tests.csproj" -c Release --nologo --no-build \
+        --filter "Category=Process" --blame-hang-timeout 5m 2>&1 | sed 's/^/[aot] /' | tee -a "$log"
+      [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+      set -e
+    else
+      echo "Native AOT publish: Failed!  - Failed:     1, Passed:     0" >>"$log"; status=1
+    fi
+  fi
+  if [ -n "$arm64_pid" ]; then
+    local smoke=0
+    wait "$arm64_pid" || smoke=$?
+    cat "$arm64_log"; rm -f "$arm64_log"
     # Counted in the closing line like a test run.
     if [ "$smoke" -eq 0 ]; then echo "arm64 smoke test: Passed!  - Failed:     0, Passed:     1" >>"$log";
     else echo "arm64 smoke test: Failed!  - Failed:     1, Passed:     0" >>"$log"; status=1; fi
