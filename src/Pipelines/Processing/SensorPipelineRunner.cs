@@ -79,6 +79,10 @@ public sealed class SensorPipelineRunner : IHealthSource
         {
             await producers.ConfigureAwait(false);
         }
+
+        // A stop can reach the loop as the end of the channel (the sources, cancelled, complete it first) or as the
+        // cancelled wait: either way the caller sees one outcome, a cancelled run.
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     public HealthReport Check(long nowTicks)
