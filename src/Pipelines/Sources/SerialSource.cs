@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using EdgeAgent.Pipelines.Sources.Native;
+using EdgeAgent.Pipelines.Platform.Native;
 
 namespace EdgeAgent.Pipelines.Sources;
 

@@ -1,10 +1,14 @@
 using System.Runtime.InteropServices;
-using EdgeAgent.Pipelines.Platform.Native;
+using Microsoft.Win32.SafeHandles;
 
-namespace EdgeAgent.Pipelines.Sources.Native;
+namespace EdgeAgent.Pipelines.Platform.Native;
 
-/// <summary>The libc entry points the serial, pseudo-terminal and I2C code needs, under their C names. Their
-/// constants and struct layouts are per architecture, in <see cref="LinuxAbi"/>.</summary>
+/// <summary>
+/// The agent's one binding of the C library: the entry points under their C names (serial, pseudo-terminal, I2C,
+/// pipes, directory fsync, statx, address-space limit, clock state, malloc controls) and the structs they take.
+/// Their constants and struct layouts are per architecture, in <see cref="LinuxAbi"/>; the helpers over them are
+/// the partial files beside this one.
+/// </summary>
 internal static unsafe partial class Libc
 {
     private const string Library = "libc";
@@ -57,6 +61,30 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int ioctl(int fd, nuint request, nint arg);
 
+    [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int fcntl(SafePipeHandle fd, int cmd, int arg);
+
+    [LibraryImport(Library, EntryPoint = "fsync", SetLastError = true)]
+    public static partial int fsync(int fd);
+
+    [LibraryImport(Library, EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int statx(int dirfd, string pathname, int flags, uint mask, byte* statxbuf);
+
+    [LibraryImport(Library, EntryPoint = "setrlimit", SetLastError = true)]
+    public static partial int setrlimit(int resource, ulong* rlim);
+
+    [LibraryImport(Library, EntryPoint = "adjtimex", SetLastError = true)]
+    public static partial int adjtimex(byte* buf);
+
+    [LibraryImport(Library, EntryPoint = "malloc_trim")]
+    private static partial int malloc_trim(nuint pad);
+
+    [LibraryImport(Library, EntryPoint = "mallopt")]
+    private static partial int mallopt(int param, int value);
+
+    [LibraryImport(Library, EntryPoint = "mallinfo2")]
+    private static partial mallinfo2_t mallinfo2();
+
     /// <summary>struct pollfd (layout checked by LinuxAbiTests).</summary>
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd
@@ -78,5 +106,21 @@ internal static unsafe partial class Libc
         public fixed byte c_cc[32];
         public uint c_ispeed;
         public uint c_ospeed;
+    }
+
+    /// <summary>struct mallinfo2 (malloc.h; layout checked by LinuxAbiTests).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct mallinfo2_t
+    {
+        public nuint arena;
+        public nuint ordblks;
+        public nuint smblks;
+        public nuint hblks;
+        public nuint hblkhd;
+        public nuint usmblks;
+        public nuint fsmblks;
+        public nuint uordblks;
+        public nuint fordblks;
+        public nuint keepcost;
     }
 }

@@ -1,7 +1,6 @@
 using System.Text;
-using EdgeAgent.Pipelines.Platform.Native;
 
-namespace EdgeAgent.Pipelines.Sources.Native;
+namespace EdgeAgent.Pipelines.Platform.Native;
 
 /// <summary>
 /// The master side of a pseudo-terminal pair (posix_openpt, grantpt, unlockpt, ptsname_r). The slave path behaves
