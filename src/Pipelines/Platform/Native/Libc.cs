@@ -4,8 +4,8 @@ using Microsoft.Win32.SafeHandles;
 namespace EdgeAgent.Pipelines.Platform.Native;
 
 /// <summary>
-/// The agent's one binding of the C library: the entry points under their C names (serial, pseudo-terminal, I2C,
-/// pipes, directory fsync, statx, address-space limit, clock state, malloc controls) and the structs they take.
+/// The agent's one binding of the C library: the entry points under their C names (serial, I2C, pipes,
+/// directory fsync, statx, address-space limit, clock state, malloc controls) and the structs they take.
 /// Their constants and struct layouts are per architecture, in <see cref="LinuxAbi"/>; the helpers over them are
 /// the partial files beside this one.
 /// </summary>
@@ -21,9 +21,6 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
     public static partial nint read(int fd, byte* buf, nuint count);
-
-    [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
-    public static partial nint write(int fd, byte* buf, nuint count);
 
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     public static partial int poll(PollFd* fds, nuint nfds, int timeout);
@@ -45,18 +42,6 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Library, EntryPoint = "cfsetospeed", SetLastError = true)]
     public static partial int cfsetospeed(Termios* termios_p, uint speed);
-
-    [LibraryImport(Library, EntryPoint = "posix_openpt", SetLastError = true)]
-    public static partial int posix_openpt(int flags);
-
-    [LibraryImport(Library, EntryPoint = "grantpt", SetLastError = true)]
-    public static partial int grantpt(int fd);
-
-    [LibraryImport(Library, EntryPoint = "unlockpt", SetLastError = true)]
-    public static partial int unlockpt(int fd);
-
-    [LibraryImport(Library, EntryPoint = "ptsname_r", SetLastError = true)]
-    public static partial int ptsname_r(int fd, byte* buf, nuint buflen);
 
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int ioctl(int fd, nuint request, nint arg);
