@@ -182,7 +182,7 @@ public static class ReplayCommand
         public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
         {
             // The retained alerts/<pipeline> state mirrors the events; a replay prints the events alone.
-            if (!relativeTopic.StartsWith("events/"u8))
+            if (!relativeTopic.StartsWith(MqttTopics.EventsPrefix))
             {
                 return;
             }

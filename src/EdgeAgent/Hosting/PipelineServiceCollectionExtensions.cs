@@ -26,16 +26,11 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton(provider => new PipelineRegistry(provider));
         services.AddSensorPipelines(options.Pipelines, options.DeviceId, BindModel);
         services.AddCameraPipelines(options.Pipelines, options.DeviceId, options.StateDirectory, LoadModel);
-        foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Sensor))
+        // Sensors first, then cameras: the order of the report's pipelines (a stable sort keeps the configured order within each kind).
+        foreach (var pipeline in options.Pipelines.Where(p => p.Enabled).OrderBy(p => p.Kind))
         {
-            services.AddSingleton<ITelemetryContributor>(provider => new SensorPipelineTelemetry(pipeline.Name,
-                () => provider.GetRequiredService<PipelineRegistry>().Sensor(pipeline.Name)!));
-        }
-
-        foreach (var pipeline in options.Pipelines.Where(p => p.Enabled && p.Kind == PipelineKind.Camera))
-        {
-            services.AddSingleton<ITelemetryContributor>(provider => new CameraPipelineTelemetry(pipeline.Name,
-                () => provider.GetRequiredService<PipelineRegistry>().Camera(pipeline.Name)!));
+            services.AddSingleton<ITelemetryContributor>(provider => new PipelineTelemetry(pipeline.Name, pipeline.Kind,
+                provider.GetRequiredService<PipelineRegistry>()));
         }
 
         return services;

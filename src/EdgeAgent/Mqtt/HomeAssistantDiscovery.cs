@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Events;
 
 namespace EdgeAgent.Mqtt;
 
@@ -91,7 +92,7 @@ public sealed class HomeAssistantDiscovery
 
     private void WriteAvailability(Utf8JsonWriter w)
     {
-        w.WriteString("availability_topic", $"{_baseTopic}/status");
+        w.WriteString("availability_topic", $"{_baseTopic}/{MqttTopics.Status}");
         w.WriteString("payload_available", "online");
         w.WriteString("payload_not_available", "offline");
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using EdgeAgent.Configuration;
 using EdgeAgent.Mqtt.Native;
+using EdgeAgent.Pipelines.Supervision;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -42,7 +43,8 @@ internal sealed partial class MqttConnectionService : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarting(_logger, _options.Host, _options.Port, _clientId, _options.ProtocolVersion, _options.Tls.Enabled, LibMosquitto.Version());
-        var backoff = new Backoff(TimeSpan.FromMilliseconds(_options.Reconnect.MinDelayMilliseconds), TimeSpan.FromSeconds(_options.Reconnect.MaxDelaySeconds));
+        var backoff = new Backoff(TimeSpan.FromMilliseconds(_options.Reconnect.MinDelayMilliseconds), TimeSpan.FromSeconds(_options.Reconnect.MaxDelaySeconds),
+            BackoffJitter.Equal);
         while (!stoppingToken.IsCancellationRequested)
         {
             var refused = false;

@@ -1,6 +1,7 @@
 using EdgeAgent.Health;
 using EdgeAgent.Mqtt.Native;
 using EdgeAgent.Outbox;
+using EdgeAgent.Pipelines.Events;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Mqtt;
@@ -43,7 +44,7 @@ public sealed partial class MqttLink : IOutboxSink, IHealthSource
 
     public string BaseTopic { get; }
 
-    public string StatusTopic => BaseTopic + "/status";
+    public string StatusTopic => BaseTopic + "/" + MqttTopics.Status;
 
     public ConnectionState State { get; private set; } = ConnectionState.Connecting;
 

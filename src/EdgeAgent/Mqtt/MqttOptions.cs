@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Events;
 
 namespace EdgeAgent.Mqtt;
 
@@ -52,7 +53,7 @@ public sealed class MqttOptions : IValidatedOptions
     public HomeAssistantOptions HomeAssistant { get; set; } = new();
 
     /// <summary>The base topic after defaults: <c>edgeagent/&lt;deviceId&gt;</c> unless configured.</summary>
-    public string EffectiveBaseTopic(string deviceId) => string.IsNullOrEmpty(BaseTopic) ? $"edgeagent/{deviceId}" : BaseTopic;
+    public string EffectiveBaseTopic(string deviceId) => string.IsNullOrEmpty(BaseTopic) ? MqttTopics.DefaultBase(deviceId) : BaseTopic;
 
     public string EffectiveClientId(string deviceId) => string.IsNullOrEmpty(ClientId) ? deviceId : ClientId;
 

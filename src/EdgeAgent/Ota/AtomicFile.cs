@@ -1,4 +1,4 @@
-using EdgeAgent.Ota.Native;
+using EdgeAgent.Pipelines.Platform.Native;
 
 namespace EdgeAgent.Ota;
 

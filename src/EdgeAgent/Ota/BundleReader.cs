@@ -15,10 +15,10 @@ public static class BundleReader
         Directory.CreateDirectory(staging);
         switch (RegularFile.KindOf(source))
         {
-            case Native.FileKind.Directory:
+            case Pipelines.Platform.Native.FileKind.Directory:
                 CopyFolder(source, staging, maxBytes);
                 break;
-            case Native.FileKind.Regular:
+            case Pipelines.Platform.Native.FileKind.Regular:
                 ExtractTar(source, staging, maxBytes);
                 break;
             case null:

@@ -154,7 +154,7 @@ public sealed partial class CandidateValidator
         // is what ONNX Runtime and the model may add.
         var status = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmSize:", StringComparison.Ordinal));
         var kilobytes = status is null ? 0 : ulong.Parse(status.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-        Native.Libc.LimitAddressSpace((kilobytes * 1024) + ((ulong)megabytes * 1024 * 1024));
+        Pipelines.Platform.Native.Libc.LimitAddressSpace((kilobytes * 1024) + ((ulong)megabytes * 1024 * 1024));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Pipeline {Pipeline}: validation of {Model} killed after {Seconds} s")]

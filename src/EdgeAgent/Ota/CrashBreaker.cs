@@ -42,7 +42,7 @@ public sealed class CrashBreaker
         if (File.Exists(_marker))
         {
             File.Delete(_marker);
-            Native.Libc.FsyncDirectory(Path.GetDirectoryName(_marker)!);
+            Pipelines.Platform.Native.Libc.FsyncDirectory(Path.GetDirectoryName(_marker)!);
         }
     }
 

@@ -28,8 +28,8 @@ public sealed partial class DesiredStateListener : IHostedService
     public DesiredStateListener(string baseTopic, IReadOnlyList<string> groups, IMessageSubscriptions subscriptions, UpdateCoordinator coordinator,
         IModelDeployment deployment, OtaStatusBoard board, TimeProvider time, ILogger<DesiredStateListener> logger)
     {
-        _deviceTopic = baseTopic + "/models/desired";
-        _groupTopics = [.. groups.Select(g => $"edgeagent/groups/{g}/models/desired")];
+        _deviceTopic = baseTopic + "/" + MqttTopics.ModelsDesired;
+        _groupTopics = [.. groups.Select(MqttTopics.GroupModelsDesired)];
         _subscriptions = subscriptions;
         _coordinator = coordinator;
         _deployment = deployment;

@@ -1,4 +1,4 @@
-using EdgeAgent.Ota.Native;
+using EdgeAgent.Pipelines.Platform.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace EdgeAgent.Ota;

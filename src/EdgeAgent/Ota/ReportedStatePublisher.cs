@@ -49,7 +49,7 @@ public sealed class ReportedStatePublisher : BackgroundService
             if (pending || now != generation)
             {
                 generation = now;
-                _queue.Enqueue("models/reported"u8, ReportedStateWriter.Write(_deviceId, _board.Snapshot(), _time.GetUtcNow()), MessageOptions.RetainedState);
+                _queue.Enqueue(MqttTopics.ModelsReported, ReportedStateWriter.Write(_deviceId, _board.Snapshot(), _time.GetUtcNow()), MessageOptions.RetainedState);
                 Published++;
             }
 

@@ -2,6 +2,7 @@ using EdgeAgent.Configuration;
 using EdgeAgent.Health;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Outbox;
+using EdgeAgent.Pipelines.Events;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -44,7 +45,7 @@ internal sealed partial class TelemetryService : BackgroundService
 
                 try
                 {
-                    _link.TryPublishTransient("telemetry", _report.Write(_link, _outbox, _health, _contributors));
+                    _link.TryPublishTransient(MqttTopics.Telemetry, _report.Write(_link, _outbox, _health, _contributors));
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {

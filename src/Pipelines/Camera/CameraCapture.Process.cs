@@ -26,7 +26,7 @@ public sealed partial class CameraCapture
         using var owned = process;
         Volatile.Write(ref _lastFrameTicks, Stopwatch.GetTimestamp());
         var stdout = process.StandardOutput.BaseStream;
-        _pipeCapacity = Native.PipeCapacity.Grow(stdout, _options.FrameBytes);
+        _pipeCapacity = Platform.Native.PipeCapacity.Grow(stdout, _options.FrameBytes);
         var reader = Task.Factory.StartNew(
             () => ReadFrames(stdout), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var readFrames = ReadFramesAsync(reader, stdout);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using EdgeAgent.Health;
+using EdgeAgent.Pipelines.Supervision;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Pipelines.Camera;
@@ -124,7 +125,7 @@ public sealed partial class CameraCapture : IHealthSource
                     _lastError = $"cannot run ffmpeg '{_options.FfmpegPath}' ({ex.Message}); install it (apt-get install ffmpeg) or set camera.ffmpegPath";
                     SetState(CameraState.Failed);
                     _failuresInRow++;
-                    var slow = RestartBackoff.Delay(int.MaxValue, _options.RestartBackoffMinSeconds, _options.RestartBackoffMaxSeconds, _random);
+                    var slow = RestartDelay(int.MaxValue);
                     LogStartFailed(_logger, Name, _lastError, slow.TotalSeconds);
                     await Task.Delay(slow, cancellationToken).ConfigureAwait(false);
                     continue;
@@ -150,7 +151,7 @@ public sealed partial class CameraCapture : IHealthSource
                 }
 
                 _failuresInRow = Interlocked.Read(ref _framesReceived) > framesBefore ? 1 : _failuresInRow + 1;
-                var delay = RestartBackoff.Delay(_failuresInRow, _options.RestartBackoffMinSeconds, _options.RestartBackoffMaxSeconds, _random);
+                var delay = RestartDelay(_failuresInRow - 1);
                 SetState(CameraState.Restarting);
                 var restart = Interlocked.Increment(ref _restarts);
                 if (outcome == RunOutcome.Exited)
@@ -174,6 +175,10 @@ public sealed partial class CameraCapture : IHealthSource
             Frames.Complete();
         }
     }
+
+    /// <summary>Equal jitter (half fixed, half random) so that cameras that fail together spread out.</summary>
+    private TimeSpan RestartDelay(int failures) => Backoff.Delay(failures, TimeSpan.FromSeconds(_options.RestartBackoffMinSeconds),
+        TimeSpan.FromSeconds(_options.RestartBackoffMaxSeconds), BackoffJitter.Equal, _random);
 
     private void SetState(CameraState state)
     {

@@ -53,7 +53,7 @@ public sealed partial class CameraPipelineService : BackgroundService
         _health = health;
         _heartbeat = heartbeat;
         _logger = logger;
-        _snapshotTopic = AnomalyEventWriter.SnapshotTopic(name);
+        _snapshotTopic = MqttTopics.Snapshot(name);
         var readinessName = "camera " + name;
         _build = new RetriedPipelineBuild<CameraPipeline>("Camera pipeline", name, build, readiness, readinessName, logger, maxRetry);
         capture.StateChanged += state =>

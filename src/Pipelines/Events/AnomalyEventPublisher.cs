@@ -35,9 +35,9 @@ public sealed class AnomalyEventPublisher
         _queue = queue;
         _scorer = scorer;
         _writer = new AnomalyEventWriter(deviceId, pipeline, alert.SeverityNames);
-        _topic = AnomalyEventWriter.Topic(pipeline);
-        _alertTopic = AnomalyEventWriter.AlertTopic(pipeline);
-        _attributesTopic = AnomalyEventWriter.AlertAttributesTopic(pipeline);
+        _topic = MqttTopics.Events(pipeline);
+        _alertTopic = MqttTopics.Alert(pipeline);
+        _attributesTopic = MqttTopics.AlertAttributes(pipeline);
         _updateTicks = (long)(options.UpdateIntervalSeconds * TimeSpan.TicksPerSecond);
         _scoreTicks = (long)(options.ScoreIntervalSeconds * TimeSpan.TicksPerSecond);
         _top = new int[topFeatures];

@@ -202,17 +202,4 @@ public sealed class AnomalyEventWriter
     }
 
     private static DateTime Utc(long ticks) => new(Math.Clamp(ticks, 0, DateTime.MaxValue.Ticks), DateTimeKind.Utc);
-
-    internal static byte[] Topic(string pipeline) => Encoding.UTF8.GetBytes("events/" + pipeline);
-
-    /// <summary>The events topic's companion for a camera event's thumbnail (JSON naming the alert, with the JPEG in base64).</summary>
-    internal static byte[] ThumbnailTopic(string pipeline) => Encoding.UTF8.GetBytes("events/" + pipeline + "/thumbnail");
-
-    /// <summary>A camera's snapshot of its latest anomaly_start (the JPEG bytes, retained).</summary>
-    internal static byte[] SnapshotTopic(string pipeline) => Encoding.UTF8.GetBytes("snapshots/" + pipeline);
-
-    /// <summary>The retained alert state, <c>ON</c> or <c>OFF</c> (what Home Assistant's binary sensor reads).</summary>
-    internal static byte[] AlertTopic(string pipeline) => Encoding.UTF8.GetBytes("alerts/" + pipeline);
-
-    internal static byte[] AlertAttributesTopic(string pipeline) => Encoding.UTF8.GetBytes("alerts/" + pipeline + "/attributes");
 }

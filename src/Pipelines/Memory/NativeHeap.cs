@@ -1,4 +1,3 @@
-using EdgeAgent.Pipelines.Memory.Native;
 using EdgeAgent.Pipelines.Platform.Native;
 
 namespace EdgeAgent.Pipelines.Memory;

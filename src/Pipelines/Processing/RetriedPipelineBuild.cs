@@ -1,5 +1,6 @@
 using EdgeAgent.Configuration;
 using EdgeAgent.Health;
+using EdgeAgent.Pipelines.Supervision;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Pipelines.Processing;
@@ -113,9 +114,10 @@ public sealed partial class RetriedPipelineBuild<T>
 
         // A failed pipeline must not hold back READY: the rest of the agent serves, and STATUS names the failure.
         _readiness.Started(_readinessName);
-        var delay = FirstRetry;
+        var backoff = new Backoff(FirstRetry, _maxRetry, BackoffJitter.None);
         while (true)
         {
+            var delay = backoff.Next();
             LogRetrying(_logger, _kind, Pipeline, delay.TotalSeconds);
             await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
             if (TryBuild() is { } rebuilt)
@@ -123,8 +125,6 @@ public sealed partial class RetriedPipelineBuild<T>
                 LogRecovered(_logger, _kind, Pipeline, Failures);
                 return rebuilt;
             }
-
-            delay = TimeSpan.FromTicks(Math.Min(_maxRetry.Ticks, delay.Ticks * 2));
         }
     }
 

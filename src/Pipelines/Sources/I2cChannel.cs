@@ -1,4 +1,4 @@
-using EdgeAgent.Pipelines.Sources.Native;
+using EdgeAgent.Pipelines.Platform.Native;
 
 namespace EdgeAgent.Pipelines.Sources;
 

@@ -29,7 +29,7 @@ public sealed class PolledSource : SampleSource
 
     public override async Task RunAsync(ChannelWriter<Sample> writer, CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(_maxRetry);
+        var backoff = ReopenBackoff(_maxRetry);
         using var timer = new PeriodicTimer(_interval, _time);
         var attempts = 0;
         var lost = false;

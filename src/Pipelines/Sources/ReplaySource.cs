@@ -37,7 +37,7 @@ public sealed class ReplaySource : SampleSource
         var channels = Context.Channels.Count;
         var values = new double[channels];
         var valid = new bool[channels];
-        var backoff = new Backoff(_maxRetry);
+        var backoff = ReopenBackoff(_maxRetry);
         var linesDone = 0L;
         var shift = 0L;
         long first = 0, last = 0, interval = 0;

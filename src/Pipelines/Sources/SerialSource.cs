@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using EdgeAgent.Pipelines.Sources.Native;
+using EdgeAgent.Pipelines.Platform.Native;
 
 namespace EdgeAgent.Pipelines.Sources;
 
@@ -33,7 +33,7 @@ public sealed class SerialSource : SampleSource
 
     private void Run(ChannelWriter<Sample> writer, CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(_maxRetry);
+        var backoff = ReopenBackoff(_maxRetry);
         var line = new byte[_options.MaxLineBytes];
         var chunk = new byte[4096];
         var values = new double[Context.Channels.Count];

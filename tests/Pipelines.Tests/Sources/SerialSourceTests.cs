@@ -1,6 +1,5 @@
 using EdgeAgent.Pipelines.Platform.Native;
 using EdgeAgent.Pipelines.Sources;
-using EdgeAgent.Pipelines.Sources.Native;
 using EdgeAgent.Pipelines.Tests.Support;
 using FluentAssertions;
 using Xunit;

@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using EdgeAgent.Cli.Doctor.Native;
+using EdgeAgent.Pipelines.Platform.Native;
 using EdgeAgent.Configuration;
 
 namespace EdgeAgent.Cli.Doctor;

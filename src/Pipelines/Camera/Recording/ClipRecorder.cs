@@ -36,7 +36,7 @@ public sealed class ClipRecorder
         _queue = queue;
         _device = deviceId;
         _pipeline = pipeline;
-        _topic = AnomalyEventWriter.Topic(pipeline);
+        _topic = MqttTopics.Events(pipeline);
     }
 
     public string Directory { get; }

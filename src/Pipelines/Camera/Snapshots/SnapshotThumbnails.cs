@@ -35,7 +35,7 @@ public sealed class SnapshotThumbnails
         _queue = queue;
         _device = deviceId;
         _pipeline = pipeline;
-        _topic = AnomalyEventWriter.ThumbnailTopic(pipeline);
+        _topic = MqttTopics.Thumbnail(pipeline);
     }
 
     public long Published => Interlocked.Read(ref _published);

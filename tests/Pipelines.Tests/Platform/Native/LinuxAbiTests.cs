@@ -8,8 +8,6 @@ using EdgeAgent.Pipelines.Platform.Native;
 using EdgeAgent.Pipelines.Tests.Support;
 using FluentAssertions;
 using Xunit;
-using MemoryLibc = EdgeAgent.Pipelines.Memory.Native.Libc;
-using SourcesLibc = EdgeAgent.Pipelines.Sources.Native.Libc;
 
 namespace EdgeAgent.Pipelines.Tests.Platform.Native;
 
@@ -66,11 +64,11 @@ public sealed partial class LinuxAbiTests : IDisposable
     }
 
     [Theory]
-    [InlineData("termios", typeof(SourcesLibc.Termios))]
-    [InlineData("pollfd", typeof(SourcesLibc.PollFd))]
-    [InlineData("i2c_msg", typeof(EdgeAgent.Pipelines.Sources.Native.I2cBus.I2cMsg))]
-    [InlineData("i2c_rdwr_ioctl_data", typeof(EdgeAgent.Pipelines.Sources.Native.I2cBus.I2cRdwrIoctlData))]
-    [InlineData("mallinfo2", typeof(MemoryLibc.mallinfo2_t))]
+    [InlineData("termios", typeof(Libc.Termios))]
+    [InlineData("pollfd", typeof(Libc.PollFd))]
+    [InlineData("i2c_msg", typeof(I2cBus.I2cMsg))]
+    [InlineData("i2c_rdwr_ioctl_data", typeof(I2cBus.I2cRdwrIoctlData))]
+    [InlineData("mallinfo2", typeof(Libc.mallinfo2_t))]
     public void Each_interop_struct_has_the_C_layout_of_both_architectures(string name, Type type)
     {
         foreach (var abi in new[] { LinuxAbi.X64, LinuxAbi.Arm64 })

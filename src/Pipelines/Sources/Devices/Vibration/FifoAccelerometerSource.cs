@@ -72,7 +72,7 @@ public sealed class FifoAccelerometerSource : SampleSource
 
     public override async Task RunAsync(ChannelWriter<Sample> writer, CancellationToken cancellationToken)
     {
-        var backoff = new Backoff(_maxRetry);
+        var backoff = ReopenBackoff(_maxRetry);
         using var timer = new PeriodicTimer(Interval, _time);
         var attempts = 0;
         var lost = false;

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace EdgeAgent.Pipelines.Sources.Native;
+namespace EdgeAgent.Pipelines.Platform.Native;
 
 /// <summary>The one place where a failed libc call becomes an exception (an <see cref="IOException"/> naming the
 /// call, the device and the C library's message).</summary>

@@ -1,6 +1,4 @@
-using EdgeAgent.Pipelines.Platform.Native;
-
-namespace EdgeAgent.Pipelines.Sources.Native;
+namespace EdgeAgent.Pipelines.Platform.Native;
 
 /// <summary>
 /// A tty opened for a line-oriented sensor: non-blocking, no controlling terminal, raw mode (cfmakeraw: no echo,

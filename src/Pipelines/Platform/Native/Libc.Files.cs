@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using EdgeAgent.Pipelines.Platform.Native;
 
-namespace EdgeAgent.Ota.Native;
+namespace EdgeAgent.Pipelines.Platform.Native;
 
 /// <summary>
 /// The libc calls .NET does not expose: fsync of a directory, so a rename survives a power cut; and an open that
@@ -22,23 +21,8 @@ internal static partial class Libc
     private const int StatxInoOffset = 32;
     private const int StatxSizeOffset = 40;
 
-    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int open(string pathname, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int close(int fd);
-
-    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static unsafe partial int statx(int dirfd, string pathname, int flags, uint mask, byte* statxbuf);
-
     // RLIMIT_AS is 9 on x86-64, arm64 and arm (asm-generic); only alpha, mips and sparc differ, and .NET does not run there.
     private const int RLIMIT_AS = 9;
-
-    [LibraryImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
-    private static unsafe partial int setrlimit(int resource, ulong* rlim);
 
     /// <summary>
     /// Caps this process's address space (RLIMIT_AS, soft and hard) at <paramref name="bytes"/>: mappings beyond it

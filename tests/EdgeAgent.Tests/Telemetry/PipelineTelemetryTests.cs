@@ -16,7 +16,7 @@ namespace EdgeAgent.Tests.Telemetry;
 /// on loopback streams, freezes (SIGSTOP, connection left open) and comes back.
 /// </summary>
 [Trait("Category", "Process")]
-public sealed class CameraPipelineTelemetryTests : IDisposable
+public sealed class PipelineTelemetryTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
     private readonly MosquittoBroker _broker = new();

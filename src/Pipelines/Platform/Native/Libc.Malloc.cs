@@ -1,6 +1,5 @@
-using System.Runtime.InteropServices;
 
-namespace EdgeAgent.Pipelines.Memory.Native;
+namespace EdgeAgent.Pipelines.Platform.Native;
 
 /// <summary>
 /// glibc's malloc controls. Other C libraries (musl) do not have them: the first call that finds no entry point
@@ -9,31 +8,6 @@ namespace EdgeAgent.Pipelines.Memory.Native;
 internal static partial class Libc
 {
     private static volatile bool _unavailable;
-
-    /// <summary>struct mallinfo2 (malloc.h; layout checked by LinuxAbiTests).</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public struct mallinfo2_t
-    {
-        public nuint arena;
-        public nuint ordblks;
-        public nuint smblks;
-        public nuint hblks;
-        public nuint hblkhd;
-        public nuint usmblks;
-        public nuint fsmblks;
-        public nuint uordblks;
-        public nuint fordblks;
-        public nuint keepcost;
-    }
-
-    [LibraryImport("libc", EntryPoint = "malloc_trim")]
-    private static partial int malloc_trim(nuint pad);
-
-    [LibraryImport("libc", EntryPoint = "mallopt")]
-    private static partial int mallopt(int param, int value);
-
-    [LibraryImport("libc", EntryPoint = "mallinfo2")]
-    private static partial mallinfo2_t mallinfo2();
 
     /// <summary>malloc_trim(0); false where the C library has none.</summary>
     public static bool TryMallocTrim()

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
-using EdgeAgent.Pipelines.Platform.Native;
 
-namespace EdgeAgent.Pipelines.Sources.Native;
+namespace EdgeAgent.Pipelines.Platform.Native;
 
 /// <summary>
 /// /dev/i2c-N through the i2c-dev ioctl interface: one combined I2C_RDWR transaction per register read (write the

@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace EdgeAgent.Cli.Doctor.Native;
+namespace EdgeAgent.Pipelines.Platform.Native;
 
 /// <summary>
 /// adjtimex(2) with modes 0 only reads the kernel's clock discipline: its return value is the clock state, and
 /// TIME_ERROR (5) means the clock is not synchronised (no NTP/PTP daemon has disciplined it). The kernel is the one
 /// source every time daemon (systemd-timesyncd, chrony, ntpd) reports to, so no daemon-specific tool is needed.
 /// </summary>
-internal static unsafe partial class Adjtimex
+internal static unsafe class Adjtimex
 {
     public const int TimeError = 5;
 
@@ -15,15 +15,12 @@ internal static unsafe partial class Adjtimex
     // architecture's padding, and the kernel writes no more than its own struct.
     private const int BufferBytes = 512;
 
-    [LibraryImport("libc", EntryPoint = "adjtimex", SetLastError = true)]
-    private static partial int adjtimex(byte* buf);
-
     /// <summary>The clock state (0 TIME_OK ... 5 TIME_ERROR), or -1 with errno when the call is refused.</summary>
     public static int State(out int errno)
     {
         var buffer = stackalloc byte[BufferBytes];
         new Span<byte>(buffer, BufferBytes).Clear();
-        var state = adjtimex(buffer);
+        var state = Libc.adjtimex(buffer);
         errno = state < 0 ? Marshal.GetLastPInvokeError() : 0;
         return state;
     }

@@ -1,10 +1,7 @@
 using System.Globalization;
 using System.IO.Pipes;
-using System.Runtime.InteropServices;
-using EdgeAgent.Pipelines.Platform.Native;
-using Microsoft.Win32.SafeHandles;
 
-namespace EdgeAgent.Pipelines.Camera.Native;
+namespace EdgeAgent.Pipelines.Platform.Native;
 
 /// <summary>
 /// Grows the pipe ffmpeg writes frames into. A Linux pipe holds 64 KiB by default, so a 224x224 RGB frame (147 KiB)
@@ -12,7 +9,7 @@ namespace EdgeAgent.Pipelines.Camera.Native;
 /// switches a second at a few hundred frames per second, on the cores the model runs on. With room for a whole frame
 /// ffmpeg writes it in one go and the reader takes it in one read.
 /// </summary>
-internal static partial class PipeCapacity
+internal static class PipeCapacity
 {
     /// <summary>Asks for at least <paramref name="bytes"/> (capped at /proc/sys/fs/pipe-max-size); returns the capacity now, 0 if unknown.</summary>
     public static int Grow(Stream stream, int bytes)
@@ -24,14 +21,14 @@ internal static partial class PipeCapacity
 
         var abi = LinuxAbi.Current;
         var handle = pipe.SafePipeHandle;
-        var current = fcntl(handle, abi.F_GETPIPE_SZ, 0);
+        var current = Libc.fcntl(handle, abi.F_GETPIPE_SZ, 0);
         if (current < 0 || current >= bytes)
         {
             return Math.Max(current, 0);
         }
 
         // Best effort: a smaller pipe still works, only with more wake-ups per frame.
-        var grown = fcntl(handle, abi.F_SETPIPE_SZ, Math.Min(bytes, MaxSize()));
+        var grown = Libc.fcntl(handle, abi.F_SETPIPE_SZ, Math.Min(bytes, MaxSize()));
         return grown > 0 ? grown : current;
     }
 
@@ -46,7 +43,4 @@ internal static partial class PipeCapacity
             return 1024 * 1024; // the kernel's default limit
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "fcntl", SetLastError = true)]
-    private static partial int fcntl(SafePipeHandle fd, int cmd, int arg);
 }

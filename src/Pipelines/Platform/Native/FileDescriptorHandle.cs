@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace EdgeAgent.Pipelines.Sources.Native;
+namespace EdgeAgent.Pipelines.Platform.Native;
 
 /// <summary>An owned file descriptor; closed exactly once.</summary>
 internal sealed class FileDescriptorHandle : SafeHandle

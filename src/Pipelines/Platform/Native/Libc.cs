@@ -1,10 +1,14 @@
 using System.Runtime.InteropServices;
-using EdgeAgent.Pipelines.Platform.Native;
+using Microsoft.Win32.SafeHandles;
 
-namespace EdgeAgent.Pipelines.Sources.Native;
+namespace EdgeAgent.Pipelines.Platform.Native;
 
-/// <summary>The libc entry points the serial, pseudo-terminal and I2C code needs, under their C names. Their
-/// constants and struct layouts are per architecture, in <see cref="LinuxAbi"/>.</summary>
+/// <summary>
+/// The agent's one binding of the C library: the entry points under their C names (serial, I2C, pipes,
+/// directory fsync, statx, address-space limit, clock state, malloc controls) and the structs they take.
+/// Their constants and struct layouts are per architecture, in <see cref="LinuxAbi"/>; the helpers over them are
+/// the partial files beside this one.
+/// </summary>
 internal static unsafe partial class Libc
 {
     private const string Library = "libc";
@@ -17,9 +21,6 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Library, EntryPoint = "read", SetLastError = true)]
     public static partial nint read(int fd, byte* buf, nuint count);
-
-    [LibraryImport(Library, EntryPoint = "write", SetLastError = true)]
-    public static partial nint write(int fd, byte* buf, nuint count);
 
     [LibraryImport(Library, EntryPoint = "poll", SetLastError = true)]
     public static partial int poll(PollFd* fds, nuint nfds, int timeout);
@@ -42,20 +43,32 @@ internal static unsafe partial class Libc
     [LibraryImport(Library, EntryPoint = "cfsetospeed", SetLastError = true)]
     public static partial int cfsetospeed(Termios* termios_p, uint speed);
 
-    [LibraryImport(Library, EntryPoint = "posix_openpt", SetLastError = true)]
-    public static partial int posix_openpt(int flags);
-
-    [LibraryImport(Library, EntryPoint = "grantpt", SetLastError = true)]
-    public static partial int grantpt(int fd);
-
-    [LibraryImport(Library, EntryPoint = "unlockpt", SetLastError = true)]
-    public static partial int unlockpt(int fd);
-
-    [LibraryImport(Library, EntryPoint = "ptsname_r", SetLastError = true)]
-    public static partial int ptsname_r(int fd, byte* buf, nuint buflen);
-
     [LibraryImport(Library, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int ioctl(int fd, nuint request, nint arg);
+
+    [LibraryImport(Library, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int fcntl(SafePipeHandle fd, int cmd, int arg);
+
+    [LibraryImport(Library, EntryPoint = "fsync", SetLastError = true)]
+    public static partial int fsync(int fd);
+
+    [LibraryImport(Library, EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int statx(int dirfd, string pathname, int flags, uint mask, byte* statxbuf);
+
+    [LibraryImport(Library, EntryPoint = "setrlimit", SetLastError = true)]
+    public static partial int setrlimit(int resource, ulong* rlim);
+
+    [LibraryImport(Library, EntryPoint = "adjtimex", SetLastError = true)]
+    public static partial int adjtimex(byte* buf);
+
+    [LibraryImport(Library, EntryPoint = "malloc_trim")]
+    private static partial int malloc_trim(nuint pad);
+
+    [LibraryImport(Library, EntryPoint = "mallopt")]
+    private static partial int mallopt(int param, int value);
+
+    [LibraryImport(Library, EntryPoint = "mallinfo2")]
+    private static partial mallinfo2_t mallinfo2();
 
     /// <summary>struct pollfd (layout checked by LinuxAbiTests).</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -78,5 +91,21 @@ internal static unsafe partial class Libc
         public fixed byte c_cc[32];
         public uint c_ispeed;
         public uint c_ospeed;
+    }
+
+    /// <summary>struct mallinfo2 (malloc.h; layout checked by LinuxAbiTests).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct mallinfo2_t
+    {
+        public nuint arena;
+        public nuint ordblks;
+        public nuint smblks;
+        public nuint hblks;
+        public nuint hblkhd;
+        public nuint usmblks;
+        public nuint fsmblks;
+        public nuint uordblks;
+        public nuint fordblks;
+        public nuint keepcost;
     }
 }

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Ota.Native;
+namespace EdgeAgent.Pipelines.Platform.Native;
 
 /// <summary>The file type bits of a stat mode (S_IFMT), named.</summary>
 internal enum FileKind
