@@ -100,14 +100,8 @@ public sealed class AnomalyEventWriter
     /// <summary><c>score</c> telemetry for one window.</summary>
     public ReadOnlySpan<byte> Score(AlertStateMachine alert, double score, long windowEndTicks)
     {
-        _buffer.ResetWrittenCount();
-        _writer.Reset(_buffer);
-        _writer.WriteStartObject();
-        _writer.WriteString("type"u8, "score"u8);
-        WriteId();
-        _writer.WriteString("ts"u8, Utc(windowEndTicks));
-        _writer.WriteString("device"u8, _device);
-        _writer.WriteString("pipeline"u8, _pipeline);
+        Open("score"u8);
+        WriteOrigin(windowEndTicks);
         Number("score"u8, score);
         Number("threshold"u8, alert.RaiseThreshold);
         _writer.WriteBoolean("active"u8, alert.Active);
@@ -125,14 +119,8 @@ public sealed class AnomalyEventWriter
     /// </summary>
     public ReadOnlySpan<byte> AlertAttributes(AlertStateMachine alert, double score, long ticks)
     {
-        _buffer.ResetWrittenCount();
-        _writer.Reset(_buffer);
-        _writer.WriteStartObject();
-        _writer.WriteString("type"u8, "alert_state"u8);
-        WriteId();
-        _writer.WriteString("ts"u8, Utc(ticks));
-        _writer.WriteString("device"u8, _device);
-        _writer.WriteString("pipeline"u8, _pipeline);
+        Open("alert_state"u8);
+        WriteOrigin(ticks);
         _writer.WriteBoolean("active"u8, alert.Active);
         if (alert.AlertId != Guid.Empty)
         {
@@ -157,19 +145,31 @@ public sealed class AnomalyEventWriter
 
     private void Begin(ReadOnlySpan<byte> type, Guid alertId, long ticks, AlertStateMachine alert)
     {
+        Open(type);
+        _writer.WriteString("alertId"u8, alertId);
+        WriteOrigin(ticks);
+        if ((uint)alert.Severity < (uint)_severities.Length)
+        {
+            _writer.WriteString("severity"u8, _severities[alert.Severity]);
+        }
+    }
+
+    /// <summary>Every message opens alike: the reused buffer emptied, then its type and its own id.</summary>
+    private void Open(ReadOnlySpan<byte> type)
+    {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
         _writer.WriteStartObject();
         _writer.WriteString("type"u8, type);
         WriteId();
-        _writer.WriteString("alertId"u8, alertId);
+    }
+
+    /// <summary>When and where: the message's time, device and pipeline.</summary>
+    private void WriteOrigin(long ticks)
+    {
         _writer.WriteString("ts"u8, Utc(ticks));
         _writer.WriteString("device"u8, _device);
         _writer.WriteString("pipeline"u8, _pipeline);
-        if ((uint)alert.Severity < (uint)_severities.Length)
-        {
-            _writer.WriteString("severity"u8, _severities[alert.Severity]);
-        }
     }
 
     /// <summary>This message's own id: the writer's prefix and the next number, formatted on the stack.</summary>
