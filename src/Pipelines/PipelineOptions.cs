@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Alerts;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Preprocessing;
 using EdgeAgent.Pipelines.Scoring;
 using EdgeAgent.Pipelines.Sources;

@@ -1,4 +1,5 @@
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Alerts;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Preprocessing;
 using EdgeAgent.Pipelines.Scoring;
 using EdgeAgent.Pipelines.Sources;

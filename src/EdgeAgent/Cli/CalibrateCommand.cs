@@ -1,11 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using EdgeAgent.Configuration;
-using EdgeAgent.Ota;
 using EdgeAgent.Pipelines.Calibration;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Models;
-using EdgeAgent.Pipelines.Processing;
 
 namespace EdgeAgent.Cli;
 

@@ -3,7 +3,7 @@ using EdgeAgent.Ota;
 using EdgeAgent.Pipelines.Calibration;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Models;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sensors;
 
 namespace EdgeAgent.Cli;
 

@@ -1,4 +1,5 @@
 using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 
 namespace EdgeAgent.Cli;
 

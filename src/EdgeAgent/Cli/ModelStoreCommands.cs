@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeAgent.Configuration;
 using EdgeAgent.Ota;
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines.Models;
 
 namespace EdgeAgent.Cli;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Inference;
 
 namespace EdgeAgent.Cli;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Sources;
 
 namespace EdgeAgent.Cli;

@@ -5,10 +5,11 @@ using System.Text.Json;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Calibration;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
-using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Scoring;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
 
 namespace EdgeAgent.Cli;

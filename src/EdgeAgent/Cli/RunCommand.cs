@@ -2,6 +2,7 @@ using System.CommandLine;
 using EdgeAgent.Configuration;
 using EdgeAgent.Hosting;
 using EdgeAgent.Logging;
+using EdgeAgent.Pipelines.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace EdgeAgent.Cli;

@@ -6,6 +6,7 @@ using EdgeAgent.Mqtt;
 using EdgeAgent.Ota;
 using EdgeAgent.Outbox;
 using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Telemetry;
 

@@ -1,3 +1,5 @@
+using EdgeAgent.Pipelines.Configuration;
+
 namespace EdgeAgent.Configuration;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using EdgeAgent.Pipelines.Configuration;
+
 namespace EdgeAgent.Configuration;
 
 /// <summary>The configuration cannot be used; carries every problem found, not just the first.</summary>

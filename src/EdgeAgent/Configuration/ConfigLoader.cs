@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeAgent.Pipelines.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeAgent.Configuration;

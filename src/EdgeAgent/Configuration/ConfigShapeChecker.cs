@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeAgent.Pipelines.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeAgent.Configuration;

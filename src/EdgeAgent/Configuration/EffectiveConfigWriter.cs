@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using System.Text;
 using System.Text.Json;
+using EdgeAgent.Pipelines.Configuration;
 
 namespace EdgeAgent.Configuration;
 

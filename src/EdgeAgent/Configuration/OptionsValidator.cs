@@ -1,6 +1,7 @@
 using System.Collections;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using EdgeAgent.Pipelines.Configuration;
 
 namespace EdgeAgent.Configuration;
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json.Nodes;
+using EdgeAgent.Pipelines.Configuration;
 
 namespace EdgeAgent.Configuration;
 

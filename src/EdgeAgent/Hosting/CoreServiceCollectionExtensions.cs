@@ -1,5 +1,5 @@
 using EdgeAgent.Configuration;
-using EdgeAgent.Health;
+using EdgeAgent.Pipelines.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

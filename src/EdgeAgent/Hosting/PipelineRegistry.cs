@@ -1,6 +1,6 @@
 using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Models;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sensors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using EdgeAgent.Health;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Ota;
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Outbox;
+using EdgeAgent.Pipelines.Health;
 using EdgeAgent.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

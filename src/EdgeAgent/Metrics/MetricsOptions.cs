@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 
 namespace EdgeAgent.Metrics;
 

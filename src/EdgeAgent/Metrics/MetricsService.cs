@@ -1,6 +1,6 @@
 using System.Net;
 using EdgeAgent.Configuration;
-using EdgeAgent.Health;
+using EdgeAgent.Pipelines.Health;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Prometheus;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
+using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Models;
-using EdgeAgent.Pipelines.Processing;
-using EdgeAgent.Pipelines.Scoring;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
 using Microsoft.Extensions.Hosting;
 using Prometheus;

@@ -1,7 +1,7 @@
-using EdgeAgent.Health;
 using EdgeAgent.Mqtt.Native;
 using EdgeAgent.Outbox;
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Health;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Mqtt;

@@ -1,7 +1,7 @@
 using EdgeAgent.Configuration;
-using EdgeAgent.Health;
 using EdgeAgent.Outbox;
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,5 @@
 using System.ComponentModel;
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 
 namespace EdgeAgent.Mqtt;
 

@@ -1,3 +1,4 @@
+using EdgeAgent.Ota.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

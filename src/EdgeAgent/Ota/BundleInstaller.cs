@@ -1,3 +1,4 @@
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines.Platform.Native;
 
 namespace EdgeAgent.Ota;

@@ -1,10 +1,11 @@
 using System.Diagnostics;
-using EdgeAgent.Configuration;
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Models;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sensors;
 
 namespace EdgeAgent.Ota;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using EdgeAgent.Ota.Store;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Ota;

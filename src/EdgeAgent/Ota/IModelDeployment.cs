@@ -1,3 +1,5 @@
+using EdgeAgent.Ota.Store;
+
 namespace EdgeAgent.Ota;
 
 /// <summary>

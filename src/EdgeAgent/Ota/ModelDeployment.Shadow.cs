@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Models;
 using Microsoft.Extensions.Logging;

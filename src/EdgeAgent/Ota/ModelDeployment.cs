@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Models;

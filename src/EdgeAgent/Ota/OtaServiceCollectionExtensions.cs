@@ -1,10 +1,11 @@
 using EdgeAgent.Configuration;
-using EdgeAgent.Health;
+using EdgeAgent.Hosting;
 using EdgeAgent.Mqtt;
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Health;
 using EdgeAgent.Pipelines.Inference;
-using EdgeAgent.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EdgeAgent.Health;
+using EdgeAgent.Pipelines.Health;
 
 namespace EdgeAgent.Ota;
 

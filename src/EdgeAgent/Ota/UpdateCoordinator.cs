@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EdgeAgent.Ota.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,5 @@
+using EdgeAgent.Ota.Store;
+
 namespace EdgeAgent.Ota;
 
 /// <summary>Something asked for a model: a desired state (MQTT), a dropped bundle, or the CLI.</summary>

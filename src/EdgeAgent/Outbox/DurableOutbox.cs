@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using EdgeAgent.Pipelines.Events;
-using EdgeAgent.Health;
+using EdgeAgent.Pipelines.Health;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Outbox;

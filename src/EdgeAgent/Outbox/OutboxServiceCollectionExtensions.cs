@@ -1,6 +1,6 @@
 using EdgeAgent.Configuration;
-using EdgeAgent.Health;
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Health;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -2,10 +2,11 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using EdgeAgent.Configuration;
-using EdgeAgent.Health;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Ota;
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Outbox;
+using EdgeAgent.Pipelines.Health;
 using EdgeAgent.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 

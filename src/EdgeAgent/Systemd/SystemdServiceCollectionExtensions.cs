@@ -1,4 +1,3 @@
-using EdgeAgent.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeAgent.Systemd;

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using EdgeAgent.Configuration;
 using EdgeAgent.Hosting;
 using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Camera;
-using EdgeAgent.Pipelines.Processing;
-using EdgeAgent.Pipelines.Scoring;
+using EdgeAgent.Pipelines.Configuration;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
 
 namespace EdgeAgent.Telemetry;

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Text.Json;
-using EdgeAgent.Health;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Outbox;
+using EdgeAgent.Pipelines.Health;
 
 namespace EdgeAgent.Telemetry;
 

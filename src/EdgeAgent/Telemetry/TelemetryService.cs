@@ -1,8 +1,8 @@
 using EdgeAgent.Configuration;
-using EdgeAgent.Health;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Outbox;
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Health;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

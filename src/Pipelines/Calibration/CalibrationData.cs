@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using EdgeAgent.Pipelines.Preprocessing;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using EdgeAgent.Health;
+using EdgeAgent.Pipelines.Health;
 using EdgeAgent.Pipelines.Supervision;
 using Microsoft.Extensions.Logging;
 

@@ -1,8 +1,8 @@
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Alerts;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Models;
-using EdgeAgent.Pipelines.Scoring;
 
 namespace EdgeAgent.Pipelines.Camera;
 

@@ -1,9 +1,9 @@
-using EdgeAgent.Configuration;
-using EdgeAgent.Health;
+using EdgeAgent.Pipelines.Alerts;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Health;
 using EdgeAgent.Pipelines.Models;
-using EdgeAgent.Pipelines.Processing;
-using EdgeAgent.Pipelines.Scoring;
+using EdgeAgent.Pipelines.Supervision;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,5 @@
-using EdgeAgent.Health;
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Health;
 using EdgeAgent.Pipelines.Inference;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Configuration;
+namespace EdgeAgent.Pipelines.Configuration;
 
 /// <summary>One problem in the configuration, located by its JSON path (e.g. <c>mqtt.port</c>).</summary>
 public sealed record ConfigError(string Path, string Message)

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace EdgeAgent.Configuration;
+namespace EdgeAgent.Pipelines.Configuration;
 
 /// <summary>
 /// Converts between Microsoft.Extensions.Configuration keys (<c>pipelines:0:name</c>) and the JSON paths

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Configuration;
+namespace EdgeAgent.Pipelines.Configuration;
 
 /// <summary>
 /// Options classes with rules that attributes cannot express (cross-field checks, file existence).

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Configuration;
+namespace EdgeAgent.Pipelines.Configuration;
 
 /// <summary>Marks an option whose value must never be printed or logged (passwords, keys).</summary>
 [AttributeUsage(AttributeTargets.Property)]

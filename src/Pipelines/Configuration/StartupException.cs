@@ -1,4 +1,4 @@
-namespace EdgeAgent.Configuration;
+namespace EdgeAgent.Pipelines.Configuration;
 
 /// <summary>
 /// A start-up failure the user can fix (an invalid configuration, an unusable model, a missing library). Its type

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Scoring;
 using Microsoft.Extensions.Logging;

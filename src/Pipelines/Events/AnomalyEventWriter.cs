@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
+using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Scoring;
 
 namespace EdgeAgent.Pipelines.Events;

@@ -1,3 +1,4 @@
+using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Scoring;
 
 namespace EdgeAgent.Pipelines.Events;

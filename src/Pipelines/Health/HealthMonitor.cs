@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EdgeAgent.Health;
+namespace EdgeAgent.Pipelines.Health;
 
 /// <summary>The registry of health sources, read by the watchdog loop, STATUS and telemetry.</summary>
 public sealed class HealthMonitor

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Health;
+namespace EdgeAgent.Pipelines.Health;
 
 /// <summary>One component's state and a few words for STATUS and telemetry.</summary>
 public readonly record struct HealthReport(HealthState State, string Summary)

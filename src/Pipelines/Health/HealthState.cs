@@ -1,4 +1,4 @@
-namespace EdgeAgent.Health;
+namespace EdgeAgent.Pipelines.Health;
 
 public enum HealthState
 {

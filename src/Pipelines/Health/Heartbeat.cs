@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace EdgeAgent.Health;
+namespace EdgeAgent.Pipelines.Health;
 
 /// <summary>
 /// A loop calls <see cref="Beat"/> each time round; when it has not for <c>maxSilence</c>, it is wedged.

@@ -1,4 +1,4 @@
-namespace EdgeAgent.Health;
+namespace EdgeAgent.Pipelines.Health;
 
 /// <summary>
 /// READY=1 goes out once every registered component has started, or the grace period has passed. Components

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Inference.Native;
 using EdgeAgent.Pipelines.Memory;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Inference;
 
 namespace EdgeAgent.Pipelines.Models;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Preprocessing;
-using EdgeAgent.Pipelines.Scoring;
 
 namespace EdgeAgent.Pipelines.Models;
 

@@ -1,7 +1,7 @@
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Preprocessing;
-using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Scoring;
+using EdgeAgent.Pipelines.Sensors;
 
 namespace EdgeAgent.Pipelines.Novelty;
 

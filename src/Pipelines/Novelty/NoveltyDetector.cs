@@ -1,4 +1,4 @@
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sensors;
 
 namespace EdgeAgent.Pipelines.Novelty;
 

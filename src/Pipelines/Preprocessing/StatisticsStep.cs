@@ -1,4 +1,4 @@
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Windowing;
 
 namespace EdgeAgent.Pipelines.Preprocessing;

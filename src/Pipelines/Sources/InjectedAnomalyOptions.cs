@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 
 namespace EdgeAgent.Pipelines.Sources;
 

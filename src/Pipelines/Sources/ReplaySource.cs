@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 
 namespace EdgeAgent.Pipelines.Sources;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Camera.Recording;
 using EdgeAgent.Pipelines.Camera.Snapshots;
-using EdgeAgent.Pipelines.Scoring;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Benchmarks.Camera;

@@ -5,7 +5,7 @@ using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Inference.Onnx;
 using EdgeAgent.Pipelines.Memory;
 using EdgeAgent.Pipelines.Models;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Tests.Support;
 

@@ -1,11 +1,11 @@
 using BenchmarkDotNet.Attributes;
 using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Models;
 using EdgeAgent.Pipelines.Preprocessing;
-using EdgeAgent.Pipelines.Processing;
-using EdgeAgent.Pipelines.Scoring;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Tests.Support;
 using EdgeAgent.Pipelines.Windowing;

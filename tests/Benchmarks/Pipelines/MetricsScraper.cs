@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using EdgeAgent.Health;
 using EdgeAgent.Metrics;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Health;
+using EdgeAgent.Pipelines.Sensors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,14 +1,14 @@
 using System.Threading.Channels;
 using BenchmarkDotNet.Attributes;
 using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Calibration;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Preprocessing;
-using EdgeAgent.Pipelines.Processing;
-using EdgeAgent.Pipelines.Scoring;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
-using EdgeAgent.Pipelines.Windowing;
 using EdgeAgent.Pipelines.Tests.Support;
+using EdgeAgent.Pipelines.Windowing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeAgent.Benchmarks.Pipelines;

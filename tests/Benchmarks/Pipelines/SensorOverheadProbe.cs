@@ -3,11 +3,11 @@ using System.Runtime.InteropServices;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
-using EdgeAgent.Pipelines.Processing;
 using EdgeAgent.Pipelines.Preprocessing;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
-using EdgeAgent.Pipelines.Windowing;
 using EdgeAgent.Pipelines.Tests.Support;
+using EdgeAgent.Pipelines.Windowing;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeAgent.Benchmarks.Pipelines;

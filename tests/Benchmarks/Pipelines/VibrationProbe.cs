@@ -5,7 +5,7 @@ using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Inference.Onnx;
 using EdgeAgent.Pipelines.Preprocessing;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Sources.Devices.Vibration;
 using EdgeAgent.Pipelines.Tests.Support;
@@ -41,7 +41,7 @@ public static partial class VibrationProbe
             ],
             Window = new WindowOptions { Unit = WindowUnit.Samples, Size = 4096, Hop = 2048 },
             Features = [new FeatureOptions { Kind = FeatureKind.FftBands, Bands = Bands }],
-            Alert = new EdgeAgent.Pipelines.Scoring.AlertOptions { RaiseThreshold = 1.0 },
+            Alert = new EdgeAgent.Pipelines.Alerts.AlertOptions { RaiseThreshold = 1.0 },
         };
         using var dir = new TempDirectory("vibration");
         var features = SensorPipelineFactory.CreateFeatures(options);

@@ -1,5 +1,6 @@
 using EdgeAgent.Cli;
 using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 using FluentAssertions;
 using Xunit;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 using FluentAssertions;
 using Xunit;
 

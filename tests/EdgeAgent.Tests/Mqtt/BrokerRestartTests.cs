@@ -41,7 +41,7 @@ public sealed class BrokerRestartTests : IDisposable
         await subscriber.WaitForAsync(m => m.Count >= 300, TimeSpan.FromSeconds(60), "the first events");
         _broker.Stop();
         await agent.WaitUntilAsync(a => a.Link.State != ConnectionState.Connected, TimeSpan.FromSeconds(30), "the link noticing the outage");
-        agent.Link.Check(0).State.Should().Be(EdgeAgent.Health.HealthState.Degraded, "a broker outage degrades, never fails, the agent");
+        agent.Link.Check(0).State.Should().Be(EdgeAgent.Pipelines.Health.HealthState.Degraded, "a broker outage degrades, never fails, the agent");
         await Task.Delay(1500); // events keep being accepted into the outbox meanwhile
         agent.Outbox.Statistics.Depth.Should().BeGreaterThan(0, "events accepted during the outage wait in the outbox");
         _broker.Start();

@@ -1,5 +1,5 @@
-using EdgeAgent.Health;
 using EdgeAgent.Mqtt;
+using EdgeAgent.Pipelines.Health;
 using EdgeAgent.Pipelines.Tests.Support;
 using EdgeAgent.Tests.Support;
 using FluentAssertions;

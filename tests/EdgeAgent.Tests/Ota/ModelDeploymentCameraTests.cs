@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EdgeAgent.Ota;
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Events;

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using EdgeAgent.Configuration;
 using EdgeAgent.Ota;
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Inference.Onnx;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Tests.Support;
 using EdgeAgent.Tests.Support;

@@ -1,4 +1,5 @@
 using EdgeAgent.Ota;
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines.Models;
 using EdgeAgent.Pipelines.Tests.Support;
 using EdgeAgent.Tests.Support;

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using EdgeAgent.Ota;
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines.Tests.Support;
 using EdgeAgent.Tests.Support;
 using FluentAssertions;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using EdgeAgent.Ota;
 using EdgeAgent.Pipelines.Models;
-using EdgeAgent.Pipelines.Processing;
 using FluentAssertions;
 using Xunit;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
-using EdgeAgent.Configuration;
 using EdgeAgent.Ota;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Tests.Support;
 using EdgeAgent.Tests.Support;
 using FluentAssertions;

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
-using EdgeAgent.Health;
 using EdgeAgent.Outbox;
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Health;
 using EdgeAgent.Pipelines.Tests.Support;
 using EdgeAgent.Tests.Support;
 using FluentAssertions;

@@ -1,5 +1,5 @@
 using EdgeAgent.Configuration;
-using EdgeAgent.Health;
+using EdgeAgent.Pipelines.Health;
 using EdgeAgent.Pipelines.Tests.Support;
 using EdgeAgent.Systemd;
 using EdgeAgent.Tests.Support;

@@ -1,5 +1,5 @@
 using EdgeAgent.Pipelines.Calibration;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Tests.Inference;
 using EdgeAgent.Pipelines.Tests.Support;
 using FluentAssertions;

@@ -1,5 +1,5 @@
-using EdgeAgent.Health;
 using EdgeAgent.Pipelines.Camera;
+using EdgeAgent.Pipelines.Health;
 using EdgeAgent.Pipelines.Tests.Support;
 using FluentAssertions;
 using Xunit;

@@ -1,5 +1,5 @@
-using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines.Camera;
+using EdgeAgent.Pipelines.Configuration;
 using FluentAssertions;
 using Xunit;
 

@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using EdgeAgent.Configuration;
-using EdgeAgent.Health;
+using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Camera;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Health;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Inference.Onnx;
 using EdgeAgent.Pipelines.Scoring;

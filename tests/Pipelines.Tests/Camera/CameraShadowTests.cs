@@ -1,3 +1,4 @@
+using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using EdgeAgent.Health;
 using EdgeAgent.Pipelines.Camera;
+using EdgeAgent.Pipelines.Health;
 using EdgeAgent.Pipelines.Tests.Support;
 using FluentAssertions;
 using Xunit;

@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Scoring;
 using EdgeAgent.Pipelines.Tests.Support;

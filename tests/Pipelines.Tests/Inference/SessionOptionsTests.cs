@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Tests.Support;
 using FluentAssertions;

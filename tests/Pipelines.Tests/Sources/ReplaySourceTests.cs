@@ -115,6 +115,6 @@ public sealed class ReplaySourceTests
         var path = dir.Write("other.csv", "timestamp,temp\n2024-01-01 00:00:00,1\n");
         await using var runner = new SourceRunner(Replay(path));
         var act = () => runner.CompleteAsync();
-        (await act.Should().ThrowAsync<EdgeAgent.Configuration.InvalidInputFileException>()).WithMessage("*other.csv: the header has no column 'value' (columns: timestamp, temp); set the channel's field and replay.timestampField to columns of the file");
+        (await act.Should().ThrowAsync<EdgeAgent.Pipelines.Configuration.InvalidInputFileException>()).WithMessage("*other.csv: the header has no column 'value' (columns: timestamp, temp); set the channel's field and replay.timestampField to columns of the file");
     }
 }

@@ -1,6 +1,5 @@
 using EdgeAgent.Pipelines.Calibration;
-
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sensors;
 
 namespace EdgeAgent.Pipelines.Tests.Support;
 

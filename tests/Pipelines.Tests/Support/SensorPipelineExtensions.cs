@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
 
 namespace EdgeAgent.Pipelines.Tests.Support;

@@ -7,6 +7,7 @@ using System.Security.Cryptography.X509Certificates;
 using EdgeAgent.Configuration;
 using EdgeAgent.Mqtt;
 using EdgeAgent.Mqtt.Native;
+using EdgeAgent.Pipelines.Configuration;
 
 namespace EdgeAgent.Cli.Doctor;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Sources.Sysfs;
 

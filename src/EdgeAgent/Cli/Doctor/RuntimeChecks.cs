@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
 using EdgeAgent.Configuration;
-using EdgeAgent.Ota;
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sensors;
 
 namespace EdgeAgent.Cli.Doctor;
 

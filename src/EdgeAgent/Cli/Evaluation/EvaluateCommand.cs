@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Scoring;
 using EdgeAgent.Pipelines.Sources;

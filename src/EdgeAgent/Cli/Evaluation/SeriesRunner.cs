@@ -1,10 +1,10 @@
 using System.Text;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
-using EdgeAgent.Pipelines.Novelty;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Novelty;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
 using Microsoft.Extensions.Logging.Abstractions;
 

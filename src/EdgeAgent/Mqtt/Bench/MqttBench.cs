@@ -5,6 +5,7 @@ using EdgeAgent.Configuration;
 using EdgeAgent.Hosting;
 using EdgeAgent.Logging;
 using EdgeAgent.Outbox;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Events;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,5 +1,5 @@
+using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Camera.Snapshots;
-using EdgeAgent.Pipelines.Scoring;
 
 namespace EdgeAgent.Pipelines.Camera.Recording;
 

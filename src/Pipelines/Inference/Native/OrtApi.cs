@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 
 namespace EdgeAgent.Pipelines.Inference.Native;
 

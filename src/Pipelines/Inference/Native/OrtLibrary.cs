@@ -1,6 +1,6 @@
 using System.Reflection;
 using System.Runtime.InteropServices;
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 
 namespace EdgeAgent.Pipelines.Inference.Native;
 

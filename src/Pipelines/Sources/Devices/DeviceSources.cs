@@ -1,5 +1,5 @@
 using System.Device.Spi;
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Sources.Devices.Vibration;
 
 namespace EdgeAgent.Pipelines.Sources.Devices;

@@ -1,8 +1,8 @@
 using System.Globalization;
-using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Camera.Recording;
 using EdgeAgent.Pipelines.Camera.Snapshots;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Tests.Support;
 using FluentAssertions;
 using Xunit;

@@ -1,4 +1,4 @@
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Tests.Support;
 using FluentAssertions;

@@ -1,4 +1,4 @@
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 
 namespace EdgeAgent.Pipelines.Sources.Devices.Gpio;
 

@@ -1,6 +1,6 @@
 using System.Device.Gpio;
-using EdgeAgent.Configuration;
-using EdgeAgent.Pipelines.Processing;
+using EdgeAgent.Pipelines.Configuration;
+using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Sources.Devices.Gpio;
 using EdgeAgent.Pipelines.Tests.Sources.Devices.Emulation;

@@ -1,5 +1,5 @@
 using System.Device.Gpio;
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Sources.Devices;
 using EdgeAgent.Pipelines.Sources.Devices.LoadCell;

@@ -1,4 +1,4 @@
-using EdgeAgent.Configuration;
+using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Sources;
 using EdgeAgent.Pipelines.Sources.Devices;
 using EdgeAgent.Pipelines.Sources.Devices.Vibration;

@@ -1,0 +1,8 @@
+namespace EdgeAgent.Pipelines.Alerts;
+
+public enum AlertTransition
+{
+    None,
+    Started,
+    Ended,
+}

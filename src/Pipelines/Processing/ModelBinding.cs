@@ -1,4 +1,0 @@
-namespace EdgeAgent.Pipelines.Processing;
-
-/// <summary>A pipeline's model, ready to run, with the threshold from its manifest (null: alert.raiseThreshold must be set).</summary>
-public sealed record ModelBinding(IWindowModel Model, double? Threshold);

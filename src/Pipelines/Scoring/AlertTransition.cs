@@ -1,8 +1,0 @@
-namespace EdgeAgent.Pipelines.Scoring;
-
-public enum AlertTransition
-{
-    None,
-    Started,
-    Ended,
-}
