@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using EdgeAgent.Pipelines.Configuration;
-using EdgeAgent.Pipelines.Scoring;
 
 namespace EdgeAgent.Pipelines.Alerts;
 

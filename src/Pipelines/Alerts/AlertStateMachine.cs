@@ -1,4 +1,3 @@
-using EdgeAgent.Pipelines.Scoring;
 
 namespace EdgeAgent.Pipelines.Alerts;
 

@@ -1,5 +1,4 @@
 using EdgeAgent.Pipelines.Alerts;
-using EdgeAgent.Pipelines.Scoring;
 using FluentAssertions;
 using Xunit;
 

@@ -1,8 +1,8 @@
-using EdgeAgent.Pipelines.Scoring;
+using EdgeAgent.Pipelines.Alerts;
 using FluentAssertions;
 using Xunit;
 
-namespace EdgeAgent.Pipelines.Tests.Scoring;
+namespace EdgeAgent.Pipelines.Tests.Alerts;
 
 public sealed class ScoreLikelihoodTests
 {

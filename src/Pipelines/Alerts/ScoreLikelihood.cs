@@ -1,4 +1,4 @@
-namespace EdgeAgent.Pipelines.Scoring;
+namespace EdgeAgent.Pipelines.Alerts;
 
 /// <summary>
 /// The adaptive layer (the anomaly-likelihood idea of Numenta's HTM detector): the mean of the recent raw scores is

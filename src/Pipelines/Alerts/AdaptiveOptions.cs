@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using EdgeAgent.Pipelines.Configuration;
 
-namespace EdgeAgent.Pipelines.Scoring;
+namespace EdgeAgent.Pipelines.Alerts;
 
 /// <summary>The adaptive layer between any model's raw score and the alert (see <see cref="ScoreLikelihood"/>).</summary>
 public sealed class AdaptiveOptions : IValidatedOptions
