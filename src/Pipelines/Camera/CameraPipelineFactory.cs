@@ -17,7 +17,7 @@ public static class CameraPipelineFactory
         IAlertObserver? alerts = null)
     {
         var camera = CameraOf(options);
-        var threshold = ReadThreshold(options, modelPath);
+        var threshold = ServingManifest.Beside(options, modelPath)?.Threshold;
         if (threshold is null && options.Alert.RaiseThreshold is null)
         {
             throw new ModelUnusableException(
@@ -94,18 +94,5 @@ public static class CameraPipelineFactory
                 ring, camera.Clips, camera.FfmpegPath, queue, deviceId, options.Name)
             : null;
         return new Recording.EventRecording(ring, new Snapshots.FullFrameSnapshots(ring, camera.FfmpegPath, camera.Snapshots.MaxWidth, camera.Snapshots.Quality, camera.Snapshots.HeatOverlay), clips);
-    }
-
-    private static double? ReadThreshold(PipelineOptions options, string modelPath)
-    {
-        var manifestPath = ServingManifest.PathBeside(modelPath);
-        try
-        {
-            return ServingManifest.Read(PipelineKind.Camera, manifestPath)?.Threshold;
-        }
-        catch (InvalidDataException ex)
-        {
-            throw new ModelUnusableException($"pipeline '{options.Name}': {manifestPath}: {ex.Message}", ex);
-        }
     }
 }

@@ -1,13 +1,15 @@
+using EdgeAgent.Pipelines.Configuration;
 using System.Text.Json;
 
 namespace EdgeAgent.Pipelines.Models;
 
 /// <summary>
 /// What a pipeline takes from a model's <c>model.json</c> when the model serves, for either kind: its name and
-/// version, the alert threshold and (sensor models) the standardisation of the features. Applied by the model slot
-/// in the same step as the model itself.
+/// version, the alert threshold and (sensor models) the features it was calibrated on and their standardisation.
+/// Applied by the model slot in the same step as the model itself.
 /// </summary>
-public sealed record ServingManifest(string Name, string Version, double? Threshold, IReadOnlyList<double>? Mean = null, IReadOnlyList<double>? Std = null)
+public sealed record ServingManifest(
+    string Name, string Version, double? Threshold, IReadOnlyList<double>? Mean = null, IReadOnlyList<double>? Std = null, IReadOnlyList<string>? Features = null)
 {
     /// <summary>The model.json beside a model file.</summary>
     public static string PathBeside(string modelPath) => Path.Combine(Path.GetDirectoryName(modelPath)!, ModelManifest.FileName);
@@ -17,12 +19,27 @@ public sealed record ServingManifest(string Name, string Version, double? Thresh
     public static ServingManifest? Read(PipelineKind kind, string manifestPath) =>
         File.Exists(manifestPath) ? From(kind, ModelManifest.Parse(File.ReadAllBytes(manifestPath))) : null;
 
+    /// <summary>The manifest beside a pipeline's model file at start-up; null when there is none.</summary>
+    /// <exception cref="ModelUnusableException">It is invalid for the pipeline's kind (the message names the pipeline, the file and the field).</exception>
+    public static ServingManifest? Beside(PipelineOptions options, string modelPath)
+    {
+        var manifestPath = PathBeside(modelPath);
+        try
+        {
+            return Read(options.Kind, manifestPath);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ModelUnusableException($"pipeline '{options.Name}': {manifestPath}: {ex.Message}", ex);
+        }
+    }
+
     public static ServingManifest From(PipelineKind kind, ModelManifest manifest)
     {
         if (kind == PipelineKind.Sensor)
         {
             var sensor = SensorModelManifest.From(manifest);
-            return new ServingManifest(sensor.Name, sensor.Version, sensor.Threshold, sensor.Mean, sensor.Std);
+            return new ServingManifest(sensor.Name, sensor.Version, sensor.Threshold, sensor.Mean, sensor.Std, sensor.Features);
         }
 
         // A camera model's threshold is optional (alert.raiseThreshold may be configured) and may be negative.

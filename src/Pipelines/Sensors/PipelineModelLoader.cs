@@ -25,29 +25,16 @@ public static class PipelineModelLoader
 
     public static ModelBinding Load(InferenceRuntime runtime, PipelineOptions options, FeaturePipeline features, string modelPath)
     {
-        var manifestPath = ServingManifest.PathBeside(modelPath);
-        SensorModelManifest? manifest = null;
-        if (File.Exists(manifestPath))
-        {
-            try
-            {
-                manifest = SensorModelManifest.From(ModelManifest.Parse(File.ReadAllBytes(manifestPath)));
-            }
-            catch (InvalidDataException ex)
-            {
-                throw new ModelUnusableException($"pipeline '{options.Name}': {manifestPath}: {ex.Message}", ex);
-            }
-        }
-
+        var manifest = ServingManifest.Beside(options, modelPath);
         var session = ModelSessionLoader.Load(runtime, options, modelPath);
 
         try
         {
             var model = new OnnxWindowModel(session, options.Model.Input, options.Model.Output);
             Check(options, features, manifest, model, modelPath);
-            if (manifest is not null)
+            if (manifest is { Mean: { } mean, Std: { } std })
             {
-                features.Standardization?.Set(manifest.Mean, manifest.Std);
+                features.Standardization?.Set(mean, std);
             }
 
             return new ModelBinding(model, manifest?.Threshold);
@@ -59,7 +46,7 @@ public static class PipelineModelLoader
         }
     }
 
-    private static void Check(PipelineOptions options, FeaturePipeline features, SensorModelManifest? manifest, OnnxWindowModel model, string modelPath)
+    private static void Check(PipelineOptions options, FeaturePipeline features, ServingManifest? manifest, OnnxWindowModel model, string modelPath)
     {
         if (model.Input.Length != features.Length)
         {
@@ -78,10 +65,11 @@ public static class PipelineModelLoader
             return;
         }
 
-        if (manifest.Features.Count != features.Length || !manifest.Features.SequenceEqual(features.Names))
+        // A sensor manifest always names its features (ServingManifest.Read requires them for this kind).
+        if (manifest.Features is { } calibrated && !calibrated.SequenceEqual(features.Names))
         {
             throw new InvalidDataException(
-                $"model {manifest.Name} {manifest.Version} was calibrated on [{string.Join(", ", manifest.Features)}] but the pipeline computes [{string.Join(", ", features.Names)}]");
+                $"model {manifest.Name} {manifest.Version} was calibrated on [{string.Join(", ", calibrated)}] but the pipeline computes [{string.Join(", ", features.Names)}]");
         }
 
         if (features.Standardization is null)
