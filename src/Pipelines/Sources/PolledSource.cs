@@ -29,10 +29,8 @@ public sealed class PolledSource : SampleSource
 
     public override async Task RunAsync(ChannelWriter<Sample> writer, CancellationToken cancellationToken)
     {
-        var backoff = ReopenBackoff(_maxRetry);
+        var link = new DeviceLink(Context, _maxRetry);
         using var timer = new PeriodicTimer(_interval, _time);
-        var attempts = 0;
-        var lost = false;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -42,28 +40,11 @@ public sealed class PolledSource : SampleSource
                     var problem = TryOpenAll();
                     if (problem is not null)
                     {
-                        attempts++;
-                        Context.Counters.AddReadError();
-                        if (!lost)
-                        {
-                            lost = true;
-                            Context.Counters.AddDeviceLost();
-                            SourceLog.DeviceLost(Context.Logger, Name, problem.Value.Device, problem.Value.Reason);
-                        }
-
-                        await Task.Delay(backoff.Next(), _time, cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(link.OpenFailed(problem.Value.Device, problem.Value.Reason), _time, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
-                    if (lost)
-                    {
-                        lost = false;
-                        Context.Counters.AddDeviceBack();
-                        SourceLog.DeviceBack(Context.Logger, Name, _channels[0].Device, attempts);
-                    }
-
-                    attempts = 0;
-                    backoff.Reset();
+                    link.Opened(_channels[0].Device);
                 }
 
                 var ticks = _clock.UtcTicks();
@@ -78,10 +59,7 @@ public sealed class PolledSource : SampleSource
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                     {
                         CloseAll();
-                        lost = true;
-                        Context.Counters.AddDeviceLost();
-                        Context.Counters.AddReadError();
-                        SourceLog.DeviceLost(Context.Logger, Name, _channels[c].Device, e.Message);
+                        link.ReadFailed(_channels[c].Device, e.Message);
                         break;
                     }
 

@@ -37,13 +37,11 @@ public sealed class ReplaySource : SampleSource
         var channels = Context.Channels.Count;
         var values = new double[channels];
         var valid = new bool[channels];
-        var backoff = ReopenBackoff(_maxRetry);
+        var link = new DeviceLink(Context, _maxRetry);
         var linesDone = 0L;
         var shift = 0L;
         long first = 0, last = 0, interval = 0;
         var started = Stopwatch.GetTimestamp();
-        var attempts = 0;
-        var lost = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             FileStream stream;
@@ -53,28 +51,11 @@ public sealed class ReplaySource : SampleSource
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                Context.Counters.AddReadError();
-                attempts++;
-                if (!lost)
-                {
-                    lost = true;
-                    Context.Counters.AddDeviceLost();
-                    SourceLog.DeviceLost(Context.Logger, Name, _options.Path, e.Message);
-                }
-
-                await Task.Delay(backoff.Next(), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(link.OpenFailed(_options.Path, e.Message), cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            if (lost)
-            {
-                lost = false;
-                Context.Counters.AddDeviceBack();
-                SourceLog.DeviceBack(Context.Logger, Name, _options.Path, attempts);
-            }
-
-            attempts = 0;
-            backoff.Reset();
+            link.Opened(_options.Path);
             bool ended;
             await using (stream.ConfigureAwait(false))
             {
@@ -119,8 +100,7 @@ public sealed class ReplaySource : SampleSource
                     }
                     catch (IOException e)
                     {
-                        Context.Counters.AddDeviceLost();
-                        SourceLog.DeviceLost(Context.Logger, Name, _options.Path, e.Message);
+                        link.ReadFailed(_options.Path, e.Message);
                         break;
                     }
 

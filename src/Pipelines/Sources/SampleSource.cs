@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using EdgeAgent.Pipelines.Supervision;
 
 namespace EdgeAgent.Pipelines.Sources;
 
@@ -21,14 +20,4 @@ public abstract class SampleSource
     public SourceCounters Counters => Context.Counters;
 
     public abstract Task RunAsync(ChannelWriter<Sample> writer, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Delays between reopen attempts: 0.5 s doubling up to <paramref name="maxRetry"/> (never below 0.5 s), with ±20%
-    /// jitter so that many devices behind one hub do not retry in lockstep.
-    /// </summary>
-    protected static Backoff ReopenBackoff(TimeSpan maxRetry)
-    {
-        var first = TimeSpan.FromMilliseconds(500);
-        return new Backoff(first, maxRetry < first ? first : maxRetry, BackoffJitter.TwentyPercent);
-    }
 }

@@ -33,13 +33,11 @@ public sealed class SerialSource : SampleSource
 
     private void Run(ChannelWriter<Sample> writer, CancellationToken cancellationToken)
     {
-        var backoff = ReopenBackoff(_maxRetry);
+        var link = new DeviceLink(Context, _maxRetry);
         var line = new byte[_options.MaxLineBytes];
         var chunk = new byte[4096];
         var values = new double[Context.Channels.Count];
         var valid = new bool[Context.Channels.Count];
-        var attempts = 0;
-        var lost = false;
         while (!cancellationToken.IsCancellationRequested)
         {
             SerialPort port;
@@ -49,28 +47,11 @@ public sealed class SerialSource : SampleSource
             }
             catch (IOException e)
             {
-                attempts++;
-                Context.Counters.AddReadError();
-                if (!lost)
-                {
-                    lost = true;
-                    Context.Counters.AddDeviceLost();
-                    SourceLog.DeviceLost(Context.Logger, Name, _options.Device, e.Message);
-                }
-
-                cancellationToken.WaitHandle.WaitOne(backoff.Next());
+                cancellationToken.WaitHandle.WaitOne(link.OpenFailed(_options.Device, e.Message));
                 continue;
             }
 
-            if (lost)
-            {
-                lost = false;
-                Context.Counters.AddDeviceBack();
-                SourceLog.DeviceBack(Context.Logger, Name, _options.Device, attempts);
-            }
-
-            attempts = 0;
-            backoff.Reset();
+            link.Opened(_options.Device);
             Connected = true;
             var length = 0;
             var synced = false;
@@ -137,15 +118,13 @@ public sealed class SerialSource : SampleSource
             catch (IOException e)
             {
                 Connected = false;
-                lost = true;
-                Context.Counters.AddDeviceLost();
-                SourceLog.DeviceLost(Context.Logger, Name, _options.Device, e.Message);
+                link.ReadFailed(_options.Device, e.Message);
                 if (length > 0)
                 {
                     Context.Reject(BadInput.PartialLine, "a line cut off when the device went away");
                 }
 
-                cancellationToken.WaitHandle.WaitOne(backoff.Next());
+                cancellationToken.WaitHandle.WaitOne(link.NextDelay());
             }
 
             Connected = false;

@@ -72,10 +72,8 @@ public sealed class FifoAccelerometerSource : SampleSource
 
     public override async Task RunAsync(ChannelWriter<Sample> writer, CancellationToken cancellationToken)
     {
-        var backoff = ReopenBackoff(_maxRetry);
+        var link = new DeviceLink(Context, _maxRetry);
         using var timer = new PeriodicTimer(Interval, _time);
-        var attempts = 0;
-        var lost = false;
         try
         {
             while (!cancellationToken.IsCancellationRequested)
@@ -85,28 +83,11 @@ public sealed class FifoAccelerometerSource : SampleSource
                     var problem = TryOpen();
                     if (problem is not null)
                     {
-                        attempts++;
-                        Context.Counters.AddReadError();
-                        if (!lost)
-                        {
-                            lost = true;
-                            Context.Counters.AddDeviceLost();
-                            SourceLog.DeviceLost(Context.Logger, Name, Device, problem);
-                        }
-
-                        await Task.Delay(backoff.Next(), _time, cancellationToken).ConfigureAwait(false);
+                        await Task.Delay(link.OpenFailed(Device, problem), _time, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
-                    if (lost)
-                    {
-                        lost = false;
-                        Context.Counters.AddDeviceBack();
-                        SourceLog.DeviceBack(Context.Logger, Name, Device, attempts);
-                    }
-
-                    attempts = 0;
-                    backoff.Reset();
+                    link.Opened(Device);
                 }
 
                 int accepted;
@@ -117,10 +98,7 @@ public sealed class FifoAccelerometerSource : SampleSource
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
                     Close();
-                    lost = true;
-                    Context.Counters.AddDeviceLost();
-                    Context.Counters.AddReadError();
-                    SourceLog.DeviceLost(Context.Logger, Name, Device, e.Message);
+                    link.ReadFailed(Device, e.Message);
                     continue;
                 }
 
