@@ -41,21 +41,10 @@ internal static class SensorReplay
     }
 
     /// <summary>What the sources rejected, by reason (the names telemetry's badInputByReason uses).</summary>
-    private static SortedDictionary<string, long> Skipped(IEnumerable<SampleSource> sources)
-    {
-        var skipped = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var source in sources)
-        {
-            foreach (var kind in Enum.GetValues<BadInput>())
-            {
-                if (source.Counters[kind] is var count and > 0)
-                {
-                    var name = ConfigPath.CamelCase(kind.ToString());
-                    skipped[name] = skipped.GetValueOrDefault(name) + count;
-                }
-            }
-        }
-
-        return skipped;
-    }
+    private static SortedDictionary<string, long> Skipped(List<SampleSource> sources) => new(
+        Enum.GetValues<BadInput>()
+            .Select(kind => (Name: ConfigPath.CamelCase(kind.ToString()), Count: sources.Sum(source => source.Counters[kind])))
+            .Where(reason => reason.Count > 0)
+            .ToDictionary(reason => reason.Name, reason => reason.Count),
+        StringComparer.Ordinal);
 }
