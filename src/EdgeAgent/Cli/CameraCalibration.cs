@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using EdgeAgent.Configuration;
 using EdgeAgent.Ota;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;

@@ -4,7 +4,6 @@ using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Configuration;
-using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Sensors;
 
@@ -103,7 +102,7 @@ internal static class RuntimeChecks
         {
             if (pipeline.Kind == PipelineKind.Camera)
             {
-                using var camera = CameraPipelineFactory.Create(pipeline, options.DeviceId, runtime, path, new DiscardingQueue());
+                using var camera = CameraPipelineFactory.Create(pipeline, options.DeviceId, runtime, path, DiscardQueue.Instance);
                 return DoctorCheck.Ok(name, $"{path} loads and fits the camera's {camera.Model.Width}x{camera.Model.Height} input");
             }
 
@@ -139,13 +138,5 @@ internal static class RuntimeChecks
         }
 
         return null;
-    }
-
-    /// <summary>The doctor loads a camera pipeline only to see that it fits; nothing it would publish goes anywhere.</summary>
-    private sealed class DiscardingQueue : IOutboundQueue
-    {
-        public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
-        {
-        }
     }
 }

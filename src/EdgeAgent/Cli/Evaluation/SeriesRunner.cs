@@ -1,7 +1,6 @@
 using System.Text;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
-using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Novelty;
 using EdgeAgent.Pipelines.Sensors;
@@ -145,15 +144,5 @@ internal sealed class SeriesRunner
 
         var end = line.IndexOf(',', start);
         return line[start..(end < 0 ? line.Length : end)].Trim();
-    }
-
-    /// <summary>Evaluation publishes nothing: the decisions are read off the alert state after each row.</summary>
-    private sealed class DiscardQueue : IOutboundQueue
-    {
-        public static readonly DiscardQueue Instance = new();
-
-        public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
-        {
-        }
     }
 }
