@@ -195,7 +195,7 @@ public sealed class ModelStore
         }
         catch (Exception ex) when (_readOnly && ex is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            // Not this reader's to repair: it sees what the agent will serve, the configured models.
+            // Not this reader's to repair (nor, as another user, always its to read): it goes on as if no version were active.
             Recovered = $"{StatePath} cannot be read ({ex.Message}); the configured models stand in for what it names";
             return [];
         }
@@ -210,7 +210,7 @@ public sealed class ModelStore
         }
     }
 
-    /// <summary>Set when the state file was unreadable and moved aside; the caller logs it.</summary>
+    /// <summary>Set when the state file was unreadable and moved aside (left as it is by a read-only store); the caller logs it.</summary>
     public string? Recovered { get; private set; }
 
     private static Dictionary<string, ActiveModel> ParseState(byte[] json)
