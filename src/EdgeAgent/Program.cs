@@ -23,7 +23,7 @@ root.Subcommands.Add(SchemaCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 root.Subcommands.Add(SimulateCommand.Create());
 root.Subcommands.Add(CalibrateCommand.Create());
-root.Subcommands.Add(CalibrateCameraCommand.Create());
+root.Subcommands.Add(CalibrateCommand.CreateCamera());
 root.Subcommands.Add(ReplayCommand.Create());
 root.Subcommands.Add(EdgeAgent.Cli.Evaluation.EvaluateCommand.Create());
 root.Subcommands.Add(MqttCommand.Create());

@@ -1,20 +1,33 @@
 using System.CommandLine;
 using EdgeAgent.Configuration;
+using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Sources;
 
 namespace EdgeAgent.Cli;
 
-/// <summary>The options of the offline pipeline verbs (simulate, calibrate, replay): the configuration and which pipeline.</summary>
+/// <summary>
+/// The options of the offline pipeline verbs (simulate, calibrate, replay, evaluate): the configuration and which
+/// pipeline, of the kinds the verb takes.
+/// </summary>
 public sealed class PipelineArguments
 {
+    private readonly PipelineKind[] _kinds;
+
+    /// <param name="kinds">The kinds of pipeline the verb takes; sensor pipelines when none are named.</param>
+    public PipelineArguments(params PipelineKind[] kinds)
+    {
+        _kinds = kinds.Length > 0 ? kinds : [PipelineKind.Sensor];
+        Pipeline = new("--pipeline", "-p") { Description = $"Name of the {Noun} in the configuration. Default: the only one there is." };
+    }
+
     public ConfigArguments Config { get; } = new();
 
-    public Option<string?> Pipeline { get; } = new("--pipeline", "-p")
-    {
-        Description = "Name of the sensor pipeline in the configuration. Default: the only one there is.",
-    };
+    public Option<string?> Pipeline { get; }
+
+    // Replay takes both kinds and has always said "sensor pipeline" in its errors (scripts and tests match it).
+    private string Noun => _kinds is [PipelineKind.Camera] ? "camera pipeline" : "sensor pipeline";
 
     public void AddTo(Command command)
     {
@@ -22,8 +35,8 @@ public sealed class PipelineArguments
         command.Options.Add(Pipeline);
     }
 
-    /// <summary>The configuration and the chosen sensor pipeline (or camera pipeline, when <paramref name="cameras"/>), or an exit code after printing why not.</summary>
-    public (LoadedConfig? Config, PipelineOptions? Pipeline, int ExitCode) Resolve(ParseResult result, bool cameras = false)
+    /// <summary>The configuration and the chosen pipeline, or an exit code after printing why not.</summary>
+    public (LoadedConfig? Config, PipelineOptions? Pipeline, int ExitCode) Resolve(ParseResult result)
     {
         var loaded = Config.LoadOrReport(result, ProcessEnvironment.Snapshot());
         if (loaded is null)
@@ -31,20 +44,58 @@ public sealed class PipelineArguments
             return (null, null, ExitCodes.Config);
         }
 
-        var sensors = loaded.Options.Pipelines.Where(p => p.Kind == PipelineKind.Sensor || (cameras && p.Kind == PipelineKind.Camera && p.Camera is not null)).ToList();
+        var candidates = loaded.Options.Pipelines.Where(p => _kinds.Contains(p.Kind) && (p.Kind != PipelineKind.Camera || p.Camera is not null)).ToList();
         var name = result.GetValue(Pipeline);
         var pipeline = name is null
-            ? sensors.Count == 1 ? sensors[0] : null
-            : sensors.FirstOrDefault(p => p.Name == name);
+            ? candidates.Count == 1 ? candidates[0] : null
+            : candidates.FirstOrDefault(p => p.Name == name);
         if (pipeline is null)
         {
             Console.Error.WriteLine(name is null
-                ? $"edgeagent: name the pipeline with --pipeline; the configuration has {sensors.Count} sensor pipelines ({string.Join(", ", sensors.Select(p => p.Name))})"
-                : $"edgeagent: no sensor pipeline named '{name}' (there are: {string.Join(", ", sensors.Select(p => p.Name))})");
+                ? $"edgeagent: name the pipeline with --pipeline; the configuration has {candidates.Count} {Noun}s ({string.Join(", ", candidates.Select(p => p.Name))})"
+                : $"edgeagent: no {Noun} named '{name}' (there are: {string.Join(", ", candidates.Select(p => p.Name))})");
             return (loaded, null, ExitCodes.Usage);
         }
 
         return (loaded, pipeline, ExitCodes.Ok);
+    }
+
+    /// <summary>
+    /// An offline verb's skeleton: resolves the configuration and pipeline, then runs <paramref name="work"/> with the
+    /// offline error mapping (<see cref="RunAsync(Func{Task{int}})"/>).
+    /// </summary>
+    public async Task<int> RunAsync(ParseResult result, Func<LoadedConfig, PipelineOptions, Task<int>> work)
+    {
+        var (loaded, pipeline, code) = Resolve(result);
+        return loaded is null || pipeline is null ? code : await RunAsync(() => work(loaded, pipeline)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The model an offline verb runs: <paramref name="explicitPath"/> (its --model) when given, else what the agent
+    /// serves, answered by <see cref="ModelResolver"/>: the store's active version, else the configured file. The store
+    /// is read as the agent left it, never repaired (the agent may be running); none reachable leaves the configured file.
+    /// </summary>
+    /// <returns>The model file, or null when there is none (a sensor pipeline's built-in detector serves).</returns>
+    public static string? ServedModel(LoadedConfig loaded, PipelineOptions pipeline, string? explicitPath = null)
+    {
+        if (explicitPath is not null)
+        {
+            return Path.GetFullPath(explicitPath);
+        }
+
+        var store = ModelStore.OpenReadOnly(loaded.Options.StateDirectory);
+        var path = ModelResolver.ModelPath(store, pipeline);
+        if (store?.Recovered is { } unreadable)
+        {
+            Console.Error.WriteLine($"edgeagent: warning: {unreadable}");
+        }
+        else if (store?.Active(pipeline.Name) is { } active && path is not null && path.StartsWith(store.Root + "/", StringComparison.Ordinal))
+        {
+            // Said, because the configuration names another file: the result is the agent's, not the configured model's.
+            Console.Error.WriteLine($"edgeagent: pipeline '{pipeline.Name}' serves {active.Name} {active.Version} from the model store ({path}); --model runs another");
+        }
+
+        return path;
     }
 
     /// <summary>False, after saying so, when the offline input file is missing (the caller exits 65).</summary>

@@ -1,169 +1,63 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
-using EdgeAgent.Pipelines.Calibration;
-using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Scoring;
-using EdgeAgent.Pipelines.Sensors;
-using EdgeAgent.Pipelines.Sources;
 
 namespace EdgeAgent.Cli;
 
 /// <summary>
-/// <c>edgeagent replay</c>: runs a sensor pipeline offline over a file as fast as possible — the same windows,
-/// features, model, scorer and alert logic as the daemon — and prints its events as JSON lines. With NAB-style labels
-/// it scores the detector: detected and missed windows, false alerts, precision, recall, mean detection delay.
+/// <c>edgeagent replay</c>: runs a sensor or camera pipeline offline over a recorded file as fast as possible — the
+/// same model (the one the agent serves, unless --model names another), scorer and alert logic as the daemon — and
+/// prints its events as JSON lines, then a summary. With NAB-style labels it scores the detector: detected and missed
+/// windows, false alerts, precision, recall, mean detection delay. How a kind turns the file into model runs is its
+/// own (<see cref="SensorReplay"/>, <see cref="CameraReplay"/>); the rest is this one verb's.
 /// </summary>
 public static class ReplayCommand
 {
     public static Command Create()
     {
-        var arguments = new PipelineArguments();
+        var arguments = new PipelineArguments(PipelineKind.Sensor, PipelineKind.Camera);
         var input = new Option<string>("--input", "-i") { Description = "CSV or JSON Lines with a timestamp column and the pipeline's channels; a video file for a camera pipeline.", Required = true };
-        var labels = new Option<string?>("--labels") { Description = "NAB-style labels: JSON mapping file names to [start, end] anomaly windows." };
-        var model = new Option<string?>("--model") { Description = "Run this ONNX model (model.json beside it) instead of the pipeline's." };
+        var labels = new Option<string?>("--labels") { Description = "NAB-style labels: JSON mapping file names to [start, end] anomaly windows (a camera's frames count as its windows)." };
+        var model = new Option<string?>("--model") { Description = "Run this ONNX model (model.json beside it) instead of the one the pipeline serves (the model store's active version, else model.path)." };
         var json = new Option<bool>("--json") { Description = "Print the summary as one JSON object after the events." };
         var command = new Command("replay", "Run a sensor or camera pipeline over a recorded file and print its events (and detection quality with --labels).") { input, labels, model, json };
         arguments.AddTo(command);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => arguments.RunAsync(result, async (loaded, pipeline) =>
         {
-            var (loaded, pipeline, code) = arguments.Resolve(result, cameras: true);
-            if (loaded is null || pipeline is null)
-            {
-                return code;
-            }
-
             var file = result.GetValue(input)!;
             if (!PipelineArguments.InputExists(file))
             {
                 return ExitCodes.DataError;
             }
 
-            return await PipelineArguments.RunAsync(async () =>
+            var modelPath = PipelineArguments.ServedModel(loaded, pipeline, result.GetValue(model));
+            using var runtime = modelPath is null ? null : InferenceRuntime.Create(loaded.Options.Inference);
+            var printer = new EventPrinter(Console.Out);
+            var summary = pipeline.Kind == PipelineKind.Camera
+                ? await CameraReplay.RunAsync(loaded, pipeline, file, modelPath, runtime, printer, cancellationToken).ConfigureAwait(false)
+                : await SensorReplay.RunAsync(loaded, pipeline, file, modelPath, runtime, printer, cancellationToken).ConfigureAwait(false);
+            Console.Out.Flush();
+            DetectionQuality? quality = null;
+            if (result.GetValue(labels) is { } labelsPath)
             {
-                if (pipeline.Kind == PipelineKind.Camera)
+                var all = LabelledWindows.Load(labelsPath);
+                if (!all.TryGetValue(Path.GetFileName(file), out var windowsOfFile))
                 {
-                    return await CameraReplay.RunAsync(loaded, pipeline, file, result.GetValue(model), result.GetValue(json), cancellationToken).ConfigureAwait(false);
+                    Console.Error.WriteLine($"edgeagent: {labelsPath} has no labels for '{Path.GetFileName(file)}'");
+                    return ExitCodes.DataError;
                 }
 
-                var replay = PipelineArguments.WithReplay(pipeline, file);
-                var modelPath = result.GetValue(model) is { } explicitPath ? Path.GetFullPath(explicitPath)
-                    : pipeline.Model.Path.Length > 0 ? PipelineModelLoader.Resolve(pipeline.Model.Path)
-                    : throw new AgentStartupException($"pipeline '{pipeline.Name}' has no model.path; give one with --model", ExitCodes.Usage);
-                using var runtime = InferenceRuntime.Create(loaded.Options.Inference);
-                var features = SensorPipelineFactory.CreateFeatures(replay);
-                var binding = PipelineModelLoader.Load(runtime, replay, features, modelPath);
-                var printer = new EventPrinter(Console.Out);
-                var sensor = SensorPipelineFactory.Create(replay, loaded.Options.DeviceId, binding.Model, binding.Threshold, printer, features);
+                quality = DetectionQuality.Evaluate(windowsOfFile, printer.Starts, (int)summary.Units);
+            }
 
-                var sources = new List<SampleSource>();
-                var samples = await CalibrationData.ReadAllAsync(replay, StderrLoggerFactory.Instance, cancellationToken: cancellationToken, created: sources).ConfigureAwait(false);
-                var clock = Stopwatch.StartNew();
-                foreach (var sample in samples)
-                {
-                    sensor.OnSample(sample);
-                }
-
-                clock.Stop();
-                Console.Out.Flush();
-                var windows = (int)sensor.Counters.Windows;
-                DetectionQuality? quality = null;
-                if (result.GetValue(labels) is { } labelsPath)
-                {
-                    var all = LabelledWindows.Load(labelsPath);
-                    if (!all.TryGetValue(Path.GetFileName(file), out var windowsOfFile))
-                    {
-                        Console.Error.WriteLine($"edgeagent: {labelsPath} has no labels for '{Path.GetFileName(file)}'");
-                        return ExitCodes.DataError;
-                    }
-
-                    quality = DetectionQuality.Evaluate(windowsOfFile, printer.Starts, windows);
-                }
-
-                WriteSummary(result.GetValue(json), file, samples.Count, windows, clock.Elapsed, printer.Count, quality, Skipped(sources));
-                return ExitCodes.Ok;
-            });
-        });
+            summary.Write(result.GetValue(json), file, printer.Count, quality);
+            return ExitCodes.Ok;
+        }));
         return command;
-    }
-
-    /// <summary>What the sources rejected, by reason (the names telemetry's badInputByReason uses).</summary>
-    private static SortedDictionary<string, long> Skipped(IEnumerable<SampleSource> sources)
-    {
-        var skipped = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var source in sources)
-        {
-            foreach (var kind in Enum.GetValues<BadInput>())
-            {
-                if (source.Counters[kind] is var count and > 0)
-                {
-                    var name = ConfigPath.CamelCase(kind.ToString());
-                    skipped[name] = skipped.GetValueOrDefault(name) + count;
-                }
-            }
-        }
-
-        return skipped;
-    }
-
-    private static void WriteSummary(bool json, string file, int samples, int windows, TimeSpan elapsed, int events, DetectionQuality? quality,
-        SortedDictionary<string, long> skipped)
-    {
-        var rate = windows / Math.Max(elapsed.TotalSeconds, 1e-9);
-        if (!json)
-        {
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"replay: {samples} samples, {windows} windows, {events} events in {elapsed.TotalMilliseconds:0} ms ({rate:0} windows/s)"));
-            if (skipped.Count > 0)
-            {
-                // Never silent: what was left out and why (timestampInFuture: a record dated beyond this device's clock + replay tolerance).
-                Console.Error.WriteLine($"replay: skipped {skipped.Values.Sum()} input(s): {string.Join(", ", skipped.Select(s => $"{s.Value} {s.Key}"))}");
-            }
-
-            if (quality is not null)
-            {
-                Console.Error.WriteLine($"replay: {quality}");
-            }
-
-            return;
-        }
-
-        using var writer = new Utf8JsonWriter(Console.OpenStandardOutput());
-        writer.WriteStartObject();
-        writer.WriteString("type", "summary");
-        writer.WriteString("input", Path.GetFileName(file));
-        writer.WriteNumber("samples", samples);
-        writer.WriteNumber("windows", windows);
-        writer.WriteNumber("events", events);
-        writer.WriteNumber("elapsed_ms", Math.Round(elapsed.TotalMilliseconds, 3));
-        writer.WriteNumber("windows_per_second", Math.Round(rate, 1));
-        writer.WriteStartObject("skipped");
-        foreach (var (reason, count) in skipped)
-        {
-            writer.WriteNumber(reason, count);
-        }
-
-        writer.WriteEndObject();
-        if (quality is not null)
-        {
-            writer.WriteNumber("labelled_windows", quality.Windows);
-            writer.WriteNumber("detected", quality.Detected);
-            writer.WriteNumber("missed", quality.Missed);
-            writer.WriteNumber("false_alerts", quality.FalseAlerts);
-            writer.WriteNumber("precision", Math.Round(quality.Precision, 4));
-            writer.WriteNumber("recall", Math.Round(quality.Recall, 4));
-            writer.WriteNumber("false_alerts_per_1000_windows", Math.Round(quality.FalseAlertsPerThousandWindows, 3));
-            writer.WriteNumber("mean_detection_delay_seconds", Math.Round(quality.MeanDelaySeconds, 1));
-        }
-
-        writer.WriteEndObject();
-        writer.Flush();
-        Console.Out.WriteLine();
     }
 
     /// <summary>The replay's outbound queue: every event as one JSON line; anomaly_start times kept for scoring.</summary>

@@ -41,6 +41,16 @@ public sealed class VideoFileReader : IDisposable
         _output = _process.StandardOutput.BaseStream;
     }
 
+    /// <summary>
+    /// A reader of <paramref name="file"/> with <paramref name="camera"/>'s own capture settings (scaling, pixel format,
+    /// frame-rate limit, decoder arguments), so what replay and calibrate-camera see is what the live capture sees.
+    /// </summary>
+    public static VideoFileReader Open(CameraOptions camera, string file) => new(new CameraOptions
+    {
+        Input = Path.GetFullPath(file), Width = camera.Width, Height = camera.Height, PixelFormat = camera.PixelFormat, MaxFps = camera.MaxFps,
+        ReadAtNativeRate = false, FfmpegPath = camera.FfmpegPath, DecoderArguments = camera.DecoderArguments,
+    });
+
     /// <summary>The pixels of the frame last read (valid until the next <see cref="TryRead"/>).</summary>
     public byte[] Frame { get; }
 

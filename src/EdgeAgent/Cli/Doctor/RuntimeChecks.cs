@@ -1,11 +1,9 @@
 using System.Globalization;
-using System.Text.Json;
 using EdgeAgent.Configuration;
 using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Configuration;
-using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Sensors;
 
@@ -79,31 +77,32 @@ internal static class RuntimeChecks
     private static DoctorCheck Model(InferenceRuntime runtime, AgentOptions options, PipelineOptions pipeline)
     {
         var name = "model " + pipeline.Name;
-        string path;
+        string? path;
         try
         {
-            path = ModelPath(options, pipeline);
+            // The file the agent would load (the store read, never repaired, here).
+            var store = ModelStore.OpenReadOnly(options.StateDirectory);
+            path = ModelResolver.ModelPath(store, pipeline);
+            if (store?.Recovered is { } unreadable)
+            {
+                return DoctorCheck.Error(name, unreadable, "'edgeagent models status' shows the store; 'edgeagent models rollback' or reinstalling the version repairs it");
+            }
         }
-        catch (InvalidDataException ex)
+        catch (ModelUnusableException ex)
         {
-            return DoctorCheck.Error(name, ex.Message, "'edgeagent models status' shows the store; 'edgeagent models rollback' or reinstalling the version repairs it");
+            return DoctorCheck.Error(name, ex.Message, "point model.path at the model file, or install a version with 'edgeagent models install'");
         }
 
-        if (path.Length == 0)
+        if (path is null)
         {
             return DoctorCheck.Error(name, "no model configured", $"set pipelines[{options.Pipelines.IndexOf(pipeline)}].model.path, or calibrate one with 'edgeagent calibrate'");
-        }
-
-        if (!File.Exists(path))
-        {
-            return DoctorCheck.Error(name, $"{path} does not exist", "point model.path at the model file, or install a version with 'edgeagent models install'");
         }
 
         try
         {
             if (pipeline.Kind == PipelineKind.Camera)
             {
-                using var camera = CameraPipelineFactory.Create(pipeline, options.DeviceId, runtime, path, new DiscardingQueue());
+                using var camera = CameraPipelineFactory.Create(pipeline, options.DeviceId, runtime, path, DiscardQueue.Instance);
                 return DoctorCheck.Ok(name, $"{path} loads and fits the camera's {camera.Model.Width}x{camera.Model.Height} input");
             }
 
@@ -118,30 +117,6 @@ internal static class RuntimeChecks
         {
             return DoctorCheck.Error(name, ex.Message, "recalibrate the model for this pipeline ('edgeagent calibrate'), or fix the pipeline's features or model.path");
         }
-    }
-
-    /// <summary>The file the agent would load: the store's active version (read, never repaired, here), else the configured one.</summary>
-    private static string ModelPath(AgentOptions options, PipelineOptions pipeline)
-    {
-        var state = Path.Combine(options.StateDirectory, "models", ModelStore.StateFileName);
-        if (File.Exists(state))
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(File.ReadAllBytes(state));
-                if (document.RootElement.GetProperty("pipelines").TryGetProperty(pipeline.Name, out var active))
-                {
-                    var directory = Path.Combine(options.StateDirectory, "models", active.GetProperty("name").GetString()!, active.GetProperty("version").GetString()!);
-                    return new StoredModel(string.Empty, string.Empty, directory).ModelPath;
-                }
-            }
-            catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or IOException)
-            {
-                throw new InvalidDataException($"the model store's {state} is unreadable ({ex.Message}); the agent will move it aside and serve the configured model", ex);
-            }
-        }
-
-        return pipeline.Model.Path.Length == 0 ? string.Empty : PipelineModelLoader.Resolve(pipeline.Model.Path);
     }
 
     /// <summary>MemAvailable from /proc/meminfo; null where there is none.</summary>
@@ -163,13 +138,5 @@ internal static class RuntimeChecks
         }
 
         return null;
-    }
-
-    /// <summary>The doctor loads a camera pipeline only to see that it fits; nothing it would publish goes anywhere.</summary>
-    private sealed class DiscardingQueue : IOutboundQueue
-    {
-        public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
-        {
-        }
     }
 }

@@ -26,34 +26,24 @@ public static class EvaluateCommand
         var report = new Option<string?>("--report") { Description = "Write one self-contained HTML page with a chart per series (signal, score, threshold, labelled windows, alerts)." };
         var command = new Command("evaluate", "Run every CSV series in a folder through a sensor pipeline (learning from the start) and write its alert starts in NAB's detections format.") { input, output, labels, report };
         arguments.AddTo(command);
-        command.SetAction(async (result, cancellationToken) =>
+        command.SetAction((result, cancellationToken) => arguments.RunAsync(result, (loaded, pipeline) =>
         {
-            var (loaded, pipeline, code) = arguments.Resolve(result);
-            if (loaded is null || pipeline is null)
-            {
-                return code;
-            }
-
             var folder = result.GetValue(input)!;
             if (!Directory.Exists(folder))
             {
                 Console.Error.WriteLine($"edgeagent: input folder '{folder}' does not exist");
-                return ExitCodes.DataError;
+                return Task.FromResult(ExitCodes.DataError);
             }
 
             var files = Directory.GetFiles(folder, "*.csv").Order(StringComparer.Ordinal).ToArray();
             if (files.Length == 0)
             {
                 Console.Error.WriteLine($"edgeagent: no .csv series in '{folder}'");
-                return ExitCodes.DataError;
+                return Task.FromResult(ExitCodes.DataError);
             }
 
-            var outFolder = result.GetValue(output)!;
-            var labelsPath = result.GetValue(labels);
-            var reportPath = result.GetValue(report);
-            return await PipelineArguments.RunAsync(() => Task.FromResult(Run(loaded, pipeline, files, outFolder, labelsPath, reportPath, cancellationToken)))
-                .ConfigureAwait(false);
-        });
+            return Task.FromResult(Run(loaded, pipeline, files, result.GetValue(output)!, result.GetValue(labels), result.GetValue(report), cancellationToken));
+        }));
         return command;
     }
 
@@ -63,8 +53,9 @@ public static class EvaluateCommand
         // Read first: a wrong labels path is a one-line error before any series runs, not a stack trace after.
         var labels = labelsPath is null ? null : LabelledWindows.Load(labelsPath);
         Directory.CreateDirectory(outFolder);
-        using var runtime = pipeline.Model.Path.Length > 0 ? InferenceRuntime.Create(loaded.Options.Inference) : null;
-        var runner = new SeriesRunner(loaded, pipeline, runtime);
+        var modelPath = PipelineArguments.ServedModel(loaded, pipeline);
+        using var runtime = modelPath is null ? null : InferenceRuntime.Create(loaded.Options.Inference);
+        var runner = new SeriesRunner(loaded, pipeline, modelPath, runtime);
         var clock = Stopwatch.StartNew();
         var failed = 0;
         var evaluated = new List<EvaluatedSeries>(files.Length);

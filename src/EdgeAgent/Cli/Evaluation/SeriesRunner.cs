@@ -1,7 +1,6 @@
 using System.Text;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
-using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Novelty;
 using EdgeAgent.Pipelines.Sensors;
@@ -13,19 +12,22 @@ namespace EdgeAgent.Cli.Evaluation;
 /// <summary>
 /// Runs one CSV series through a fresh sensor pipeline, row by row, as the daemon would see it live: the same
 /// source gate (rows with unreadable values, duplicate or backward timestamps are counted and skipped), windows,
-/// features, model (the built-in detector learning from the first row, or the configured ONNX model), scorer and
+/// features, model (the one the agent serves, or the built-in detector learning from the first row), scorer and
 /// alert logic. Nothing of one series carries over to the next.
 /// </summary>
 internal sealed class SeriesRunner
 {
     private readonly LoadedConfig _config;
     private readonly PipelineOptions _pipeline;
+    private readonly string? _modelPath;
     private readonly InferenceRuntime? _runtime;
 
-    public SeriesRunner(LoadedConfig config, PipelineOptions pipeline, InferenceRuntime? runtime)
+    /// <param name="modelPath">The model the pipeline serves (<see cref="PipelineArguments.ServedModel"/>); null: the built-in detector, which needs no runtime.</param>
+    public SeriesRunner(LoadedConfig config, PipelineOptions pipeline, string? modelPath, InferenceRuntime? runtime)
     {
         _config = config;
         _pipeline = pipeline;
+        _modelPath = modelPath;
         _runtime = runtime;
     }
 
@@ -52,9 +54,7 @@ internal sealed class SeriesRunner
         var timestampColumn = Array.FindIndex(lines[0].Split(','), n => n.Trim().Trim('"') == timestampField);
         var context = new SourceContext($"{_pipeline.Name}/input", 0, channels, NullLogger.Instance);
         var features = SensorPipelineFactory.CreateFeatures(options);
-        var binding = options.Model.Path.Length == 0
-            ? DetectorBinding.Create(options, features)
-            : PipelineModelLoader.Load(_runtime!, options, features, PipelineModelLoader.Resolve(options.Model.Path));
+        var binding = _modelPath is null ? DetectorBinding.Create(options, features) : PipelineModelLoader.Load(_runtime!, options, features, _modelPath);
         var sensor = SensorPipelineFactory.Create(options, _config.Options.DeviceId, binding.Model, binding.Threshold, DiscardQueue.Instance, features);
 
         var rows = lines.Length - 1;
@@ -144,15 +144,5 @@ internal sealed class SeriesRunner
 
         var end = line.IndexOf(',', start);
         return line[start..(end < 0 ? line.Length : end)].Trim();
-    }
-
-    /// <summary>Evaluation publishes nothing: the decisions are read off the alert state after each row.</summary>
-    private sealed class DiscardQueue : IOutboundQueue
-    {
-        public static readonly DiscardQueue Instance = new();
-
-        public void Enqueue(ReadOnlySpan<byte> relativeTopic, ReadOnlySpan<byte> payload, MessageOptions options)
-        {
-        }
     }
 }

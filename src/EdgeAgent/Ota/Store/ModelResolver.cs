@@ -11,12 +11,15 @@ namespace EdgeAgent.Ota.Store;
 /// </summary>
 public static class ModelResolver
 {
-    /// <summary>The model file a pipeline loads at start (null when none is configured or deployed: the built-in detector serves).</summary>
+    /// <summary>
+    /// The model file a pipeline loads at start (null when none is configured or deployed: the built-in detector serves).
+    /// A null <paramref name="store"/> (none on this device, or none this reader can reach) leaves the configured model.
+    /// </summary>
     /// <exception cref="ModelUnusableException">The file named does not exist.</exception>
-    public static string? ModelPath(ModelStore store, PipelineOptions pipeline)
+    public static string? ModelPath(ModelStore? store, PipelineOptions pipeline)
     {
-        var active = store.Active(pipeline.Name);
-        var path = active is not null && store.Find(active.Name, active.Version) is { } stored
+        var active = store?.Active(pipeline.Name);
+        var path = active is not null && store!.Find(active.Name, active.Version) is { } stored
             ? stored.ModelPath
             : pipeline.Model.Path.Length > 0 ? PipelineModelLoader.Resolve(pipeline.Model.Path) : null;
         return path is null || File.Exists(path) ? path : throw new ModelUnusableException($"pipeline '{pipeline.Name}': model file '{path}' does not exist");

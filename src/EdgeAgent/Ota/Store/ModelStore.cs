@@ -15,6 +15,7 @@ public sealed class ModelStore
     private const string StagingFolder = ".staging";
 
     private readonly Lock _lock = new();
+    private readonly bool _readOnly;
 
     public ModelStore(string stateDirectory)
     {
@@ -26,6 +27,22 @@ public sealed class ModelStore
         {
             Directory.Delete(staging, recursive: true);
         }
+    }
+
+    private ModelStore(string root, bool readOnly)
+    {
+        Root = root;
+        _readOnly = readOnly;
+    }
+
+    /// <summary>
+    /// The store as the running agent left it, for a reader that must change nothing (replay, evaluate, doctor may run
+    /// beside the agent, as another user): it creates, cleans and moves nothing. Null when there is no store there.
+    /// </summary>
+    public static ModelStore? OpenReadOnly(string stateDirectory)
+    {
+        var root = Path.Combine(stateDirectory, "models");
+        return Directory.Exists(root) ? new ModelStore(root, readOnly: true) : null;
     }
 
     public string Root { get; }
@@ -176,6 +193,12 @@ public sealed class ModelStore
         {
             return ParseState(File.ReadAllBytes(StatePath));
         }
+        catch (Exception ex) when (_readOnly && ex is IOException or UnauthorizedAccessException or JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // Not this reader's to repair (nor, as another user, always its to read): it goes on as if no version were active.
+            Recovered = $"{StatePath} cannot be read ({ex.Message}); the configured models stand in for what it names";
+            return [];
+        }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
             // Written atomically, so this is disk damage or a hand edit. Pipelines fall back to their bundled
@@ -187,7 +210,7 @@ public sealed class ModelStore
         }
     }
 
-    /// <summary>Set when the state file was unreadable and moved aside; the caller logs it.</summary>
+    /// <summary>Set when the state file was unreadable and moved aside (left as it is by a read-only store); the caller logs it.</summary>
     public string? Recovered { get; private set; }
 
     private static Dictionary<string, ActiveModel> ParseState(byte[] json)

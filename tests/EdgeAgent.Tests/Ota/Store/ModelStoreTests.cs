@@ -94,6 +94,26 @@ public sealed class ModelStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_read_only_store_creates_cleans_and_moves_nothing()
+    {
+        ModelStore.OpenReadOnly(State).Should().BeNull("there is no store yet");
+        Directory.Exists(State).Should().BeFalse();
+
+        var store = new ModelStore(State);
+        store.Activate("line1", Installer(store).Install(_fixture.Folder("vib", "1")));
+        var staging = store.CreateStagingDirectory();
+        ModelStore.OpenReadOnly(State)!.Active("line1")!.Version.Should().Be("1");
+        Directory.Exists(staging).Should().BeTrue("an update of the running agent may be writing it");
+
+        var state = Path.Combine(store.Root, ModelStore.StateFileName);
+        File.WriteAllText(state, "{ half a json");
+        var reader = ModelStore.OpenReadOnly(State)!;
+        reader.ActiveModels().Should().BeEmpty();
+        reader.Recovered.Should().Contain("cannot be read");
+        File.ReadAllText(state).Should().Be("{ half a json", "repairing it is the agent's job");
+    }
+
+    [Fact]
     public void Rollback_without_a_previous_version_says_so()
     {
         var store = new ModelStore(State);
