@@ -14,6 +14,13 @@ public sealed class AgentProcess : IDisposable
     private readonly StringBuilder _stdout = new();
     private readonly StringBuilder _stderr = new();
 
+    private static readonly Lazy<string> RunStateDirectory = new(() =>
+    {
+        var path = Directory.CreateTempSubdirectory("edgeagent-test-state-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(path, recursive: true);
+        return path;
+    });
+
     private AgentProcess(Process process)
     {
         _process = process;
@@ -101,6 +108,9 @@ public sealed class AgentProcess : IDisposable
             info.Environment.Remove(name);
         }
 
+        // Nor the machine's own state: a configuration without stateDirectory would otherwise read and write
+        // /var/lib/edgeagent (its outbox, its model store's active versions). One folder for the whole test run.
+        info.Environment["STATE_DIRECTORY"] = RunStateDirectory.Value;
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             info.Environment[name] = value;
