@@ -8,16 +8,10 @@ namespace EdgeAgent.Pipelines.Events;
 /// thumbnail): <c>type</c>, its own <c>id</c>, the <c>alertId</c> it belongs to (when it belongs to one), <c>ts</c>,
 /// <c>device</c>, <c>pipeline</c>, in that order. Device and pipeline are encoded once.
 /// </summary>
-internal sealed class EventHeader
+internal sealed class EventHeader(string deviceId, string pipeline)
 {
-    private readonly JsonEncodedText _device;
-    private readonly JsonEncodedText _pipeline;
-
-    public EventHeader(string deviceId, string pipeline)
-    {
-        _device = JsonEncodedText.Encode(deviceId);
-        _pipeline = JsonEncodedText.Encode(pipeline);
-    }
+    private readonly JsonEncodedText _device = JsonEncodedText.Encode(deviceId);
+    private readonly JsonEncodedText _pipeline = JsonEncodedText.Encode(pipeline);
 
     /// <summary>Starts the message's object and writes its header; the caller writes the rest and ends the object.</summary>
     public void Open(Utf8JsonWriter writer, ReadOnlySpan<byte> type, ReadOnlySpan<byte> id, Guid? alertId, DateTime ts)
