@@ -121,7 +121,8 @@ public sealed class ArtifactDownloader
     {
         await using (source.ConfigureAwait(false))
         {
-            var output = new FileStream(target, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+            // Unbuffered (the loop has its own buffer): what arrived reaches the file at once and survives a crash for the resume.
+            var output = new FileStream(target, append ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, useAsync: true);
             await using (output.ConfigureAwait(false))
             {
                 var buffer = new byte[81920];
@@ -138,11 +139,6 @@ public sealed class ArtifactDownloader
                     }
 
                     await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    if (OtaTestHook.PausesAt("downloading"))
-                    {
-                        output.Flush(flushToDisk: true);
-                        await OtaTestHook.PauseAsync("downloading", cancellationToken).ConfigureAwait(false);
-                    }
                 }
 
                 output.Flush(flushToDisk: true);

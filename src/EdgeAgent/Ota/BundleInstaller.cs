@@ -1,3 +1,4 @@
+using EdgeAgent.Hosting;
 using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines.Platform.Native;
 
@@ -34,7 +35,7 @@ public sealed class BundleInstaller
             }
 
             var manifest = _verifier.Verify(staging);
-            OtaTestHook.Pause("staging");
+            TestHooks.PauseAt("staging");
             var stored = _store.Install(staging, manifest);
             _store.Prune(manifest.Name, _options.KeepVersions);
             return stored;

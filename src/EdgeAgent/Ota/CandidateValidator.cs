@@ -81,10 +81,9 @@ public sealed partial class CandidateValidator
             info.ArgumentList.Add(argument);
         }
 
-        // The child is not the agent: no systemd notifications, no test hooks.
+        // The child is not the agent: no systemd notifications.
         info.Environment.Remove("NOTIFY_SOCKET");
         info.Environment.Remove("WATCHDOG_USEC");
-        info.Environment.Remove(OtaTestHook.Variable);
 
         var what = $"{model.Name} {model.Version}";
         using var child = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {_executable}");

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EdgeAgent.Hosting;
 using EdgeAgent.Ota.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -97,7 +98,6 @@ public sealed partial class UpdateCoordinator : BackgroundService
             var artifact = _store.DownloadPath(desired.Sha256);
             await _downloader.DownloadAsync(desired, artifact, superseded.Token).ConfigureAwait(false);
             Report(desired.Pipeline, UpdateState.Verifying, desired.Name, desired.Version);
-            await OtaTestHook.PauseAsync("verifying", cancellationToken).ConfigureAwait(false);
             stored = _installer.Install(artifact, desired.Signature);
             File.Delete(artifact);
             if (stored.Name != desired.Name || stored.Version != desired.Version)
@@ -210,12 +210,11 @@ public sealed partial class UpdateCoordinator : BackgroundService
 
         // The marker covers everything from the candidate's load into this process to its activation: a crash,
         // an OOM kill or a watchdog kill anywhere in between trips the breaker at the next start.
-        await OtaTestHook.PauseAsync("validating", cancellationToken).ConfigureAwait(false);
         _breaker.Arm(pipeline, stored.Name, stored.Version);
         DeploymentFailure? failure;
         try
         {
-            await OtaTestHook.PauseAsync("deploying", cancellationToken).ConfigureAwait(false);
+            TestHooks.PauseAt("deploying");
             failure = await _deployment.DeployAsync(pipeline, stored, state => Report(pipeline, state, stored.Name, stored.Version), cancellationToken)
                 .ConfigureAwait(false);
         }
@@ -231,7 +230,7 @@ public sealed partial class UpdateCoordinator : BackgroundService
             return failure;
         }
 
-        await OtaTestHook.PauseAsync("activating", cancellationToken).ConfigureAwait(false);
+        TestHooks.PauseAt("activating");
         var active = _store.Activate(pipeline, stored);
         _board.Set(pipeline, _ => new PipelineModelStatus(pipeline, active.Name, active.Version, active.PreviousName, active.PreviousVersion,
             UpdateState.Active, stored.Name, stored.Version, null, null, _time.GetUtcNow()));
@@ -242,9 +241,13 @@ public sealed partial class UpdateCoordinator : BackgroundService
     private static (string Pipeline, string Sha256, Uri Url, string Version) RejectionKey(DesiredModel desired) =>
         (desired.Pipeline, desired.Sha256, desired.Url, desired.Version);
 
-    private void Report(string pipeline, UpdateState state, string? name, string? version, RejectionReason? reason = null, string? message = null) =>
+    /// <summary>Every state an update reports passes here; a crash test stops the update right after one (TestHooks).</summary>
+    private void Report(string pipeline, UpdateState state, string? name, string? version, RejectionReason? reason = null, string? message = null)
+    {
         _board.Set(pipeline, old => new PipelineModelStatus(pipeline, old?.ActiveName, old?.ActiveVersion, old?.PreviousName, old?.PreviousVersion,
             state, name, version, reason, message, _time.GetUtcNow()));
+        TestHooks.PauseAt(state);
+    }
 
     private void Reject(string pipeline, string? name, string? version, RejectionReason reason, string message, bool rolledBack)
     {

@@ -17,8 +17,7 @@ public sealed class AnomalyEventWriter
 {
     private readonly ArrayBufferWriter<byte> _buffer = new(4096);
     private readonly Utf8JsonWriter _writer;
-    private readonly JsonEncodedText _device;
-    private readonly JsonEncodedText _pipeline;
+    private readonly EventHeader _header;
     private readonly JsonEncodedText[] _severities;
     private readonly byte[] _idPrefix;
     private long _sequence;
@@ -27,8 +26,7 @@ public sealed class AnomalyEventWriter
     {
         _idPrefix = Encoding.ASCII.GetBytes($"{(ulong)Random.Shared.NextInt64():x16}-");
         _writer = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = false });
-        _device = JsonEncodedText.Encode(deviceId);
-        _pipeline = JsonEncodedText.Encode(pipeline);
+        _header = new EventHeader(deviceId, pipeline);
         _severities = [.. severityNames.Select(n => JsonEncodedText.Encode(n))];
     }
 
@@ -101,8 +99,7 @@ public sealed class AnomalyEventWriter
     /// <summary><c>score</c> telemetry for one window.</summary>
     public ReadOnlySpan<byte> Score(AlertStateMachine alert, double score, long windowEndTicks)
     {
-        Open("score"u8);
-        WriteOrigin(windowEndTicks);
+        Open("score"u8, null, windowEndTicks);
         Number("score"u8, score);
         Number("threshold"u8, alert.RaiseThreshold);
         _writer.WriteBoolean("active"u8, alert.Active);
@@ -120,8 +117,7 @@ public sealed class AnomalyEventWriter
     /// </summary>
     public ReadOnlySpan<byte> AlertAttributes(AlertStateMachine alert, double score, long ticks)
     {
-        Open("alert_state"u8);
-        WriteOrigin(ticks);
+        Open("alert_state"u8, null, ticks);
         _writer.WriteBoolean("active"u8, alert.Active);
         if (alert.AlertId != Guid.Empty)
         {
@@ -146,40 +142,25 @@ public sealed class AnomalyEventWriter
 
     private void Begin(ReadOnlySpan<byte> type, Guid alertId, long ticks, AlertStateMachine alert)
     {
-        Open(type);
-        _writer.WriteString("alertId"u8, alertId);
-        WriteOrigin(ticks);
+        Open(type, alertId, ticks);
         if ((uint)alert.Severity < (uint)_severities.Length)
         {
             _writer.WriteString("severity"u8, _severities[alert.Severity]);
         }
     }
 
-    /// <summary>Every message opens alike: the reused buffer emptied, then its type and its own id.</summary>
-    private void Open(ReadOnlySpan<byte> type)
+    /// <summary>
+    /// Every message opens alike: the reused buffer emptied, then the event header with the message's own id (the
+    /// writer's prefix and the next number, formatted on the stack).
+    /// </summary>
+    private void Open(ReadOnlySpan<byte> type, Guid? alertId, long ticks)
     {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
-        _writer.WriteStartObject();
-        _writer.WriteString("type"u8, type);
-        WriteId();
-    }
-
-    /// <summary>When and where: the message's time, device and pipeline.</summary>
-    private void WriteOrigin(long ticks)
-    {
-        _writer.WriteString("ts"u8, Utc(ticks));
-        _writer.WriteString("device"u8, _device);
-        _writer.WriteString("pipeline"u8, _pipeline);
-    }
-
-    /// <summary>This message's own id: the writer's prefix and the next number, formatted on the stack.</summary>
-    private void WriteId()
-    {
         Span<byte> id = stackalloc byte[48];
         _idPrefix.CopyTo(id);
         Utf8Formatter.TryFormat(++_sequence, id[_idPrefix.Length..], out var written);
-        _writer.WriteString("id"u8, id[..(_idPrefix.Length + written)]);
+        _header.Open(_writer, type, id[..(_idPrefix.Length + written)], alertId, Utc(ticks));
     }
 
     private ReadOnlySpan<byte> End()

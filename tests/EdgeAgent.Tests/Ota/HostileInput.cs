@@ -151,18 +151,24 @@ internal static class HostileInput
 
 /// <summary>
 /// A real HTTP server on loopback that sends the headers and half of the body of its artifact, then resets the
-/// connection (SO_LINGER 0): the response stream throws IOException mid-body. Counts the connections it accepted.
+/// connection (SO_LINGER 0): the response stream throws IOException mid-body. With <c>holdFirst</c> it instead keeps
+/// its first connection open without sending another byte (a download stopped mid-body, for as long as the test
+/// likes), and serves later requests whole from the offset of their Range header (recorded in <see cref="Ranges"/>).
+/// Counts the connections it accepted.
 /// </summary>
-internal sealed class ResettingHttpServer : IDisposable
+internal sealed class HalfBodyHttpServer : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly byte[] _body;
+    private readonly bool _holdFirst;
     private readonly CancellationTokenSource _stop = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _ranges = new();
     private int _connections;
 
-    public ResettingHttpServer(byte[] body)
+    public HalfBodyHttpServer(byte[] body, bool holdFirst = false)
     {
         _body = body;
+        _holdFirst = holdFirst;
         _listener.Start();
         _ = Task.Run(ServeAsync);
     }
@@ -170,6 +176,9 @@ internal sealed class ResettingHttpServer : IDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public int Connections => Volatile.Read(ref _connections);
+
+    /// <summary>The Range header of every request that had one, e.g. <c>bytes=2560-</c>.</summary>
+    public IReadOnlyCollection<string> Ranges => _ranges;
 
     public void Dispose()
     {
@@ -191,34 +200,59 @@ internal sealed class ResettingHttpServer : IDisposable
                 return;
             }
 
-            Interlocked.Increment(ref _connections);
-            try
-            {
-                var buffer = new byte[8192];
-                var request = new StringBuilder();
-                while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-                {
-                    var read = await socket.ReceiveAsync(buffer, SocketFlags.None);
-                    if (read == 0)
-                    {
-                        break;
-                    }
+            // Each connection on its own: a held one must not keep the next from being served.
+            _ = Task.Run(() => AnswerAsync(socket, Interlocked.Increment(ref _connections)));
+        }
+    }
 
-                    request.Append(Encoding.ASCII.GetString(buffer, 0, read));
+    private async Task AnswerAsync(Socket socket, int connection)
+    {
+        try
+        {
+            var buffer = new byte[8192];
+            var request = new StringBuilder();
+            while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var read = await socket.ReceiveAsync(buffer, SocketFlags.None);
+                if (read == 0)
+                {
+                    break;
                 }
 
-                await socket.SendAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {_body.Length}\r\nContent-Type: application/x-tar\r\n\r\n"), SocketFlags.None);
-                await socket.SendAsync(_body.AsMemory(0, _body.Length / 2), SocketFlags.None);
-                await Task.Delay(200);
-                socket.LingerState = new LingerOption(true, 0);
+                request.Append(Encoding.ASCII.GetString(buffer, 0, read));
             }
-            catch (SocketException)
+
+            var range = request.ToString().Split("\r\n").FirstOrDefault(h => h.StartsWith("Range: ", StringComparison.OrdinalIgnoreCase))?[7..];
+            if (range is not null)
             {
+                _ranges.Enqueue(range);
             }
-            finally
+
+            if (_holdFirst && connection > 1)
             {
-                socket.Close();
+                var from = range is null ? 0 : int.Parse(range["bytes=".Length..].TrimEnd('-'), System.Globalization.CultureInfo.InvariantCulture);
+                var status = from == 0 ? "200 OK" : $"206 Partial Content\r\nContent-Range: bytes {from}-{_body.Length - 1}/{_body.Length}";
+                await socket.SendAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Length: {_body.Length - from}\r\nConnection: close\r\n\r\n"), SocketFlags.None);
+                await socket.SendAsync(_body.AsMemory(from), SocketFlags.None);
+                return;
             }
+
+            await socket.SendAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Length: {_body.Length}\r\nContent-Type: application/x-tar\r\n\r\n"), SocketFlags.None);
+            await socket.SendAsync(_body.AsMemory(0, _body.Length / 2), SocketFlags.None);
+            if (_holdFirst)
+            {
+                await Task.Delay(Timeout.Infinite, _stop.Token);
+            }
+
+            await Task.Delay(200);
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+        {
+        }
+        finally
+        {
+            socket.Close();
         }
     }
 }

@@ -1,3 +1,4 @@
+using EdgeAgent.Hosting;
 using EdgeAgent.Ota;
 using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines.Tests.Support;
@@ -36,7 +37,7 @@ public sealed partial class OtaEndToEndTests
         Publish("edgeagent/test-device/models/desired", desired);
 
         var marker = step == "watching" ? "swapped in demo 2.0.0" : $"OTA test hook: paused at {step}";
-        using (var first = AgentProcess.Start(run, step == "watching" ? null : new Dictionary<string, string?> { [OtaTestHook.Variable] = step }))
+        using (var first = AgentProcess.Start(run, step == "watching" ? null : new Dictionary<string, string?> { [TestHooks.PauseVariable] = step }))
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (!(first.StandardError + first.StandardOutput).Contains(marker, StringComparison.Ordinal))

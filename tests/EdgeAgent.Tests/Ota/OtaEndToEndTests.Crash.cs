@@ -1,3 +1,4 @@
+using EdgeAgent.Hosting;
 using EdgeAgent.Ota;
 using EdgeAgent.Ota.Store;
 using EdgeAgent.Pipelines.Models;
@@ -12,9 +13,10 @@ public sealed partial class OtaEndToEndTests
 {
     /// <summary>
     /// SIGKILL at each step of an update, then a restart: the store is consistent (no half version visible), the
-    /// previous or the new model serves (never none), and the retained desired state finishes the update. The agent
-    /// is stopped at a step by the internal hook EDGEAGENT_OTA_TEST_PAUSE (OtaTestHook). A kill between the candidate's
-    /// load and the end of its health watch trips the crash-loop breaker instead (OtaEndToEndTests.Breaker.cs).
+    /// previous or the new model serves (never none), and the retained desired state finishes the update. A download is
+    /// stopped mid-body by the test's HTTP server (the restart must resume it with Range); the other steps by the agent's
+    /// test hook EDGEAGENT_OTA_TEST_PAUSE (TestHooks). A kill between the candidate's load and the end of its health
+    /// watch trips the crash-loop breaker instead (OtaEndToEndTests.Breaker.cs).
     /// </summary>
     [Theory]
     [InlineData("downloading")]
@@ -36,15 +38,23 @@ public sealed partial class OtaEndToEndTests
             "--set", "ota.allowUnsigned=true",
             "--set", "ota.healthWatchSeconds=2",
         ];
-        Publish("edgeagent/test-device/models/desired", Desired("demo", "2.0.0", bundle, BundleSignature.Sha256Hex(bundle), new FileInfo(bundle).Length));
+        var sha = BundleSignature.Sha256Hex(bundle);
+        var body = File.ReadAllBytes(bundle);
+        using var server = new HalfBodyHttpServer(body, holdFirst: true);
+        var url = step == "downloading" ? $"http://127.0.0.1:{server.Port}/demo.tar" : new Uri(bundle).AbsoluteUri;
+        Publish("edgeagent/test-device/models/desired", DesiredAt("2.0.0", url, sha, body.Length));
 
-        var marker = $"OTA test hook: paused at {step}";
-        using (var first = AgentProcess.Start(run, new Dictionary<string, string?> { [OtaTestHook.Variable] = step }))
+        // Downloading: the server has sent half the artifact and holds the connection; the agent has written all of it.
+        var partial = Path.Combine(state, "models", ".downloads", sha + ".artifact");
+        Func<AgentProcess, bool> reached = step == "downloading"
+            ? _ => File.Exists(partial) && new FileInfo(partial).Length == body.Length / 2
+            : agent => (agent.StandardError + agent.StandardOutput).Contains($"OTA test hook: paused at {step}", StringComparison.Ordinal);
+        using (var first = AgentProcess.Start(run, step == "downloading" ? null : new Dictionary<string, string?> { [TestHooks.PauseVariable] = step }))
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!(first.StandardError + first.StandardOutput).Contains(marker, StringComparison.Ordinal))
+            while (!reached(first))
             {
-                DateTime.UtcNow.Should().BeBefore(deadline, $"the agent should reach '{marker}'; stderr: {first.StandardError}");
+                DateTime.UtcNow.Should().BeBefore(deadline, $"the agent should reach {step}; stderr: {first.StandardError}");
                 await Task.Delay(20);
             }
 
@@ -81,6 +91,10 @@ public sealed partial class OtaEndToEndTests
         var staging = Path.Combine(state, "models", ".staging");
         (Directory.Exists(staging) ? Directory.GetFileSystemEntries(staging) : []).Should().BeEmpty("the restart drops an interrupted staging area");
         new ModelStore(state).Active("demo")!.Version.Should().Be("2.0.0");
+        if (step == "downloading")
+        {
+            server.Ranges.Should().Equal([$"bytes={body.Length / 2}-"], "the restart resumes the download where it stopped");
+        }
     }
 
     /// <summary>The demo model as version <paramref name="version"/> in a .tar (unsigned: signing is tested elsewhere and costs two CLI runs).</summary>

@@ -27,7 +27,7 @@ public sealed partial class OtaEndToEndTests
         var fifo = _dir.Combine("artifact.fifo");
         HostileInput.MakeFifo(fifo);
         var good = HostileInput.Tar(_dir, HostileInput.DemoFolder(_dir, "2.0.0"));
-        using var resetting = new ResettingHttpServer(File.ReadAllBytes(good));
+        using var resetting = new HalfBodyHttpServer(File.ReadAllBytes(good));
 
         using var reported = new MqttSubscriber(_broker.Port, "edgeagent/test-device/models/reported");
         using var agent = AgentProcess.Start(

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeAgent.Hosting;
 using EdgeAgent.Ota;
 using EdgeAgent.Pipelines.Tests.Support;
 using EdgeAgent.Tests.Support;
@@ -101,7 +102,7 @@ public sealed partial class OtaEndToEndTests : IDisposable
         // Held at "verifying" by the test hook, then killed there: a kill once the candidate is being loaded is the
         // crash-loop breaker's case (OtaEndToEndTests.Breaker), where the model is refused for good, so a kill "as soon
         // as the update has begun" without the hook raced with the update's progress.
-        using (var first = AgentProcess.Start(run, new Dictionary<string, string?> { [OtaTestHook.Variable] = "verifying" }))
+        using (var first = AgentProcess.Start(run, new Dictionary<string, string?> { [TestHooks.PauseVariable] = "verifying" }))
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (!first.StandardError.Contains("OTA test hook: paused at verifying", StringComparison.Ordinal))

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using EdgeAgent.Outbox;
@@ -18,6 +19,10 @@ namespace EdgeAgent.Tests.Outbox;
 public sealed class DiskFullAgentTests : IDisposable
 {
     private const string Base = "edgeagent/dfdev";
+
+    /// <summary>Pipeline settings that publish a score event every 200 ms, so the outbox fills quickly.</summary>
+    private static readonly string[] FrequentScores = ["pipelines[0].sources[0].simulated.sampleRateHz=100", "pipelines[0].alert.scoreIntervalSeconds=0.2"];
+
     private readonly TempDirectory _dir = new();
     private readonly MosquittoBroker _broker = new();
     private SmallTmpfs? _disk;
@@ -25,24 +30,9 @@ public sealed class DiskFullAgentTests : IDisposable
     [TmpfsFact]
     public async Task On_a_full_state_disk_the_agent_runs_on_delivers_through_the_broker_says_disk_full_and_resumes_when_space_returns()
     {
-        _disk = new SmallTmpfs(_dir.Combine("state"), "8m");
         var metricsPort = MosquittoBroker.FreePort();
-        string[] config =
-        [
-            "--config", RepositoryPaths.File("config", "edgeagent.json"),
-            "--set", $"mqtt.port={_broker.Port}",
-            "--set", "deviceId=dfdev",
-            "--set", $"stateDirectory={_disk.Path}",
-            "--set", "mqtt.reconnect.minDelayMilliseconds=200",
-            "--set", "mqtt.reconnect.maxDelaySeconds=1",
-            "--set", "telemetry.intervalSeconds=1",
-            "--set", "metrics.enabled=true",
-            "--set", $"metrics.listen=127.0.0.1:{metricsPort}",
-            "--set", "outbox.diskFull.probeSeconds=1",
-            "--set", "outbox.diskFull.probeMaxSeconds=2",
-            "--set", "pipelines[0].sources[0].simulated.sampleRateHz=100",
-            "--set", "pipelines[0].alert.scoreIntervalSeconds=0.2",
-        ];
+        var config = OnSmallDisk([.. FrequentScores, "mqtt.reconnect.minDelayMilliseconds=200", "mqtt.reconnect.maxDelaySeconds=1",
+            "telemetry.intervalSeconds=1", "metrics.enabled=true", $"metrics.listen=127.0.0.1:{metricsPort}"]);
 
         // A persistent session: what the broker queues for us while it restarts is kept.
         using var all = new MqttSubscriber(_broker.Port, $"{Base}/#", persistentClientId: "diskfull-test-sub");
@@ -112,15 +102,8 @@ public sealed class DiskFullAgentTests : IDisposable
             throw agent.WithStandardError(ex);
         }
 
-        // Every message the outbox accepted, before, during and after the full disk, arrived: seqs 1..last, none missing.
-        long lastSeq;
-        using (var connection = OutboxStore.OpenReadOnly(_dir.Combine("state", "outbox.db"))!)
-        {
-            lastSeq = OutboxStore.ReadTotals(connection).LastSeq;
-        }
-
-        var received = await all.WaitForAsync(m => Seqs(m).Count >= lastSeq, TimeSpan.FromSeconds(30), $"all {lastSeq} accepted messages");
-        Seqs(received).Should().Equal(Enumerable.Range(1, (int)lastSeq).Select(i => (long)i), "nothing accepted is lost, and the order holds");
+        // Every message the outbox accepted, before, during and after the full disk, arrived.
+        await EveryAcceptedMessageArrivedAsync(all);
         agent.StandardError.Should().NotContain("Unhandled exception").And.NotContain("cannot be written any more");
     }
 
@@ -132,18 +115,7 @@ public sealed class DiskFullAgentTests : IDisposable
     [TmpfsFact]
     public async Task Started_on_a_full_state_disk_the_agent_runs_delivers_and_persists_again_when_space_returns()
     {
-        _disk = new SmallTmpfs(_dir.Combine("state"), "8m");
-        string[] config =
-        [
-            "--config", RepositoryPaths.File("config", "edgeagent.json"),
-            "--set", $"mqtt.port={_broker.Port}",
-            "--set", "deviceId=dfdev",
-            "--set", $"stateDirectory={_disk.Path}",
-            "--set", "outbox.diskFull.probeSeconds=1",
-            "--set", "outbox.diskFull.probeMaxSeconds=2",
-            "--set", "pipelines[0].sources[0].simulated.sampleRateHz=100",
-            "--set", "pipelines[0].alert.scoreIntervalSeconds=0.2",
-        ];
+        var config = OnSmallDisk(FrequentScores);
         using var all = new MqttSubscriber(_broker.Port, $"{Base}/#", persistentClientId: "diskfull-restart-sub");
         using (var first = AgentProcess.Start(["run", .. config]))
         {
@@ -178,14 +150,7 @@ public sealed class DiskFullAgentTests : IDisposable
             throw agent.WithStandardError(ex);
         }
 
-        long lastSeq;
-        using (var connection = OutboxStore.OpenReadOnly(_dir.Combine("state", "outbox.db"))!)
-        {
-            lastSeq = OutboxStore.ReadTotals(connection).LastSeq;
-        }
-
-        var received = await all.WaitForAsync(m => Seqs(m).Count >= lastSeq, TimeSpan.FromSeconds(30), $"all {lastSeq} accepted messages");
-        Seqs(received).Should().Equal(Enumerable.Range(1, (int)lastSeq).Select(i => (long)i), "nothing accepted is lost, and the order holds");
+        await EveryAcceptedMessageArrivedAsync(all);
     }
 
     /// <summary>
@@ -196,19 +161,8 @@ public sealed class DiskFullAgentTests : IDisposable
     [TmpfsFact]
     public async Task A_model_update_on_a_full_state_disk_is_retried_with_its_reason_the_previous_model_serves_and_it_applies_after_space_returns()
     {
-        _disk = new SmallTmpfs(_dir.Combine("state"), "8m");
         var bundle = EdgeAgent.Tests.Ota.HostileInput.Tar(_dir, EdgeAgent.Tests.Ota.HostileInput.DemoFolder(_dir, "2.0.0"));
-        string[] config =
-        [
-            "--config", RepositoryPaths.File("config", "edgeagent.json"),
-            "--set", $"mqtt.port={_broker.Port}",
-            "--set", "deviceId=dfdev",
-            "--set", $"stateDirectory={_disk.Path}",
-            "--set", "ota.allowUnsigned=true",
-            "--set", "ota.healthWatchSeconds=2",
-            "--set", "outbox.diskFull.probeSeconds=1",
-            "--set", "outbox.diskFull.probeMaxSeconds=2",
-        ];
+        var config = OnSmallDisk(["ota.allowUnsigned=true", "ota.healthWatchSeconds=2"]);
         using var reported = new MqttSubscriber(_broker.Port, $"{Base}/models/reported");
         using var agent = AgentProcess.Start(["run", .. config]);
         try
@@ -252,6 +206,39 @@ public sealed class DiskFullAgentTests : IDisposable
         static bool NoSpace(MqttSubscriber.Received message) =>
             Demo(message).GetProperty("update") is var u && u.TryGetProperty("message", out var text) &&
             text.GetString()!.Contains("no space", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>
+    /// The state directory on a fresh 8 MB tmpfs, and the agent's configuration for it: the bundled file, this broker,
+    /// the disk probed every second or two, then each of <paramref name="settings"/> as a --set.
+    /// </summary>
+    [MemberNotNull(nameof(_disk))]
+    private string[] OnSmallDisk(string[] settings)
+    {
+        _disk = new SmallTmpfs(_dir.Combine("state"), "8m");
+        return
+        [
+            "--config", RepositoryPaths.File("config", "edgeagent.json"),
+            "--set", $"mqtt.port={_broker.Port}",
+            "--set", "deviceId=dfdev",
+            "--set", $"stateDirectory={_disk.Path}",
+            "--set", "outbox.diskFull.probeSeconds=1",
+            "--set", "outbox.diskFull.probeMaxSeconds=2",
+            .. settings.SelectMany(setting => new[] { "--set", setting }),
+        ];
+    }
+
+    /// <summary>Every message the outbox accepted arrived: seqs 1..last, none missing, in order.</summary>
+    private async Task EveryAcceptedMessageArrivedAsync(MqttSubscriber all)
+    {
+        long lastSeq;
+        using (var connection = OutboxStore.OpenReadOnly(_dir.Combine("state", "outbox.db"))!)
+        {
+            lastSeq = OutboxStore.ReadTotals(connection).LastSeq;
+        }
+
+        var received = await all.WaitForAsync(m => Seqs(m).Count >= lastSeq, TimeSpan.FromSeconds(30), $"all {lastSeq} accepted messages");
+        Seqs(received).Should().Equal(Enumerable.Range(1, (int)lastSeq).Select(i => (long)i), "nothing accepted is lost, and the order holds");
     }
 
     private static JsonElement Demo(MqttSubscriber.Received message) =>

@@ -19,8 +19,7 @@ public sealed class ClipRecorder
     private readonly string _ffmpegPath;
     private readonly IOutboundQueue _queue;
     private readonly byte[] _topic;
-    private readonly string _device;
-    private readonly string _pipeline;
+    private readonly EventHeader _header;
     private readonly SemaphoreSlim _one = new(1, 1);
     private TaskCompletionSource<DateTime>? _end;
     private long _written;
@@ -34,8 +33,7 @@ public sealed class ClipRecorder
         _options = options;
         _ffmpegPath = ffmpegPath;
         _queue = queue;
-        _device = deviceId;
-        _pipeline = pipeline;
+        _header = new EventHeader(deviceId, pipeline);
         _topic = MqttTopics.Events(pipeline);
     }
 
@@ -150,15 +148,9 @@ public sealed class ClipRecorder
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            writer.WriteString("type"u8, "clip"u8);
             // Like every message on the events topic: an id of its own, and the alertId that links it to its alert's
             // anomaly_start and anomaly_end (the clip and the snapshot are named after that alertId).
-            writer.WriteString("id"u8, Guid.NewGuid());
-            writer.WriteString("alertId"u8, id);
-            writer.WriteString("ts"u8, DateTime.UtcNow);
-            writer.WriteString("device"u8, _device);
-            writer.WriteString("pipeline"u8, _pipeline);
+            _header.Open(writer, "clip"u8, Guid.NewGuid(), id, DateTime.UtcNow);
             writer.WriteString("path"u8, clip.Path);
             if (_options.UrlPrefix.Length > 0)
             {

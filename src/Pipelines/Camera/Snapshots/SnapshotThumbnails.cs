@@ -19,8 +19,7 @@ public sealed class SnapshotThumbnails
     private readonly int _quality;
     private readonly IOutboundQueue _queue;
     private readonly byte[] _topic;
-    private readonly string _device;
-    private readonly string _pipeline;
+    private readonly EventHeader _header;
     private long _published;
     private long _oversized;
     private long _failed;
@@ -33,8 +32,7 @@ public sealed class SnapshotThumbnails
         _maxBytes = maxBytes;
         _quality = quality;
         _queue = queue;
-        _device = deviceId;
-        _pipeline = pipeline;
+        _header = new EventHeader(deviceId, pipeline);
         _topic = MqttTopics.Thumbnail(pipeline);
     }
 
@@ -93,17 +91,7 @@ public sealed class SnapshotThumbnails
         using var buffer = new MemoryStream(thumbnail.Length * 4 / 3 + 512);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            writer.WriteString("type"u8, "thumbnail"u8);
-            writer.WriteString("id"u8, Guid.NewGuid());
-            if (alertId is { } id)
-            {
-                writer.WriteString("alertId"u8, id);
-            }
-
-            writer.WriteString("ts"u8, time.UtcDateTime);
-            writer.WriteString("device"u8, _device);
-            writer.WriteString("pipeline"u8, _pipeline);
+            _header.Open(writer, "thumbnail"u8, Guid.NewGuid(), alertId, time.UtcDateTime);
             writer.WriteString("contentType"u8, "image/jpeg"u8);
             writer.WriteNumber("bytes"u8, thumbnail.Length);
             writer.WriteBase64String("jpeg"u8, thumbnail);
