@@ -29,9 +29,6 @@ public sealed class ScoreLikelihood
         _logarithm = options.Logarithm;
     }
 
-    /// <summary>Windows judged so far (after warm-up the result is meaningful).</summary>
-    public long Seen => _seen;
-
     /// <summary>How unusual the recent scores are, in long-run standard deviations; 0 while warming up.</summary>
     public double Judge(double score)
     {

@@ -8,28 +8,6 @@ namespace EdgeAgent.Pipelines.Configuration;
 /// </summary>
 public static class ConfigPath
 {
-    public static string ToJsonPath(string configKey)
-    {
-        var builder = new StringBuilder(configKey.Length + 4);
-        foreach (var segment in configKey.Split(':'))
-        {
-            if (segment.Length > 0 && segment.All(char.IsAsciiDigit))
-            {
-                builder.Append('[').Append(segment).Append(']');
-                continue;
-            }
-
-            if (builder.Length > 0)
-            {
-                builder.Append('.');
-            }
-
-            builder.Append(segment);
-        }
-
-        return builder.ToString();
-    }
-
     public static string ToConfigKey(string jsonPath)
     {
         var builder = new StringBuilder(jsonPath.Length);

@@ -39,8 +39,6 @@ public readonly record struct ShadowStatistics(
 
     public double CandidateMeanMilliseconds => Windows - Errors <= 0 ? 0 : Milliseconds((double)CandidateTicks / (Windows - Errors));
 
-    public double ActiveMeanMilliseconds => Windows == 0 ? 0 : Milliseconds((double)ActiveTicks / Windows);
-
     public double CandidateMedianMilliseconds => Milliseconds(CandidateMedianTicks);
 
     public double ActiveMedianMilliseconds => Milliseconds(ActiveMedianTicks);

@@ -33,8 +33,6 @@ public sealed class ClassificationScorer
         _applySoftmax = applySoftmax;
     }
 
-    public ReadOnlySpan<float> Probabilities => _probabilities;
-
     /// <summary>The most likely classes of the last frame, most likely first.</summary>
     public ReadOnlySpan<ClassScore> Top => _top.AsSpan(0, _topCount);
 

@@ -54,14 +54,6 @@ internal sealed unsafe class NativeSessionOptions : IDisposable
         }
     }
 
-    public void AddFreeDimensionOverride(string symbol, long value)
-    {
-        fixed (byte* s = Utf8Z.From(symbol))
-        {
-            OrtStatus.ThrowIfFailed(_api.AddFreeDimensionOverrideByName(Raw, s, value));
-        }
-    }
-
     /// <summary>Appends an execution provider; returns ORT's error message, or null when it was accepted.</summary>
     public string? TryAppendProvider(string ortName, IReadOnlyDictionary<string, string> settings)
     {

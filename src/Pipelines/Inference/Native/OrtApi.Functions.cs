@@ -56,7 +56,6 @@ internal sealed unsafe partial class OrtApi
     public delegate* unmanaged<nint, long*, nint> ModelMetadataGetVersion;
     public delegate* unmanaged<nint, void> ReleaseModelMetadata;
     public delegate* unmanaged<nint, nint, byte***, long*, nint> ModelMetadataGetCustomMetadataMapKeys;
-    public delegate* unmanaged<nint, byte*, long, nint> AddFreeDimensionOverrideByName;
     public delegate* unmanaged<byte***, int*, nint> GetAvailableProviders;
     public delegate* unmanaged<byte**, int, nint> ReleaseAvailableProviders;
     public delegate* unmanaged<nint, byte*, byte*, nint> AddSessionConfigEntry;
@@ -134,7 +133,6 @@ internal sealed unsafe partial class OrtApi
         ModelMetadataGetVersion = (delegate* unmanaged<nint, long*, nint>)t[OrtSlot.ModelMetadataGetVersion];
         ReleaseModelMetadata = (delegate* unmanaged<nint, void>)t[OrtSlot.ReleaseModelMetadata];
         ModelMetadataGetCustomMetadataMapKeys = (delegate* unmanaged<nint, nint, byte***, long*, nint>)t[OrtSlot.ModelMetadataGetCustomMetadataMapKeys];
-        AddFreeDimensionOverrideByName = (delegate* unmanaged<nint, byte*, long, nint>)t[OrtSlot.AddFreeDimensionOverrideByName];
         GetAvailableProviders = (delegate* unmanaged<byte***, int*, nint>)t[OrtSlot.GetAvailableProviders];
         ReleaseAvailableProviders = (delegate* unmanaged<byte**, int, nint>)t[OrtSlot.ReleaseAvailableProviders];
         AddSessionConfigEntry = (delegate* unmanaged<nint, byte*, byte*, nint>)t[OrtSlot.AddSessionConfigEntry];

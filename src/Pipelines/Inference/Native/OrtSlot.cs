@@ -60,7 +60,6 @@ internal static class OrtSlot
     public const int ModelMetadataGetVersion = 117;
     public const int ReleaseModelMetadata = 118;
     public const int ModelMetadataGetCustomMetadataMapKeys = 123;
-    public const int AddFreeDimensionOverrideByName = 124;
     public const int GetAvailableProviders = 125;
     public const int ReleaseAvailableProviders = 126;
     public const int AddSessionConfigEntry = 130;

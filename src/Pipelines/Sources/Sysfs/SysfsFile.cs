@@ -21,8 +21,6 @@ internal sealed class SysfsFile : IDisposable
 
     public string Path { get; }
 
-    public bool IsOpen => _handle is not null;
-
     public void Open()
     {
         Close();
