@@ -109,7 +109,4 @@ public sealed class SourceContext
 
     /// <summary>Whether a rejection now would be logged (none was in the last 10 s).</summary>
     public bool WillLog() => Stopwatch.GetTimestamp() - Interlocked.Read(ref _lastLog) >= LogInterval;
-
-    /// <summary>Forgets the per-channel timestamps (a replay loop starts over, a device was replaced).</summary>
-    public void ResetTimestamps() => Array.Fill(_lastTimestamp, long.MinValue);
 }
