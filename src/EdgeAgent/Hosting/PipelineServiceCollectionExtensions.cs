@@ -27,7 +27,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton(provider => new CrashBreaker(provider.GetRequiredService<ModelStore>()));
         services.AddSingleton(provider => new PipelineRegistry(provider));
         services.AddSensorPipelines(options.Pipelines, options.DeviceId, BindModel);
-        services.AddCameraPipelines(options.Pipelines, options.DeviceId, options.StateDirectory, LoadModel);
+        services.AddCameraPipelines(options.Pipelines, options.DeviceId, options.StateDirectory, LoadCamera);
         // Sensors first, then cameras: the order of the report's pipelines (a stable sort keeps the configured order within each kind).
         foreach (var pipeline in options.Pipelines.Where(p => p.Enabled).OrderBy(p => p.Kind))
         {
@@ -38,22 +38,30 @@ public static class PipelineServiceCollectionExtensions
         return services;
     }
 
-    private static ModelBinding BindModel(IServiceProvider provider, PipelineOptions pipeline, FeaturePipeline features)
+    /// <summary>A sensor pipeline's model; with none configured or deployed, the built-in detector scores the features themselves.</summary>
+    private static ModelBinding BindModel(IServiceProvider provider, PipelineOptions pipeline, FeaturePipeline features) =>
+        LoadModel(provider, pipeline, path => PipelineModelLoader.Load(provider.GetRequiredService<InferenceRuntimeProvider>().Runtime, pipeline, features, path))
+        ?? DetectorBinding.Create(pipeline, features);
+
+    /// <summary>A camera pipeline has no built-in detector: it needs a model.</summary>
+    private static CameraPipeline LoadCamera(IServiceProvider provider, PipelineOptions pipeline, Func<string, CameraPipeline> load) =>
+        LoadModel(provider, pipeline, load) ?? throw new AgentStartupException(
+            $"pipeline '{pipeline.Name}' has no model: set pipelines.model.path, or calibrate one with 'edgeagent calibrate-camera'", 78);
+
+    /// <summary>
+    /// Loads a pipeline's model with <paramref name="load"/> from the file <see cref="ModelResolver"/> names (the
+    /// store's active version, else the configured file); null when neither names one.
+    /// </summary>
+    private static T? LoadModel<T>(IServiceProvider provider, PipelineOptions pipeline, Func<string, T> load)
+        where T : class
     {
-        if (pipeline.Model.Path.Length == 0 && provider.GetRequiredService<ModelStore>().Active(pipeline.Name) is null)
+        // The breaker first: a version whose deployment killed the last run is taken out of active.json before it loads.
+        provider.GetRequiredService<CrashBreaker>();
+        if (ModelResolver.ModelPath(provider.GetRequiredService<ModelStore>(), pipeline) is not { } path)
         {
-            // No model configured or deployed: the built-in detector scores the features themselves.
-            return DetectorBinding.Create(pipeline, features);
+            return null;
         }
 
-        var runtime = provider.GetRequiredService<InferenceRuntimeProvider>().Runtime;
-        return LoadModel(provider, pipeline, path => PipelineModelLoader.Load(runtime, pipeline, features, path));
-    }
-
-    /// <summary>Loads a pipeline's model with <paramref name="load"/> from the store's active version, else the configured file.</summary>
-    private static T LoadModel<T>(IServiceProvider provider, PipelineOptions pipeline, Func<string, T> load)
-    {
-        var path = ModelPath(provider, pipeline);
         try
         {
             return load(path);
@@ -67,13 +75,5 @@ public static class PipelineServiceCollectionExtensions
                 "Pipeline {Pipeline}: the store's active model cannot be used ({Reason}); serving the configured model {Path} instead", pipeline.Name, ex.Message, configured);
             return load(configured);
         }
-    }
-
-    private static string ModelPath(IServiceProvider provider, PipelineOptions pipeline)
-    {
-        // The breaker first: a version whose deployment killed the last run is taken out of active.json before it loads.
-        provider.GetRequiredService<CrashBreaker>();
-        return ModelResolver.ModelPath(provider.GetRequiredService<ModelStore>(), pipeline) ?? throw new AgentStartupException(
-            $"pipeline '{pipeline.Name}' has no model: set pipelines.model.path, or calibrate one with 'edgeagent calibrate'", 78);
     }
 }
