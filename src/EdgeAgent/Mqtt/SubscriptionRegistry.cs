@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using EdgeAgent.Pipelines.Events;
+using EdgeAgent.Pipelines.Supervision;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Mqtt;
@@ -13,9 +13,8 @@ namespace EdgeAgent.Mqtt;
 /// </summary>
 internal sealed partial class SubscriptionRegistry
 {
-    private static readonly long LogEvery = Stopwatch.Frequency * 10;
-
     private readonly Lock _lock = new();
+    private readonly LogRateLimiter _dropLog = new(burst: 1, TimeSpan.FromSeconds(10));
     private readonly List<Subscription> _subscriptions = [];
     private readonly Channel<(string Topic, byte[] Payload)> _inbound =
         Channel.CreateBounded<(string, byte[])>(new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.DropWrite });
@@ -24,7 +23,6 @@ internal sealed partial class SubscriptionRegistry
     private long _oversized;
     private long _malformed;
     private long _overflowed;
-    private long _lastLog;
 
     public SubscriptionRegistry(ILogger logger)
     {
@@ -132,9 +130,7 @@ internal sealed partial class SubscriptionRegistry
 
     private bool MaybeLog()
     {
-        var now = Stopwatch.GetTimestamp();
-        var last = Interlocked.Read(ref _lastLog);
-        if (now - last < LogEvery || Interlocked.CompareExchange(ref _lastLog, now, last) != last)
+        if (!_dropLog.TryAcquire())
         {
             return false;
         }

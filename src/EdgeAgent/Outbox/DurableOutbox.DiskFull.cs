@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeAgent.Pipelines.Supervision;
 using Microsoft.Data.Sqlite;
 
 namespace EdgeAgent.Outbox;
@@ -13,12 +14,11 @@ namespace EdgeAgent.Outbox;
 /// </summary>
 public sealed partial class DurableOutbox
 {
-    private static readonly long OverflowLogEvery = Stopwatch.Frequency * 10;
+    private readonly LogRateLimiter _overflowLog = new(burst: 1, TimeSpan.FromSeconds(10));
 
     // A disk with a page or two free lets a probe through and fails the next batch: the state may flip quickly, the
     // log says so at most once a minute (health, telemetry and metrics always show the current state).
-    private static readonly long StateLogEvery = Stopwatch.Frequency * 60;
-    private long _lastStateLog;
+    private readonly LogRateLimiter _stateLog = new(burst: 1, TimeSpan.FromMinutes(1));
     private bool _episodeLogged;
 
     private readonly HeldMessages _held;
@@ -31,7 +31,6 @@ public sealed partial class DurableOutbox
     private long _deliveredUnpersisted;
     private long _heldDropped;
     private long _heldDroppedSinceLog;
-    private long _lastOverflowLog;
     private long _diskFullEpisodes;
 
     /// <summary>True while the outbox file cannot be written (disk full) and new messages are held in memory.</summary>
@@ -86,10 +85,8 @@ public sealed partial class DurableOutbox
         {
             Volatile.Write(ref _heldDropped, _heldDropped + dropped);
             _heldDroppedSinceLog += dropped;
-            var now = Stopwatch.GetTimestamp();
-            if (now - _lastOverflowLog > OverflowLogEvery)
+            if (_overflowLog.TryAcquire())
             {
-                _lastOverflowLog = now;
                 LogHeldOverflow(_logger, _heldDroppedSinceLog, _options.DiskFull.MemoryMessages, _options.DiskFull.MemoryMegabytes, Volatile.Read(ref _heldDropped));
                 _heldDroppedSinceLog = 0;
             }
@@ -114,7 +111,7 @@ public sealed partial class DurableOutbox
         {
             Interlocked.Increment(ref _diskFullEpisodes);
             _diskFull = true;
-            _episodeLogged = StateLogDue();
+            _episodeLogged = _stateLog.TryAcquire();
             if (_episodeLogged)
             {
                 LogDiskFull(_logger, Path, error.Message, _options.DiskFull.MemoryMessages, _options.DiskFull.MemoryMegabytes, _probeSeconds);
@@ -130,19 +127,6 @@ public sealed partial class DurableOutbox
         {
             LogResumed(_logger, Path, Volatile.Read(ref _deliveredUnpersisted), Volatile.Read(ref _heldDropped));
         }
-    }
-
-    /// <summary>Whether entering the disk-full state is logged: the first time, and then at most once a minute.</summary>
-    private bool StateLogDue()
-    {
-        var now = Stopwatch.GetTimestamp();
-        if (_lastStateLog != 0 && now - _lastStateLog < StateLogEvery)
-        {
-            return false;
-        }
-
-        _lastStateLog = now;
-        return true;
     }
 
     /// <summary>After acknowledgements: held messages the broker has acknowledged need no file any more.</summary>

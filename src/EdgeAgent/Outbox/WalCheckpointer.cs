@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using EdgeAgent.Pipelines.Supervision;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using SQLitePCL;
@@ -38,7 +38,6 @@ internal sealed partial class WalCheckpointer : IDisposable
     // is how long a reader that keeps a transaction open (a user's sqlite3 shell; none of the agent's own readers
     // does) can hold up the next commit. It then gives up, counted as blocked, and a later one tries again.
     private const int RestartWaitMilliseconds = 100;
-    private static readonly long LogEvery = Stopwatch.Frequency * 60;
 
     private readonly SqliteConnection? _connection;
     private readonly sqlite3? _db;
@@ -52,7 +51,7 @@ internal sealed partial class WalCheckpointer : IDisposable
     private long _restarts;
     private long _blocked;
     private long _failures;
-    private long _lastFailureLog;
+    private readonly LogRateLimiter _failureLog = new(burst: 1, TimeSpan.FromMinutes(1));
     private long _pagesSinceCheckpoint;
 
     // The pump's running count of pages committed, and the log's size minus that count as of the last look at the log
@@ -222,13 +221,11 @@ internal sealed partial class WalCheckpointer : IDisposable
     }
 
     // A failed checkpoint loses nothing (the log keeps every commit); the next cadence tries again. Called from this
-    // thread and the pump's, so the once-a-minute log line is claimed with a compare-exchange.
+    // thread and the pump's: the limiter lets one of them log, once a minute.
     private void CountFailure(SqliteException ex)
     {
         var failures = Interlocked.Increment(ref _failures);
-        var now = Stopwatch.GetTimestamp();
-        var last = Interlocked.Read(ref _lastFailureLog);
-        if ((last == 0 || now - last > LogEvery) && Interlocked.CompareExchange(ref _lastFailureLog, now, last) == last)
+        if (_failureLog.TryAcquire())
         {
             LogCheckpointFailed(_logger, _path, ex.Message, failures);
         }

@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using EdgeAgent.Pipelines.Alerts;
-using EdgeAgent.Pipelines.Camera;
 using EdgeAgent.Pipelines.Scoring;
+using EdgeAgent.Pipelines.Supervision;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Pipelines.Events;

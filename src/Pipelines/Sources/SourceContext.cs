@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using EdgeAgent.Pipelines.Supervision;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Pipelines.Sources;
@@ -10,9 +10,8 @@ namespace EdgeAgent.Pipelines.Sources;
 /// </summary>
 public sealed class SourceContext
 {
-    private static readonly long LogInterval = 10 * Stopwatch.Frequency;
     private readonly long[] _lastTimestamp;
-    private long _lastLog = long.MinValue / 2; // "long ago", without overflowing the subtraction in WillLog
+    private readonly LogRateLimiter _rejections = new(burst: 1, TimeSpan.FromSeconds(10));
 
     private readonly TimeProvider _time;
     private readonly long _futureToleranceTicks;
@@ -94,13 +93,10 @@ public sealed class SourceContext
     public void Reject(BadInput kind, string detail = "")
     {
         var total = Counters.AddBad(kind);
-        if (!WillLog())
+        if (_rejections.TryAcquire())
         {
-            return;
+            SourceLog.BadInput(Logger, Name, kind, detail.Length > 0 ? detail : "see counters", total);
         }
-
-        Interlocked.Exchange(ref _lastLog, Stopwatch.GetTimestamp());
-        SourceLog.BadInput(Logger, Name, kind, detail.Length > 0 ? detail : "see counters", total);
     }
 
     /// <summary>The same, formatting the interpolated detail only when it is going to be logged.</summary>
@@ -108,5 +104,5 @@ public sealed class SourceContext
         Reject(kind, detail.ToStringAndClear());
 
     /// <summary>Whether a rejection now would be logged (none was in the last 10 s).</summary>
-    public bool WillLog() => Stopwatch.GetTimestamp() - Interlocked.Read(ref _lastLog) >= LogInterval;
+    public bool WillLog() => _rejections.WouldAcquire();
 }

@@ -1,10 +1,12 @@
 using System.Diagnostics;
 
-namespace EdgeAgent.Pipelines.Camera;
+namespace EdgeAgent.Pipelines.Supervision;
 
 /// <summary>
-/// Lets at most <c>burst</c> messages through per window and counts the rest, so a camera that spams warnings
-/// (a corrupt stream logs one per frame) cannot flood the journal or wear the SD card.
+/// Lets at most <c>burst</c> messages through per window and counts the rest, for every message that can repeat at
+/// any rate (a corrupt stream's warning per frame, a bad input per sample, a checkpoint failing at each cadence, a
+/// disk flipping between full and not): the counters say how many, the log says that it happens, without flooding
+/// the journal or wearing the SD card. Thread-safe.
 /// </summary>
 internal sealed class LogRateLimiter
 {
@@ -23,6 +25,19 @@ internal sealed class LogRateLimiter
     }
 
     public long TotalSuppressed { get; private set; }
+
+    /// <summary>True when a message may be logged now.</summary>
+    public bool TryAcquire() => TryAcquire(Stopwatch.GetTimestamp(), out _);
+
+    /// <summary>Whether a message now would be let through, claiming nothing: to skip formatting one that would not be.</summary>
+    public bool WouldAcquire()
+    {
+        var now = Stopwatch.GetTimestamp();
+        lock (_lock)
+        {
+            return now - _windowStart >= _windowTicks || _inWindow < _burst;
+        }
+    }
 
     /// <summary>True when this message may be logged; <paramref name="suppressedBefore"/> is how many were dropped since the last one let through.</summary>
     public bool TryAcquire(long now, out long suppressedBefore)
