@@ -23,9 +23,6 @@ public static class ExitCodes
     /// <summary>A required native library or program is missing (EX_UNAVAILABLE).</summary>
     public const int Unavailable = 69;
 
-    /// <summary>An internal error (EX_SOFTWARE).</summary>
-    public const int Software = 70;
-
     /// <summary>A directory the agent must write (state, logs) cannot be created or written (EX_CANTCREAT).</summary>
     public const int CantCreate = 73;
 

@@ -264,6 +264,4 @@ public sealed partial class DurableOutbox : IOutboundQueue, IHealthSource, IDisp
 
     /// <summary>Now on the time line the messages are stamped with (monotonic within a boot).</summary>
     internal long NowMs() => _clock.NowMs();
-
-    private static long Elapsed(long since) => Stopwatch.GetTimestamp() - since;
 }
