@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using EdgeAgent.Pipelines.Supervision;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Pipelines.Models;
@@ -10,25 +10,22 @@ namespace EdgeAgent.Pipelines.Models;
 /// </summary>
 public static partial class ModelErrorLog
 {
-    private static readonly long Interval = 10 * Stopwatch.Frequency;
-
     /// <summary>Watches <paramref name="slot"/> until <paramref name="cancellationToken"/> fires.</summary>
     public static async Task WatchAsync<TModel>(ModelSlot<TModel> slot, string pipeline, ILogger logger, CancellationToken cancellationToken)
         where TModel : class, IPipelineModel
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         var seen = slot.ModelErrors;
-        var logged = Stopwatch.GetTimestamp() - Interval;
+        var limiter = new LogRateLimiter(burst: 1, TimeSpan.FromSeconds(10));
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
             {
                 var errors = slot.ModelErrors;
-                var now = Stopwatch.GetTimestamp();
-                if (errors > seen && now - logged >= Interval)
+                if (errors > seen && limiter.TryAcquire())
                 {
                     LogModelErrors(logger, pipeline, errors - seen, errors, slot.LastModelError);
-                    (seen, logged) = (errors, now);
+                    seen = errors;
                 }
             }
         }
