@@ -33,12 +33,6 @@ public sealed partial class CameraPipelineService : BackgroundService
     private long _snapshotsPublished;
     private long _snapshotFailures;
 
-    public CameraPipelineService(CameraCapture capture, CameraPipeline pipeline, SnapshotWriter? snapshots, IOutboundQueue queue,
-        HealthMonitor health, ReadinessGate readiness, Heartbeat heartbeat, ILogger<CameraPipelineService> logger)
-        : this(pipeline.Name, capture, () => pipeline, snapshots, queue, health, readiness, heartbeat, logger)
-    {
-    }
-
     /// <param name="build">Builds the pipeline (loads its model); throws <see cref="ModelUnusableException"/> when its model cannot be used.</param>
     /// <param name="maxRetry">The longest wait between two attempts to build a failed pipeline.</param>
     public CameraPipelineService(string name, CameraCapture capture, Func<CameraPipeline> build, SnapshotWriter? snapshots, IOutboundQueue queue,

@@ -23,11 +23,6 @@ public sealed partial class SensorPipelineService : BackgroundService, IHealthSo
     private readonly ILogger _logger;
     private readonly string _readinessName;
 
-    public SensorPipelineService(SensorPipelineRunner runner, HealthMonitor health, ReadinessGate readiness, Heartbeat heartbeat, ILogger<SensorPipelineService> logger)
-        : this(runner.Name, () => runner, health, readiness, heartbeat, logger)
-    {
-    }
-
     /// <param name="build">Builds the pipeline; throws <see cref="ModelUnusableException"/> when its model cannot be used.</param>
     /// <param name="maxRetry">The longest wait between two attempts to build a failed pipeline.</param>
     public SensorPipelineService(string name, Func<SensorPipelineRunner> build, HealthMonitor health, ReadinessGate readiness, Heartbeat heartbeat,

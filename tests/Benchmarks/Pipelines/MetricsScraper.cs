@@ -32,7 +32,7 @@ internal sealed class MetricsScraper : IDisposable
         {
             var name = $"bench{index++}";
             var runner = new SensorPipelineRunner(name, [], pipeline);
-            services.AddSingleton<IHostedService>(provider => new SensorPipelineService(runner, provider.GetRequiredService<HealthMonitor>(), new ReadinessGate(),
+            services.AddSingleton<IHostedService>(provider => new SensorPipelineService(runner.Name, () => runner, provider.GetRequiredService<HealthMonitor>(), new ReadinessGate(),
                 new Heartbeat(name, TimeSpan.FromMinutes(1)), NullLogger<SensorPipelineService>.Instance));
         }
 

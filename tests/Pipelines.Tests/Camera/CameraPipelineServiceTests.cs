@@ -160,7 +160,8 @@ public sealed class CameraPipelineServiceTests : IDisposable
         };
         var queue = new RecordingQueue();
         var capture = new CameraCapture("camera live", camera, _logger);
-        return new CameraPipelineService(capture, CreatePipeline(camera, queue), snapshots: null, queue, health, new ReadinessGate(),
+        var pipeline = CreatePipeline(camera, queue);
+        return new CameraPipelineService(pipeline.Name, capture, () => pipeline, snapshots: null, queue, health, new ReadinessGate(),
             new Heartbeat("camera live loop", TimeSpan.FromSeconds(30)), NullLogger<CameraPipelineService>.Instance);
     }
 
