@@ -205,8 +205,14 @@ public static class ModelStoreCommands
                 return ExitCodes.Config;
             }
 
-            var store = new ModelStore(loaded.Options.StateDirectory);
-            var active = store.ActiveModels();
+            // Read as the running agent left it: a status must not clean up an update the agent is installing.
+            var store = ModelStore.OpenReadOnly(loaded.Options.StateDirectory);
+            var root = store?.Root ?? Path.Combine(loaded.Options.StateDirectory, "models");
+            var active = store?.ActiveModels() ?? new Dictionary<string, ActiveModel>();
+            if (store?.Recovered is { } unreadable)
+            {
+                Console.Error.WriteLine($"edgeagent: warning: {unreadable}");
+            }
             if (result.GetValue(json))
             {
                 var pipelines = new JsonObject();
@@ -221,11 +227,11 @@ public static class ModelStoreCommands
                     };
                 }
 
-                Console.Out.WriteLine(new JsonObject { ["store"] = store.Root, ["pipelines"] = pipelines }.ToJsonString());
+                Console.Out.WriteLine(new JsonObject { ["store"] = root, ["pipelines"] = pipelines }.ToJsonString());
                 return ExitCodes.Ok;
             }
 
-            Console.Out.WriteLine($"store: {store.Root}");
+            Console.Out.WriteLine($"store: {root}");
             foreach (var (name, model) in active)
             {
                 Console.Out.WriteLine($"{name}: {model.Name} {model.Version} (previous {model.PreviousName ?? "-"} {model.PreviousVersion ?? "-"}, since {model.Updated:u})");

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using EdgeAgent.Cli;
 using EdgeAgent.Configuration;
 using EdgeAgent.Mqtt.Bench;
 using EdgeAgent.Pipelines.Configuration;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using EdgeAgent.Cli;
 using EdgeAgent.Configuration;
 using EdgeAgent.Outbox;
 using Microsoft.Data.Sqlite;

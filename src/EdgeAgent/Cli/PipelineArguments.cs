@@ -76,7 +76,8 @@ public sealed class PipelineArguments
     /// is read as the agent left it, never repaired (the agent may be running); none reachable leaves the configured file.
     /// </summary>
     /// <returns>The model file, or null when there is none (a sensor pipeline's built-in detector serves).</returns>
-    public static string? ServedModel(LoadedConfig loaded, PipelineOptions pipeline, string? explicitPath = null)
+    /// <param name="choice">How the verb runs another model, for the notice (replay: its --model); null when it has none.</param>
+    public static string? ServedModel(LoadedConfig loaded, PipelineOptions pipeline, string? explicitPath = null, string? choice = null)
     {
         if (explicitPath is not null)
         {
@@ -92,7 +93,7 @@ public sealed class PipelineArguments
         else if (store?.Active(pipeline.Name) is { } active && path is not null && path.StartsWith(store.Root + "/", StringComparison.Ordinal))
         {
             // Said, because the configuration names another file: the result is the agent's, not the configured model's.
-            Console.Error.WriteLine($"edgeagent: pipeline '{pipeline.Name}' serves {active.Name} {active.Version} from the model store ({path}); --model runs another");
+            Console.Error.WriteLine($"edgeagent: pipeline '{pipeline.Name}' serves {active.Name} {active.Version} from the model store ({path}){(choice is null ? string.Empty : "; " + choice)}");
         }
 
         return path;

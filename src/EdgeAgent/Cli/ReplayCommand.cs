@@ -34,7 +34,7 @@ public static class ReplayCommand
                 return ExitCodes.DataError;
             }
 
-            var modelPath = PipelineArguments.ServedModel(loaded, pipeline, result.GetValue(model));
+            var modelPath = PipelineArguments.ServedModel(loaded, pipeline, result.GetValue(model), "--model runs another");
             using var runtime = modelPath is null ? null : InferenceRuntime.Create(loaded.Options.Inference);
             var printer = new EventPrinter(Console.Out);
             var summary = pipeline.Kind == PipelineKind.Camera

@@ -1,4 +1,3 @@
-
 namespace EdgeAgent.Pipelines.Alerts;
 
 /// <summary>

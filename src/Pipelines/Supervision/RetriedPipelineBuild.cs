@@ -1,6 +1,5 @@
 using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Health;
-using EdgeAgent.Pipelines.Supervision;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeAgent.Pipelines.Supervision;

@@ -55,6 +55,28 @@ public sealed class ModelStoreCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Status_reads_the_store_as_the_agent_left_it()
+    {
+        var config = _dir.Write("edgeagent.json", $$"""
+            { "stateDirectory": "{{_dir.Combine("state")}}", "pipelines": [ { "name": "line1" } ] }
+            """);
+
+        // No store yet: said as empty, and none is made.
+        var empty = await AgentProcess.RunAsync(["models", "status", "--json", "--config", config]);
+        empty.ExitCode.Should().Be(0, empty.Stderr);
+        Directory.Exists(_dir.Combine("state", "models")).Should().BeFalse();
+
+        // An update the running agent is installing, and a state file it cannot read: both left as they are.
+        var installing = Directory.CreateDirectory(_dir.Combine("state", "models", ".staging", "in-progress")).FullName;
+        var state = _dir.Write("state/models/active.json", "{ not json");
+        var damaged = await AgentProcess.RunAsync(["models", "status", "--config", config]);
+        damaged.ExitCode.Should().Be(0, damaged.Stderr);
+        damaged.Stderr.Should().Contain("cannot be read");
+        Directory.Exists(installing).Should().BeTrue();
+        File.ReadAllText(state).Should().Be("{ not json");
+    }
+
+    [Fact]
     public async Task Verify_with_the_wrong_key_and_install_of_an_unsigned_bundle_are_rejected()
     {
         await AgentProcess.RunAsync(["models", "keygen", "--out", _dir.Combine("a")]);

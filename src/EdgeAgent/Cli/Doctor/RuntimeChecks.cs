@@ -93,9 +93,12 @@ internal static class RuntimeChecks
             return DoctorCheck.Error(name, ex.Message, "point model.path at the model file, or install a version with 'edgeagent models install'");
         }
 
+        // As at start-up: a sensor pipeline without a model scores its features with the built-in detector; a camera needs one.
         if (path is null)
         {
-            return DoctorCheck.Error(name, "no model configured", $"set pipelines[{options.Pipelines.IndexOf(pipeline)}].model.path, or calibrate one with 'edgeagent calibrate'");
+            return pipeline.Kind == PipelineKind.Sensor
+                ? DoctorCheck.Ok(name, "no model configured or deployed: the built-in detector scores the features")
+                : DoctorCheck.Error(name, "no model configured", $"set pipelines[{options.Pipelines.IndexOf(pipeline)}].model.path, or calibrate one with 'edgeagent calibrate-camera'");
         }
 
         try

@@ -39,6 +39,16 @@ public sealed class DoctorMachineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_sensor_pipeline_without_a_model_is_ok_because_the_built_in_detector_serves_it()
+    {
+        // As at start-up and in replay/evaluate (ModelResolver's null): not an error for a sensor pipeline.
+        var run = await DoctorRun.RunAsync("mqtt.enabled=false", $"stateDirectory={_dir.Combine("state")}", "pipelines[0].model.path=");
+
+        run.Checks["model demo"].Should().Be(("ok", "no model configured or deployed: the built-in detector scores the features", string.Empty), run.Output);
+        Directory.Exists(_dir.Combine("state", "models")).Should().BeFalse("the doctor reads the store, it makes none");
+    }
+
+    [Fact]
     public void A_device_the_service_user_cannot_read_is_named_with_owner_group_and_mode()
     {
         var device = _dir.Write("ttyFAKE", string.Empty);

@@ -4,7 +4,7 @@ using EdgeAgent.Tests.Support;
 using FluentAssertions;
 using Xunit;
 
-namespace EdgeAgent.Tests.Mqtt;
+namespace EdgeAgent.Tests.Cli;
 
 /// <summary><c>edgeagent mqtt bench</c> and <c>edgeagent outbox stats</c> through the real executable.</summary>
 [Trait("Category", "Process")]
