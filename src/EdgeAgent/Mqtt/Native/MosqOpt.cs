@@ -4,8 +4,6 @@ namespace EdgeAgent.Mqtt.Native;
 internal static class MosqOpt
 {
     public const int MOSQ_OPT_PROTOCOL_VERSION = 1;
-    public const int MOSQ_OPT_RECEIVE_MAXIMUM = 4;
-    public const int MOSQ_OPT_SEND_MAXIMUM = 5;
     public const int MOSQ_OPT_TCP_NODELAY = 11;
 
     public const int MQTT_PROTOCOL_V311 = 4;
