@@ -2,7 +2,6 @@ using System.Diagnostics;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Calibration;
-using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Events;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Novelty;
@@ -42,9 +41,8 @@ internal static class SensorReplay
 
     /// <summary>What the sources rejected, by reason (the names telemetry's badInputByReason uses).</summary>
     private static SortedDictionary<string, long> Skipped(List<SampleSource> sources) => new(
-        Enum.GetValues<BadInput>()
-            .Select(kind => (Name: ConfigPath.CamelCase(kind.ToString()), Count: sources.Sum(source => source.Counters[kind])))
-            .Where(reason => reason.Count > 0)
-            .ToDictionary(reason => reason.Name, reason => reason.Count),
+        sources.SelectMany(source => source.Counters.RejectionsByReason())
+            .GroupBy(reason => reason.Reason)
+            .ToDictionary(reasons => reasons.Key, reasons => reasons.Sum(reason => reason.Count)),
         StringComparer.Ordinal);
 }

@@ -3,7 +3,6 @@ using EdgeAgent.Hosting;
 using EdgeAgent.Pipelines;
 using EdgeAgent.Pipelines.Alerts;
 using EdgeAgent.Pipelines.Camera;
-using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Sensors;
 using EdgeAgent.Pipelines.Sources;
 
@@ -138,12 +137,9 @@ public sealed class PipelineTelemetry(string name, PipelineKind kind, PipelineRe
             {
                 // Counted by reason: "why is my pipeline silent" is answered here (e.g. timestampInFuture).
                 writer.WriteStartObject("badInputByReason");
-                foreach (var reason in Enum.GetValues<BadInput>())
+                foreach (var (reason, count) in source.Counters.RejectionsByReason())
                 {
-                    if (source.Counters[reason] is var count and > 0)
-                    {
-                        writer.WriteNumber(ConfigPath.CamelCase(reason.ToString()), count);
-                    }
+                    writer.WriteNumber(reason, count);
                 }
 
                 writer.WriteEndObject();

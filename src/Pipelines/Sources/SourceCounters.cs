@@ -1,3 +1,5 @@
+using EdgeAgent.Pipelines.Configuration;
+
 namespace EdgeAgent.Pipelines.Sources;
 
 /// <summary>Per-source counts for telemetry and tests. Written by the source's loop, read from anywhere.</summary>
@@ -46,6 +48,13 @@ public sealed class SourceCounters
     }
 
     public long this[BadInput kind] => Interlocked.Read(ref _bad[(int)kind]);
+
+    /// <summary>
+    /// What was rejected, by reason, under the names telemetry's badInputByReason, replay and evaluate give them
+    /// (e.g. timestampInFuture); reasons with nothing rejected are left out. Not for a hot path.
+    /// </summary>
+    public IEnumerable<(string Reason, long Count)> RejectionsByReason() =>
+        Enum.GetValues<BadInput>().Select(kind => (ConfigPath.CamelCase(kind.ToString()), this[kind])).Where(reason => reason.Item2 > 0);
 
     /// <summary>What was rejected, by reason (e.g. "11 duplicate timestamp, 1 timestamp backwards"); empty when nothing was.</summary>
     public string DescribeRejections() => string.Join(", ", Enum.GetValues<BadInput>()

@@ -3,10 +3,8 @@ using System.Diagnostics;
 using System.Globalization;
 using EdgeAgent.Configuration;
 using EdgeAgent.Pipelines;
-using EdgeAgent.Pipelines.Configuration;
 using EdgeAgent.Pipelines.Inference;
 using EdgeAgent.Pipelines.Scoring;
-using EdgeAgent.Pipelines.Sources;
 
 namespace EdgeAgent.Cli.Evaluation;
 
@@ -85,8 +83,7 @@ public static class EvaluateCommand
             progress.Report(i + 1);
             if (runner.LastCounters is { TotalBad: > 0 } counters)
             {
-                var reasons = Enum.GetValues<BadInput>().Where(kind => counters[kind] > 0)
-                    .Select(kind => string.Create(CultureInfo.InvariantCulture, $"{ConfigPath.CamelCase(kind.ToString())} {counters[kind]}"));
+                var reasons = counters.RejectionsByReason().Select(reason => string.Create(CultureInfo.InvariantCulture, $"{reason.Reason} {reason.Count}"));
                 notes.Add($"evaluate: {name}: {counters.TotalBad} values skipped ({string.Join(", ", reasons)})");
             }
         }
