@@ -207,7 +207,7 @@ public static class ModelStoreCommands
 
             // Read as the running agent left it: a status must not clean up an update the agent is installing.
             var store = ModelStore.OpenReadOnly(loaded.Options.StateDirectory);
-            var root = store?.Root ?? Path.Combine(loaded.Options.StateDirectory, "models");
+            var root = ModelStore.RootOf(loaded.Options.StateDirectory);
             var active = store?.ActiveModels() ?? new Dictionary<string, ActiveModel>();
             if (store?.Recovered is { } unreadable)
             {

@@ -19,7 +19,7 @@ public sealed class ModelStore
 
     public ModelStore(string stateDirectory)
     {
-        Root = Path.Combine(stateDirectory, "models");
+        Root = RootOf(stateDirectory);
         Directory.CreateDirectory(Root);
         // Leftovers of an update interrupted by a crash or power cut: never versions, safe to drop.
         var staging = Path.Combine(Root, StagingFolder);
@@ -41,9 +41,12 @@ public sealed class ModelStore
     /// </summary>
     public static ModelStore? OpenReadOnly(string stateDirectory)
     {
-        var root = Path.Combine(stateDirectory, "models");
+        var root = RootOf(stateDirectory);
         return Directory.Exists(root) ? new ModelStore(root, readOnly: true) : null;
     }
+
+    /// <summary>Where the store of a state directory is (whether or not there is one yet).</summary>
+    public static string RootOf(string stateDirectory) => Path.Combine(stateDirectory, "models");
 
     public string Root { get; }
 
